@@ -1,0 +1,5 @@
+"""python -m sinchvoice"""
+
+from sinchvoice.cli import main
+
+raise SystemExit(main())

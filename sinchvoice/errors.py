@@ -1,0 +1,66 @@
+"""Error hierarchy: every error a user can cause carries its exit code and an optional hint."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    API_ERROR = 1
+    USAGE = 2
+    NOT_FOUND = 3
+    AUTH = 4
+    NOT_ANSWERED = 5
+    WAIT_TIMEOUT = 6
+    TEMPORARY = 75
+    INTERRUPTED = 130
+
+
+class SinchVoiceError(Exception):
+    """Base class: `message` is the one-line `error:`; `hint` the optional `hint:` line."""
+
+    exit_code: int = ExitCode.API_ERROR
+
+    def __init__(self, message: str, hint: str | None = None, **details):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        # httpStatus, errorCode, reference when the API said something
+        self.details = {k: v for k, v in details.items() if v is not None}
+
+
+class UsageError(SinchVoiceError):
+    """Invalid input caught before anything was sent."""
+
+    exit_code = ExitCode.USAGE
+
+
+class ApiError(SinchVoiceError):
+    """The API rejected the request (4xx other than 401/403/404), or something unexpected failed."""
+
+    exit_code = ExitCode.API_ERROR
+
+
+class NotFoundError(ApiError):
+    exit_code = ExitCode.NOT_FOUND
+
+
+class AuthError(SinchVoiceError):
+    """No credentials configured, or the API answered 401/403."""
+
+    exit_code = ExitCode.AUTH
+
+
+class TemporaryError(SinchVoiceError):
+    """429, 5xx, timeouts and connection failures that outlived the retry policy."""
+
+    exit_code = ExitCode.TEMPORARY
+
+
+class CallNotAnswered(SinchVoiceError):
+    exit_code = ExitCode.NOT_ANSWERED
+
+
+class WaitTimeout(SinchVoiceError):
+    exit_code = ExitCode.WAIT_TIMEOUT
