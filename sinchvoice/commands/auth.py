@@ -1,0 +1,160 @@
+"""`auth`: log in, inspect and switch profiles; secrets go to the system keyring, never to the screen."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from sinchvoice.context import app_context
+from sinchvoice.errors import AuthError, UsageError
+
+app = typer.Typer(help="Credentials and profiles.", no_args_is_help=True)
+
+
+def _ask(prompt: str, hidden: bool, interactive: bool, flag: str) -> str:
+    if not interactive:
+        raise UsageError(f"{prompt} is required and stdin is not a terminal", hint=f"pass {flag}")
+    return typer.prompt(prompt, hide_input=hidden, err=True).strip()
+
+
+@app.command()
+def login(
+    ctx: typer.Context,
+    key: Annotated[Optional[str], typer.Option("--key", help="Application key (prompted if missing).")] = None,
+    secret_stdin: Annotated[bool, typer.Option("--secret-stdin", help="Read the secret from stdin.")] = False,
+    caller_id: Annotated[Optional[str], typer.Option("--from", help="Default caller ID for callouts (E.164).")] = None,
+    insecure_storage: Annotated[bool, typer.Option("--insecure-storage",
+                                                   help="No keyring: keep the secret in a 0600 file.")] = False,
+    no_verify: Annotated[bool, typer.Option("--no-verify", help="Skip the test request.")] = False,
+) -> None:
+    """Store an application key and secret in a profile (secret in the system keyring).
+
+    Global --region, --base-url and --auth given here are saved in the profile too.
+    """
+    from sinchvoice.credentials import Credentials, KeyringUnavailable, mask
+    from sinchvoice.destinations import check_e164
+    from sinchvoice.signing import is_valid_secret
+
+    app_ctx = app_context(ctx)
+    env, settings, out = app_ctx.env, app_ctx.settings, app_ctx.out
+    if caller_id:
+        caller_id = check_e164(caller_id, "--from")
+    storage = "file" if insecure_storage else "keyring"
+    if not insecure_storage:
+        try:
+            app_ctx.secrets.keyring_check()
+        except KeyringUnavailable as exc:
+            raise AuthError(
+                f"cannot store the secret safely: {exc}",
+                hint="unlock or install a keyring, use --insecure-storage (0600 file), "
+                "or set SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET instead",
+            ) from None
+    key = (key or _ask("Application key", False, env.stdin_isatty, "--key")).strip()
+    if secret_stdin:
+        secret = env.stdin.readline().strip()
+    else:
+        secret = _ask("Application secret", True, env.stdin_isatty, "--secret-stdin")
+    if not key or not secret:
+        raise UsageError("the application key and secret must not be empty")
+    if not is_valid_secret(secret):
+        raise UsageError("the application secret is not base64", hint="copy it exactly from the Sinch dashboard")
+    if not no_verify:
+        _verify(app_ctx, Credentials(key, secret, "login"))
+    profile = settings.profile
+    app_ctx.store.put_profile(profile, {
+        **app_ctx.store.profile(profile),
+        "application_key": key, "region": settings.region, "base_url": settings.base_url,
+        "auth": settings.auth, "from": caller_id or app_ctx.store.profile(profile).get("from"),
+        "secret_storage": storage,
+    })
+    try:
+        app_ctx.secrets.put(profile, secret, storage)
+        stored = app_ctx.secrets.get(profile, storage)
+    except KeyringUnavailable as exc:
+        raise AuthError(f"storing the secret failed: {exc}", hint="try --insecure-storage") from None
+    if stored != secret:
+        raise AuthError("the secret could not be read back after storing it", hint="try --insecure-storage")
+    if insecure_storage:
+        out.warn(f"the secret is stored unencrypted in {app_ctx.secrets.file} (mode 0600)")
+    where = "the system keyring" if storage == "keyring" else str(app_ctx.secrets.file)
+    out.note(f"Logged in: profile {profile!r}, key {mask(key)}, secret in {where}")
+
+
+def _verify(app_ctx, credentials) -> None:
+    """One cheap authenticated call, so a typo is caught now rather than at the first callout."""
+    from sinchvoice.client import VoiceClient
+    from sinchvoice.transport import Transport
+
+    settings = app_ctx.settings
+    transport = Transport(base_url=settings.api_url, credentials=credentials, auth_scheme=settings.auth,
+                          timeout=settings.timeout, verbose=settings.verbose, trace=app_ctx.env.stderr,
+                          out=app_ctx.env.stdout, sleep=app_ctx.env.sleep)
+    try:
+        VoiceClient(transport).get_numbers()
+    finally:
+        transport.close()
+
+
+@app.command()
+def status(ctx: typer.Context) -> None:
+    """Show which credentials would be used, and where the secret lives (never the secret)."""
+    from sinchvoice.credentials import mask
+
+    app_ctx = app_context(ctx)
+    settings, out = app_ctx.settings, app_ctx.out
+    credentials = app_ctx.credentials()
+    where = {"environment": "environment (SINCH_APPLICATION_SECRET)", "keyring": "system keyring",
+             "file": f"{app_ctx.secrets.file} (unencrypted)"}[credentials.source]
+    if credentials.source == "file":
+        out.warn(f"the secret of profile {settings.profile!r} is stored unencrypted; prefer the system keyring")
+    body = {"profile": settings.profile, "applicationKey": mask(credentials.key), "secret": where,
+            "credentialsFrom": "environment" if credentials.source == "environment" else "profile",
+            "auth": settings.auth, "region": settings.region, "baseUrl": settings.api_url,
+            "callerId": settings.caller_id}
+    fields = [("profile", body["profile"]), ("application key", body["applicationKey"]), ("secret", where),
+              ("auth", settings.auth), ("API", settings.api_url), ("caller ID", settings.caller_id or "(none)")]
+    out.render(body, panel=fields, title="sinchvoice auth", ids=[settings.profile])
+
+
+@app.command()
+def logout(ctx: typer.Context) -> None:
+    """Forget the active (or -p) profile and delete its secret."""
+    from sinchvoice.credentials import KeyringUnavailable
+
+    app_ctx = app_context(ctx)
+    name = app_ctx.settings.profile
+    profile = app_ctx.store.profile(name)
+    if not profile:
+        raise AuthError(f"no profile named {name!r}", hint="see `sinchvoice auth list`")
+    try:
+        app_ctx.secrets.delete(name, profile.get("secret_storage", "keyring"))
+    except KeyringUnavailable as exc:
+        app_ctx.out.warn(f"could not delete the secret from the keyring: {exc}")
+    app_ctx.store.remove_profile(name)
+    app_ctx.out.note(f"Logged out: profile {name!r} removed")
+
+
+@app.command("list")
+def list_profiles(ctx: typer.Context) -> None:
+    """List stored profiles; the active one is marked."""
+    from sinchvoice.credentials import mask
+
+    app_ctx = app_context(ctx)
+    store = app_ctx.store
+    body = [{"profile": name, "active": name == store.active,
+             "applicationKey": mask(store.profile(name).get("application_key", "")),
+             "region": store.profile(name).get("region", "global"),
+             "secretStorage": store.profile(name).get("secret_storage", "keyring")} for name in store.names()]
+    rows = [["*" if p["active"] else "", p["profile"], p["applicationKey"], p["region"], p["secretStorage"]]
+            for p in body]
+    app_ctx.out.render(body, columns=["", "profile", "application key", "region", "secret"], rows=rows,
+                       ids=store.names())
+
+
+@app.command()
+def switch(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Profile to make active.")]) -> None:
+    """Make NAME the active profile."""
+    app_ctx = app_context(ctx)
+    app_ctx.store.switch(name)
+    app_ctx.out.note(f"Active profile: {name}")

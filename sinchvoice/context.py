@@ -1,0 +1,92 @@
+"""What every command receives: resolved settings, the environment, and lazily built credentials, client, output."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sinchvoice.config import ConfigStore, Settings
+from sinchvoice.environment import Environment
+from sinchvoice.errors import SinchVoiceError, UsageError
+
+
+class AppContext:
+    def __init__(self, env: Environment, settings: Settings, store: ConfigStore):
+        self.env = env
+        self.settings = settings
+        self.store = store
+        self._client = None
+
+    @cached_property
+    def out(self):
+        from sinchvoice.output import Output
+
+        return Output(self.env, self.settings.output, self.settings.quiet)
+
+    @cached_property
+    def secrets(self):
+        from sinchvoice.credentials import SecretStore
+
+        return SecretStore(self.env.config_dir, self.env.keyring_timeout)
+
+    def credentials(self):
+        from sinchvoice.credentials import resolve
+
+        return resolve(self.store, self.secrets, self.settings.profile)
+
+    def client(self):
+        """One client (one connection pool) per invocation, built on first use."""
+        if self._client is None:
+            from sinchvoice.client import VoiceClient
+            from sinchvoice.signing import is_valid_secret
+            from sinchvoice.transport import Transport, check_base_url
+
+            check_base_url(self.settings.api_url)  # bad input is reported before missing credentials
+            credentials = self.credentials()
+            if self.settings.auth == "signed" and not is_valid_secret(credentials.secret):
+                raise UsageError(
+                    "the application secret is not base64, so requests cannot be signed",
+                    hint="copy the secret exactly from the Sinch dashboard (it ends in ==), or use --auth basic",
+                )
+            transport = Transport(
+                base_url=self.settings.api_url, credentials=credentials, auth_scheme=self.settings.auth,
+                timeout=self.settings.timeout, verbose=self.settings.verbose, dry_run=self.settings.dry_run,
+                trace=self.env.stderr, out=self.env.stdout, sleep=self.env.sleep,
+            )
+            self._client = VoiceClient(transport)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    def caller_id(self, explicit: str | None) -> str:
+        """--from, else SINCHVOICE_FROM, else the profile's default caller ID; the API requires one."""
+        from sinchvoice.destinations import check_e164
+
+        value = explicit or self.settings.caller_id
+        if not value:
+            raise UsageError(
+                "no caller ID: callouts need --from",
+                hint="pass --from +E164, set SINCHVOICE_FROM, or store one with `sinchvoice auth login --from +E164`",
+            )
+        return check_e164(value, "--from")
+
+    def application_key(self, explicit: str | None = None) -> str:
+        if explicit:
+            return explicit
+        return self.settings.application_key or self.credentials().key
+
+    def confirm(self, question: str) -> None:
+        """Destructive actions: ask on a TTY, demand --yes otherwise; dry-run needs neither."""
+        if self.settings.yes or self.settings.dry_run:
+            return
+        if not self.env.stdin_isatty:
+            raise UsageError(f"refusing to {question} without confirmation", hint="pass --yes to confirm when not on a terminal")
+        print(f"{question[0].upper()}{question[1:]}? [y/N] ", end="", file=self.env.stderr, flush=True)
+        answer = self.env.stdin.readline().strip().lower()
+        if answer not in ("y", "yes"):
+            raise SinchVoiceError("cancelled, nothing was sent")
+
+
+def app_context(ctx) -> AppContext:
+    return ctx.find_root().obj

@@ -1,0 +1,141 @@
+"""Resolve, store and delete credentials: environment first, then the profile (secret in the keyring)."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from sinchvoice.config import ConfigStore, write_private
+from sinchvoice.errors import AuthError, UsageError
+
+KEYRING_SERVICE = "sinchvoice"
+SECRETS_FILE = "secrets.json"
+ENV_KEY = "SINCH_APPLICATION_KEY"
+ENV_SECRET = "SINCH_APPLICATION_SECRET"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    key: str
+    secret: str
+    source: str  # "environment", "keyring" or "file": where the secret came from
+
+    def __repr__(self) -> str:  # never let a secret reach a log or a traceback
+        return f"Credentials(key={self.key!r}, secret='***', source={self.source!r})"
+
+
+class KeyringUnavailable(Exception):
+    """The system keyring can't be used: fail/null backend, an error, or no answer within the timeout."""
+
+
+def _with_timeout(function, timeout: float):
+    """Run a keyring call in a daemon thread: a locked or absent Secret Service must not hang the CLI."""
+    result: dict = {}
+
+    def target():
+        try:
+            result["value"] = function()
+        except Exception as exc:  # any backend failure means "no usable keyring"
+            result["error"] = exc
+
+    worker = threading.Thread(target=target, daemon=True, name="keyring")
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise KeyringUnavailable(f"the system keyring did not answer within {timeout:g} s")
+    if "error" in result:
+        raise KeyringUnavailable(f"the system keyring failed: {type(result['error']).__name__}")
+    return result.get("value")
+
+
+def _usable_backend():
+    import keyring
+    from keyring.backends import fail, null
+
+    backend = keyring.get_keyring()
+    chained = getattr(backend, "backends", None)
+    if isinstance(backend, (fail.Keyring, null.Keyring)) or chained == []:
+        raise KeyringUnavailable(f"no usable system keyring (backend {type(backend).__module__})")
+    return backend
+
+
+class SecretStore:
+    """Secrets per profile: in the keyring, or (only when asked) in a 0600 file beside the config."""
+
+    def __init__(self, config_dir: Path, keyring_timeout: float):
+        self.file = config_dir / SECRETS_FILE
+        self.timeout = keyring_timeout
+
+    def keyring_check(self) -> None:
+        _with_timeout(_usable_backend, self.timeout)
+
+    def put(self, profile: str, secret: str, storage: str) -> None:
+        if storage == "file":
+            secrets = self._file_secrets()
+            secrets[profile] = secret
+            write_private(self.file, json.dumps(secrets, indent=2) + "\n")
+        else:
+            _with_timeout(lambda: _usable_backend().set_password(KEYRING_SERVICE, profile, secret), self.timeout)
+
+    def get(self, profile: str, storage: str) -> str | None:
+        if storage == "file":
+            return self._file_secrets().get(profile)
+        return _with_timeout(lambda: _usable_backend().get_password(KEYRING_SERVICE, profile), self.timeout)
+
+    def delete(self, profile: str, storage: str) -> None:
+        if storage == "file":
+            secrets = self._file_secrets()
+            if secrets.pop(profile, None) is not None:
+                write_private(self.file, json.dumps(secrets, indent=2) + "\n")
+            return
+
+        def remove():
+            backend = _usable_backend()
+            if backend.get_password(KEYRING_SERVICE, profile) is not None:
+                backend.delete_password(KEYRING_SERVICE, profile)
+
+        _with_timeout(remove, self.timeout)
+
+    def _file_secrets(self) -> dict:
+        try:
+            return json.loads(self.file.read_text("utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"cannot read {self.file}: {exc}", hint="delete it and log in again") from None
+
+
+NO_CREDENTIALS_HINT = (
+    f"run `sinchvoice auth login`, or set {ENV_KEY} and {ENV_SECRET} "
+    "(for the offline sandbox: `sinchvoice sandbox` prints them)"
+)
+
+
+def resolve(store: ConfigStore, secrets: SecretStore, profile_name: str) -> Credentials:
+    """Environment variables win over the profile; both must be complete or it is an error, never a guess."""
+    env_key, env_secret = os.environ.get(ENV_KEY), os.environ.get(ENV_SECRET)
+    if env_key or env_secret:
+        if not (env_key and env_secret):
+            missing = ENV_SECRET if env_key else ENV_KEY
+            raise AuthError(f"{missing} is not set (the other half of the credentials is)", hint=f"set both {ENV_KEY} and {ENV_SECRET}, or neither")
+        return Credentials(env_key, env_secret, "environment")
+    profile = store.profile(profile_name)
+    key = profile.get("application_key")
+    if not key:
+        raise AuthError(f"no credentials for profile {profile_name!r}", hint=NO_CREDENTIALS_HINT)
+    storage = profile.get("secret_storage", "keyring")
+    try:
+        secret = secrets.get(profile_name, storage)
+    except KeyringUnavailable as exc:
+        raise AuthError(f"cannot read the secret of profile {profile_name!r}: {exc}", hint=NO_CREDENTIALS_HINT) from None
+    if not secret:
+        raise AuthError(f"the secret of profile {profile_name!r} is missing from the {storage}", hint=NO_CREDENTIALS_HINT)
+    return Credentials(key, secret, storage)
+
+
+def mask(value: str) -> str:
+    """Show enough of an application key to recognise it; secrets are never shown at all."""
+    return value if len(value) <= 8 else f"{value[:4]}…{value[-4:]}"

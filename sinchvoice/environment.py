@@ -1,0 +1,74 @@
+"""The world a command runs in (streams, TTY flags, directories, sleep); tests override it, httpie-style."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, TextIO
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    base = os.environ.get(var) or os.path.join(os.path.expanduser("~"), fallback)
+    return Path(base) / "sinchvoice"
+
+
+@dataclass
+class Environment:
+    """Streams default to the process's current ones at the moment of use (CliRunner swaps them)."""
+
+    stdin_override: TextIO | None = None
+    stdout_override: TextIO | None = None
+    stderr_override: TextIO | None = None
+    stdin_isatty_override: bool | None = None
+    stdout_isatty_override: bool | None = None
+    sleep: Callable[[float], None] = field(default=time.sleep)
+    keyring_timeout: float = 5.0
+
+    @property
+    def stdin(self) -> TextIO:
+        return self.stdin_override or sys.stdin
+
+    @property
+    def stdout(self) -> TextIO:
+        return self.stdout_override or sys.stdout
+
+    @property
+    def stderr(self) -> TextIO:
+        return self.stderr_override or sys.stderr
+
+    @property
+    def stdin_isatty(self) -> bool:
+        if self.stdin_isatty_override is not None:
+            return self.stdin_isatty_override
+        return _isatty(self.stdin)
+
+    @property
+    def stdout_isatty(self) -> bool:
+        if self.stdout_isatty_override is not None:
+            return self.stdout_isatty_override
+        return _isatty(self.stdout)
+
+    @property
+    def no_color(self) -> bool:
+        return bool(os.environ.get("NO_COLOR"))
+
+    @property
+    def config_dir(self) -> Path:
+        override = os.environ.get("SINCHVOICE_CONFIG_DIR")
+        return Path(override) if override else _xdg("XDG_CONFIG_HOME", ".config")
+
+    @property
+    def state_dir(self) -> Path:
+        """Where the completion history lives; SINCHVOICE_STATE_DIR overrides the XDG state dir."""
+        override = os.environ.get("SINCHVOICE_STATE_DIR")
+        return Path(override) if override else _xdg("XDG_STATE_HOME", os.path.join(".local", "state"))
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,143 @@
+"""Rendering: tables and panels (rich, on a TTY), plain columns when piped, json, csv, quiet, errors.
+
+The only module that imports rich, and only inside functions, when something is drawn on a terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any, Iterable, Sequence
+
+from sinchvoice.environment import Environment
+
+Row = Sequence[Any]
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def minutes(seconds: Any) -> str:
+    """m:ss, the way people read call durations."""
+    if seconds is None or seconds == "":
+        return ""
+    seconds = int(seconds)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class Output:
+    def __init__(self, env: Environment, mode: str = "table", quiet: bool = False):
+        self.env = env
+        self.mode = mode
+        self.quiet = quiet
+
+    @property
+    def rich_enabled(self) -> bool:
+        return self.env.stdout_isatty
+
+    def console(self, stderr: bool = False):
+        from rich.console import Console
+
+        stream = self.env.stderr if stderr else self.env.stdout
+        return Console(file=stream, force_terminal=self.rich_enabled if not stderr else None,
+                       no_color=self.env.no_color, highlight=False)
+
+    # data on stdout ---------------------------------------------------------------------------------
+
+    def json(self, data: Any) -> None:
+        print(json.dumps(data, indent=2, ensure_ascii=False), file=self.env.stdout, flush=True)
+
+    def json_line(self, data: Any) -> None:
+        print(json.dumps(data, ensure_ascii=False, separators=(",", ":")), file=self.env.stdout, flush=True)
+
+    def ids(self, values: Iterable[Any]) -> None:
+        for value in values:
+            print(cell(value), file=self.env.stdout)
+        self.env.stdout.flush()
+
+    def csv(self, columns: Sequence[str], rows: Iterable[Row]) -> None:
+        writer = csv.writer(self.env.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[cell(v) for v in row] for row in rows])
+        self.env.stdout.flush()
+
+    def table(self, columns: Sequence[str], rows: Sequence[Row], title: str | None = None,
+              footer: str | None = None) -> None:
+        if not self.rich_enabled:
+            self._plain_table(columns, rows, title, footer)
+            return
+        from rich.table import Table
+
+        table = Table(title=title, caption=footer, header_style="bold", title_justify="left", caption_justify="left")
+        for column in columns:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*[cell(v) for v in row])
+        self.console().print(table)
+
+    def panel(self, title: str, fields: Sequence[tuple[str, Any]]) -> None:
+        if not self.rich_enabled:
+            width = max(len(label) for label, _ in fields)
+            lines = [title] + [f"{label.ljust(width)}  {cell(value)}".rstrip() for label, value in fields]
+            print("\n".join(lines), file=self.env.stdout, flush=True)
+            return
+        from rich.panel import Panel
+        from rich.table import Table
+
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold")
+        grid.add_column()
+        for label, value in fields:
+            grid.add_row(label, cell(value))
+        self.console().print(Panel(grid, title=title, title_align="left", expand=False))
+
+    def render(self, body: Any, *, columns: Sequence[str] = (), rows: Sequence[Row] = (), ids: Iterable[Any] = (),
+               panel: Sequence[tuple[str, Any]] | None = None, title: str | None = None,
+               footer: str | None = None) -> None:
+        """One call per command: json is the body unchanged, quiet the ids, csv/table the rows (or a panel)."""
+        if self.mode == "json":
+            self.json(body)
+        elif self.quiet:
+            self.ids(ids)
+        elif self.mode == "csv":
+            if panel is not None and not columns:
+                self.csv([label for label, _ in panel], [[value for _, value in panel]])
+            else:
+                self.csv(columns, rows)
+        elif panel is not None:
+            self.panel(title or "", panel)
+        else:
+            self.table(columns, rows, title, footer)
+
+    def _plain_table(self, columns, rows, title, footer) -> None:
+        text_rows = [list(columns)] + [[cell(v) for v in row] for row in rows]
+        widths = [max(len(r[i]) for r in text_rows) for i in range(len(columns))]
+        lines = [title] if title else []
+        lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in text_rows]
+        if footer:
+            lines.append(footer)
+        print("\n".join(lines), file=self.env.stdout, flush=True)
+
+    # everything else on stderr ----------------------------------------------------------------------
+
+    def note(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=self.env.stderr, flush=True)
+
+    def warn(self, text: str) -> None:
+        print(f"warning: {text}", file=self.env.stderr, flush=True)
+
+    def error(self, message: str, hint: str | None = None, details: dict | None = None) -> None:
+        print(f"error: {message}", file=self.env.stderr)
+        if hint:
+            print(f"hint: {hint}", file=self.env.stderr)
+        if self.mode == "json":
+            payload = {"message": message, "httpStatus": None, "errorCode": None, "reference": None}
+            payload.update(details or {})
+            print(json.dumps({"error": payload}, ensure_ascii=False), file=self.env.stderr)
+        self.env.stderr.flush()
