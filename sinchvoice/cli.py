@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from typing import Annotated, Optional
@@ -98,6 +99,15 @@ class RootGroup(TyperGroup):
         except SinchVoiceError as error:
             report(ctx, error)
             raise typer.Exit(int(error.exit_code)) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:
+            if os.environ.get("SINCHVOICE_DEBUG"):
+                raise
+            # A bug, not user input: one line, and the way to get the details, never locals or secrets.
+            report(ctx, SinchVoiceError(f"unexpected failure: {type(error).__name__}: {error}",
+                                        hint="run again with SINCHVOICE_DEBUG=1 for a traceback, and report it"))
+            raise typer.Exit(1) from None
 
 
 def report(ctx, error: SinchVoiceError) -> None:
@@ -108,6 +118,12 @@ def report(ctx, error: SinchVoiceError) -> None:
     obj = ctx.obj
     out = obj.out if isinstance(obj, AppContext) else Output(obj if isinstance(obj, Environment) else Environment())
     out.error(error.message, error.hint, error.details)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"sinchvoice {__version__}")
+        raise typer.Exit()
 
 
 def root(
@@ -128,16 +144,14 @@ def root(
     timeout: Annotated[Optional[float], typer.Option(envvar="SINCHVOICE_TIMEOUT",
                                                      help="Per-request timeout in seconds (default 30).")] = None,
     yes: Annotated[bool, typer.Option("-y", "--yes", help="Skip confirmation of destructive actions.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
 ) -> None:
     """Sinch Voice API from your shell: callouts, calls, conferences, numbers, and an offline sandbox."""
     from sinchvoice.config import ConfigStore, resolve_settings
     from sinchvoice.context import AppContext
     from sinchvoice.environment import Environment
 
-    if version:
-        print(f"sinchvoice {__version__}")
-        raise typer.Exit()
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
     options = dict(profile=profile, region=region and region.value, base_url=base_url, auth=auth and auth.value,
                    output=output and output.value, quiet=quiet, verbose=verbose, dry_run=dry_run, timeout=timeout,
@@ -160,6 +174,7 @@ def build_app() -> typer.Typer:
     )
 
     app = typer.Typer(cls=RootGroup, no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+                      pretty_exceptions_enable=False,
                       context_settings={"help_option_names": ["-h", "--help"]})
     app.callback()(root)
     app.add_typer(auth.app, name="auth")

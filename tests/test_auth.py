@@ -1,0 +1,162 @@
+"""auth login/status/list/switch/logout, credential precedence, and headless keyring behaviour."""
+
+import json
+import stat
+import threading
+
+import pytest
+
+from sinchvoice.config import ConfigStore
+from sinchvoice.credentials import KeyringUnavailable, SecretStore, resolve
+from sinchvoice.errors import AuthError
+from tests.conftest import SENTINEL_SECRET, run_subprocess
+
+KEY = "aaaa1111-2222-4333-8444-555555555555"
+OTHER_KEY = "bbbb1111-2222-4333-8444-555555555555"
+
+
+def login(cli, *extra, key=KEY, secret=SENTINEL_SECRET):
+    return cli("auth", "login", "--key", key, "--secret-stdin", "--no-verify", *extra, input=secret + "\n")
+
+
+def test_login_stores_key_in_config_and_secret_in_keyring(cli, isolated, tmp_path):
+    result = login(cli, "--from", "+46700000001")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "Logged in: profile 'default', key aaaa…5555, secret in the system keyring\n"
+    config = json.loads((tmp_path / "config" / "config.json").read_text())
+    assert config == {"active": "default", "profiles": {"default": {
+        "application_key": KEY, "auth": "signed", "from": "+46700000001", "region": "global",
+        "secret_storage": "keyring"}}}
+    assert isolated.passwords == {("sinchvoice", "default"): SENTINEL_SECRET}
+    assert stat.S_IMODE((tmp_path / "config" / "config.json").stat().st_mode) == 0o600
+    assert SENTINEL_SECRET not in (tmp_path / "config" / "config.json").read_text()
+
+
+def test_status_shows_where_the_secret_lives(cli):
+    login(cli)
+    result = cli("-o", "json", "auth", "status")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {
+        "profile": "default", "applicationKey": "aaaa…5555", "secret": "system keyring",
+        "credentialsFrom": "profile", "auth": "signed", "region": "global",
+        "baseUrl": "https://calling.api.sinch.com", "callerId": None}
+    plain = cli("auth", "status")
+    assert plain.stdout.splitlines() == [
+        "sinchvoice auth", "profile          default", "application key  aaaa…5555", "secret           system keyring",
+        "auth             signed", "API              https://calling.api.sinch.com", "caller ID        (none)"]
+
+
+def test_status_without_credentials_exits_4(cli):
+    result = cli("auth", "status")
+    assert result.exit_code == 4
+    assert result.stderr.splitlines()[0] == "error: no credentials for profile 'default'"
+
+
+@pytest.mark.parametrize("env, profile_flag, expected", [
+    ({"SINCH_APPLICATION_KEY": "envkey", "SINCH_APPLICATION_SECRET": "ZW52"}, None, ("envkey", "environment")),
+    ({"SINCH_APPLICATION_KEY": "envkey", "SINCH_APPLICATION_SECRET": "ZW52"}, "work", ("envkey", "environment")),
+    ({}, None, (KEY, "keyring")),
+    ({}, "work", (OTHER_KEY, "keyring")),
+    ({"SINCHVOICE_PROFILE": "work"}, None, (OTHER_KEY, "keyring")),
+    ({"SINCH_APPLICATION_KEY": "envkey"}, None, AuthError),
+    ({"SINCH_APPLICATION_SECRET": "ZW52"}, None, AuthError),
+])
+def test_credentials_precedence(cli, monkeypatch, env, profile_flag, expected):
+    login(cli)
+    login(cli, "-p", "work", key=OTHER_KEY)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    args = (["-p", profile_flag] if profile_flag else []) + ["-o", "json", "auth", "status"]
+    result = cli(*args)
+    if expected is AuthError:
+        assert result.exit_code == 4
+        assert "is not set (the other half of the credentials is)" in result.stderr
+        return
+    body = json.loads(result.stdout)
+    assert (body["applicationKey"], body["credentialsFrom"]) == (
+        expected[0] if len(expected[0]) <= 8 else expected[0][:4] + "…" + expected[0][-4:],
+        "environment" if expected[1] == "environment" else "profile")
+
+
+def test_list_switch_logout(cli, isolated):
+    login(cli)
+    login(cli, "-p", "work", key=OTHER_KEY)
+    assert cli("-q", "auth", "list").stdout == "default\nwork\n"
+    assert cli("auth", "list").stdout.splitlines()[1].startswith("*  default")
+    assert cli("auth", "switch", "work").exit_code == 0
+    assert json.loads(cli("-o", "json", "auth", "status").stdout)["profile"] == "work"
+    bad = cli("auth", "switch", "nope")
+    assert (bad.exit_code, bad.stderr.splitlines()[0]) == (2, "error: no profile named 'nope' (known: default, work)")
+    assert cli("auth", "logout").exit_code == 0
+    assert ("sinchvoice", "work") not in isolated.passwords
+    assert cli("-q", "auth", "list").stdout == "default\n"
+    assert json.loads(cli("-o", "json", "auth", "status").stdout)["profile"] == "default"
+
+
+def test_login_rejects_bad_input_before_storing(cli, isolated):
+    result = login(cli, secret="not-base64!")
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (2, "error: the application secret is not base64")
+    result = login(cli, "--from", "0046700")
+    assert result.exit_code == 2
+    assert isolated.passwords == {}
+    no_tty = cli("auth", "login", "--no-verify")
+    assert no_tty.exit_code == 2
+    assert no_tty.stderr.splitlines()[0] == "error: Application key is required and stdin is not a terminal"
+
+
+def test_login_prompts_with_hidden_secret_on_a_tty(cli, isolated):
+    result = cli("auth", "login", "--no-verify", input=f"{KEY}\n{SENTINEL_SECRET}\n", tty=True)
+    assert result.exit_code == 0, result.stderr
+    assert isolated.passwords[("sinchvoice", "default")] == SENTINEL_SECRET
+    assert SENTINEL_SECRET not in result.stdout + result.stderr
+
+
+HEADLESS = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+
+
+def test_headless_login_refuses_without_insecure_storage(tmp_path):
+    env = {**HEADLESS, "SINCHVOICE_CONFIG_DIR": str(tmp_path / "cfg")}
+    refused = run_subprocess("auth", "login", "--key", KEY, "--secret-stdin", "--no-verify", env=env,
+                             input=SENTINEL_SECRET + "\n")
+    assert refused.returncode == 4
+    assert refused.stderr.splitlines()[0].startswith("error: cannot store the secret safely: no usable system keyring")
+    assert "--insecure-storage" in refused.stderr
+    assert not (tmp_path / "cfg" / "secrets.json").exists()
+
+    stored = run_subprocess("auth", "login", "--key", KEY, "--secret-stdin", "--no-verify", "--insecure-storage",
+                            env=env, input=SENTINEL_SECRET + "\n")
+    assert stored.returncode == 0, stored.stderr
+    secrets = tmp_path / "cfg" / "secrets.json"
+    assert stored.stderr.splitlines()[0] == f"warning: the secret is stored unencrypted in {secrets} (mode 0600)"
+    assert stat.S_IMODE(secrets.stat().st_mode) == 0o600
+    assert stat.S_IMODE(secrets.parent.stat().st_mode) == 0o700
+    assert json.loads(secrets.read_text()) == {"default": SENTINEL_SECRET}
+
+    status = run_subprocess("auth", "status", env=env)
+    assert status.returncode == 0
+    assert "warning: the secret of profile 'default' is stored unencrypted" in status.stderr
+    assert SENTINEL_SECRET not in status.stdout + status.stderr
+
+
+def test_hung_keyring_times_out(tmp_path, monkeypatch):
+    """A Secret Service that never answers must not hang the CLI."""
+    import keyring
+
+    from tests.memory_keyring import MemoryKeyring
+
+    release = threading.Event()
+
+    class Hanging(MemoryKeyring):
+        def get_password(self, service, username):
+            release.wait(5)
+            return None
+
+    keyring.set_keyring(Hanging())
+    store = ConfigStore(tmp_path)
+    store.put_profile("default", {"application_key": KEY, "secret_storage": "keyring"})
+    secrets = SecretStore(tmp_path, keyring_timeout=0.2)
+    with pytest.raises(AuthError, match="did not answer within 0.2 s"):
+        resolve(store, secrets, "default")
+    with pytest.raises(KeyringUnavailable, match="did not answer within 0.2 s"):
+        secrets.get("default", "keyring")
+    release.set()

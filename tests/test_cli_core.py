@@ -1,0 +1,165 @@
+"""The root command: version, help shape, global options anywhere, dry-run, loopback rule, startup imports."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from sinchvoice import __version__, signing
+from tests.conftest import ROOT, SENTINEL_SECRET, run_subprocess
+
+KEY = "669E367E-6BBA-48AB-AF15-266871C28135"
+SECRET = "BeIukql3pTKJ8RGL5zo0DA=="
+
+
+def test_version(cli):
+    assert run_subprocess("--version").stdout == f"sinchvoice {__version__}\n"
+    result = cli("--version")
+    assert (result.exit_code, result.stdout) == (0, f"sinchvoice {__version__}\n")
+
+
+def test_help_shows_groups(cli):
+    result = cli("--help")
+    assert result.exit_code == 0
+    for group in ("auth", "callouts", "calls", "conferences", "applications", "api", "sandbox", "demo",
+                  "listen", "signature", "completion"):
+        assert f"\n  {group} " in result.stdout
+
+
+def test_dry_run_prints_signed_request_without_secret(cli, monkeypatch):
+    monkeypatch.setenv("SINCH_APPLICATION_KEY", KEY)
+    monkeypatch.setenv("SINCH_APPLICATION_SECRET", SECRET)
+    result = cli("--dry-run", "api", "POST", "/calling/v1/callouts", "--data", '{"method": "ttsCallout"}')
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "POST https://calling.api.sinch.com/calling/v1/callouts"
+    assert f"authorization: Application {KEY}:<redacted>" in lines
+    assert "content-type: application/json" in lines
+    stamp = next(line.split(": ", 1)[1] for line in lines if line.startswith("x-timestamp: "))
+    body = '{"method": "ttsCallout"}'.encode()
+    signed = signing.sign_request(KEY, SECRET, "POST", "/calling/v1/callouts", body, "application/json", stamp)
+    assert f"string-to-sign: {json.dumps(signed.string_to_sign)}" in lines
+    assert lines[-3:] == ["{", '  "method": "ttsCallout"', "}"]
+    assert SECRET not in result.stdout + result.stderr
+    assert signed.authorization.split(":")[1] not in result.stdout  # the signature itself is redacted too
+
+
+def test_global_options_after_the_subcommand(cli, monkeypatch):
+    """`... -q`, `... -o json`, `... --dry-run` work after the subcommand as well as before it."""
+    monkeypatch.setenv("SINCH_APPLICATION_KEY", KEY)
+    monkeypatch.setenv("SINCH_APPLICATION_SECRET", SECRET)
+    result = cli("api", "GET", "/calling/v1/calls/id/x", "--dry-run", "--region", "euc1")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "GET https://calling-euc1.api.sinch.com/calling/v1/calls/id/x"
+    # a value that looks like a flag stays with its own option
+    result = cli("api", "POST", "/x", "--data", "-q", "--dry-run", input="{}")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "POST https://calling.api.sinch.com/x"
+
+
+@pytest.mark.parametrize("region, host", [
+    ("global", "calling.api.sinch.com"), ("euc1", "calling-euc1.api.sinch.com"),
+    ("use1", "calling-use1.api.sinch.com"), ("apse2", "calling-apse2.api.sinch.com"),
+])
+def test_regions(cli, monkeypatch, region, host):
+    monkeypatch.setenv("SINCH_APPLICATION_KEY", KEY)
+    monkeypatch.setenv("SINCH_APPLICATION_SECRET", SECRET)
+    monkeypatch.setenv("SINCHVOICE_REGION", region)
+    result = cli("--dry-run", "api", "GET", "/p")
+    assert result.stdout.splitlines()[0] == f"GET https://{host}/p"
+
+
+def test_http_base_url_only_on_loopback(cli, monkeypatch):
+    monkeypatch.setenv("SINCH_APPLICATION_KEY", KEY)
+    monkeypatch.setenv("SINCH_APPLICATION_SECRET", SECRET)
+    result = cli("--base-url", "http://example.com", "api", "GET", "/p")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: --base-url 'http://example.com' uses http:// on a non-loopback host",
+        "hint: use https://, or http:// only with 127.0.0.1, ::1 or localhost (e.g. the sandbox)",
+    ]
+    assert cli("--base-url", "http://127.0.0.1:1", "--dry-run", "api", "GET", "/p").exit_code == 0
+
+
+@pytest.mark.parametrize("args, message", [
+    (["api", "FETCH", "/p"], "error: unknown HTTP method 'FETCH'"),
+    (["api", "GET", "p"], "error: path 'p' must start with /"),
+    (["api", "POST", "/p", "--data", "{oops"], "error: --data is not JSON: line 1, column 2: Expecting property name enclosed in double quotes"),
+    (["--timeout", "0", "api", "GET", "/p"], "error: --timeout must be more than 0 seconds, not 0"),
+])
+def test_usage_errors_exit_2_with_one_line(cli, monkeypatch, args, message):
+    monkeypatch.setenv("SINCH_APPLICATION_KEY", KEY)
+    monkeypatch.setenv("SINCH_APPLICATION_SECRET", SECRET)
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == message
+    assert result.stdout == ""
+
+
+def test_json_errors_carry_an_error_object(cli):
+    result = cli("-o", "json", "api", "GET", "/p")
+    assert result.exit_code == 4
+    lines = result.stderr.splitlines()
+    assert lines[0] == "error: no credentials for profile 'default'"
+    assert json.loads(lines[-1]) == {"error": {"message": "no credentials for profile 'default'",
+                                               "httpStatus": None, "errorCode": None, "reference": None}}
+
+
+def test_non_base64_secret_is_a_usage_error(cli, monkeypatch):
+    monkeypatch.setenv("SINCH_APPLICATION_KEY", KEY)
+    monkeypatch.setenv("SINCH_APPLICATION_SECRET", "not base64!")
+    result = cli("--dry-run", "api", "GET", "/p")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: the application secret is not base64")
+    assert "not base64!" not in result.stdout + result.stderr
+
+
+def test_startup_imports_nothing_heavy():
+    code = ("import sys, sinchvoice.cli; sinchvoice.cli.build_app(); "
+            "print(sorted(m for m in ('httpx','rich','keyring','starlette','uvicorn','jsonschema') if m in sys.modules))")
+    result = run_subprocess_python(code)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+def run_subprocess_python(code):
+    import subprocess
+
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_spec_copy_matches_shared_spec():
+    shared = ROOT.parent / "shared" / "spec" / "openapi.yaml"
+    if not shared.exists():
+        pytest.skip("../shared is not beside this checkout")
+    yaml = pytest.importorskip("yaml")
+    from sinchvoice import spec
+
+    assert spec.load() == yaml.safe_load(shared.read_text("utf-8"))
+    assert len([op for path in spec.load()["paths"].values() for op in path]) == 13
+
+
+def test_sentinel_secret_never_printed(cli, monkeypatch):
+    """Across commands, with --verbose and --dry-run, the secret never reaches stdout or stderr."""
+    monkeypatch.setenv("SINCH_APPLICATION_KEY", KEY)
+    monkeypatch.setenv("SINCH_APPLICATION_SECRET", SENTINEL_SECRET)
+    outputs = []
+    for args in (["-v", "--dry-run", "api", "POST", "/calling/v1/callouts", "--data", '{"secret": "x"}'],
+                 ["-v", "--base-url", "http://127.0.0.1:1", "--timeout", "0.2", "api", "GET", "/p"],
+                 ["-v", "--auth", "basic", "--dry-run", "api", "GET", "/p"],
+                 ["-v", "auth", "status"], ["-o", "json", "auth", "status"]):
+        result = cli(*args)
+        outputs.append(result.stdout + result.stderr)
+    text = "\n".join(outputs)
+    assert SENTINEL_SECRET not in text
+    assert "SentinelSecret42" not in text
+    assert "Basic <redacted>" in text and "Application 669E367E" in text
+
+
+def test_no_click_import_in_package():
+    for path in (ROOT / "sinchvoice").rglob("*.py"):
+        text = path.read_text("utf-8")
+        assert "import click" not in text and "from click" not in text, path
+    assert Path(ROOT / "sinchvoice" / "openapi.json").exists()

@@ -1,0 +1,85 @@
+"""Known-answer tests for Sinch application signing, and verification edge cases."""
+
+from datetime import datetime, timedelta, timezone
+
+import httpx
+import pytest
+
+from sinchvoice import signing
+
+KEY = "669E367E-6BBA-48AB-AF15-266871C28135"
+SECRET = "BeIukql3pTKJ8RGL5zo0DA=="
+PATH = "/sinch/callback/ace"
+STAMP = "2014-09-24T10:59:41Z"
+BODY = (b'{"event":"ace","callid":"822aa4b7-05b4-4d83-87c7-1f835ee0b6f6_257",'
+        b'"timestamp":"2014-09-24T10:59:41Z","version":1}')
+SIGNATURE = "Tg6fMyo8mj9pYfWQ9ssbx3Tc1BNC87IEygAfLbJqZb4="
+THEN = datetime(2014, 9, 24, 10, 59, 41, tzinfo=timezone.utc)
+
+
+def test_published_vector():
+    signed = signing.sign_request(KEY, SECRET, "POST", PATH, BODY, "application/json", STAMP)
+    assert signed.content_md5 == "REWF+X220L4/Gw1spXOU7g=="
+    assert signed.authorization == f"Application {KEY}:{SIGNATURE}"
+    assert signed.string_to_sign == f"POST\nREWF+X220L4/Gw1spXOU7g==\napplication/json\nx-timestamp:{STAMP}\n{PATH}"
+
+
+def test_second_published_md5_and_empty_body():
+    assert signing.content_md5(b'{"message":"Hello world"}') == "jANzQ+rgAHyf1MWQFSwvYw=="
+    assert signing.content_md5(b"") == ""
+    assert signing.string_to_sign("get", "/p", b"", "", "T") == "GET\n\n\nx-timestamp:T\n/p"
+
+
+def _verify(authorization, body=BODY, timestamp=STAMP, now=THEN, key=KEY, content_type="application/json"):
+    return signing.verify(authorization, key=key, secret=SECRET, method="POST", path=PATH, body=body,
+                          content_type=content_type, timestamp=timestamp, now=now)
+
+
+@pytest.mark.parametrize("authorization, kwargs, ok, reason", [
+    (f"Application {KEY}:{SIGNATURE}", {}, True, "valid signature"),
+    (f"application {KEY}:{SIGNATURE}", {}, True, "valid signature"),  # callbacks use lower case
+    (f"Application {KEY}:{SIGNATURE}", {"body": BODY + b" "}, False, "signature does not match"),
+    (f"Application {KEY}:{SIGNATURE}", {"content_type": "application/json; charset=utf-8"}, False,
+     "signature does not match"),
+    (f"Application {KEY}:{SIGNATURE}", {"key": "other"}, False, "unknown application key"),
+    (f"Application {KEY}:{SIGNATURE}", {"now": THEN + timedelta(minutes=16)}, False,
+     "x-timestamp is 960 s away from now (limit 900 s)"),
+    (f"Application {KEY}:{SIGNATURE}", {"timestamp": None}, False, "missing x-timestamp header"),
+    (f"Application {KEY}:{SIGNATURE}", {"timestamp": "yesterday"}, False,
+     "x-timestamp is not an ISO 8601 UTC time"),
+    (f"Basic {KEY}:{SIGNATURE}", {}, False, "authorization scheme is not 'Application KEY:SIGNATURE'"),
+    (None, {}, False, "missing authorization header"),
+])
+def test_verify(authorization, kwargs, ok, reason):
+    result = _verify(authorization, **kwargs)
+    assert (result.ok, result.reason) == (ok, reason)
+
+
+@pytest.mark.parametrize("stamp", ["2014-09-24T10:59:41Z", "2014-09-24T10:59:41+00:00", "2014-09-24T10:59:41.123Z"])
+def test_timestamp_forms(stamp):
+    assert signing.parse_timestamp(stamp).replace(microsecond=0) == THEN
+    assert signing.parse_timestamp("2014-09-24T10:59:41") is None  # no zone: ambiguous
+
+
+def test_utc_timestamp_shape():
+    assert signing.utc_timestamp(datetime(2024, 5, 1, 12, 0, 0, 123456, tzinfo=timezone.utc)) == "2024-05-01T12:00:00.123Z"
+
+
+def test_httpx_auth_headers():
+    """Both auth classes produce the exact header shapes on a real httpx request."""
+    request = httpx.Request("POST", "https://calling.api.sinch.com/calling/v1/callouts", content=b'{"a":1}',
+                            headers={"content-type": "application/json"})
+    signed = next(signing.make_auth("signed", KEY, SECRET).sync_auth_flow(request))
+    stamp = signed.headers["x-timestamp"]
+    expected = signing.sign_request(KEY, SECRET, "POST", "/calling/v1/callouts", b'{"a":1}', "application/json", stamp)
+    assert signed.headers["authorization"] == expected.authorization
+    plain = httpx.Request("GET", "https://calling.api.sinch.com/x")
+    basic = next(signing.make_auth("basic", "key", "c2VjcmV0").sync_auth_flow(plain))
+    assert basic.headers["authorization"] == "Basic a2V5OmMyVmpjbVYw"
+    assert "x-timestamp" not in basic.headers
+
+
+def test_check_basic():
+    assert signing.check_basic("Basic a2V5OmMyVmpjbVYw", key="key", secret="c2VjcmV0").ok
+    assert signing.check_basic("Basic a2V5Ondyb25n", key="key", secret="c2VjcmV0").reason == "wrong application key or secret"
+    assert not signing.check_basic("Bearer x", key="key", secret="c2VjcmV0").ok

@@ -1,0 +1,109 @@
+"""The HTTP core's pure policies: retry decisions, backoff, error mapping, loopback rule, redaction."""
+
+import pytest
+
+from sinchvoice import transport
+from sinchvoice.errors import ApiError, AuthError, NotFoundError, TemporaryError, UsageError
+from sinchvoice.transport import MAYBE_SENT, NOT_SENT, should_retry
+
+CALLOUT = ("POST", "/calling/v1/callouts")
+GET_CALL = ("GET", "/calling/v1/calls/id/abc")
+PATCH_CALL = ("PATCH", "/calling/v1/calls/id/abc")
+MUTE = ("PATCH", "/calling/v1/conferences/id/c1/abc")
+KICK = ("DELETE", "/calling/v1/conferences/id/c1/abc")
+ASSIGN = ("POST", "/calling/v1/configuration/numbers/+46700000100")
+
+
+@pytest.mark.parametrize("request_, failure, expected", [
+    # a callout is only retried when it certainly was not processed
+    (CALLOUT, NOT_SENT, True),
+    (CALLOUT, 429, True),
+    (CALLOUT, MAYBE_SENT, False),
+    (CALLOUT, 500, False),
+    (CALLOUT, 502, False),
+    (CALLOUT, 503, False),
+    (CALLOUT, 504, False),
+    (CALLOUT, 400, False),
+    # idempotent requests retry transient failures
+    (GET_CALL, MAYBE_SENT, True),
+    (GET_CALL, 503, True),
+    (GET_CALL, 502, True),
+    (GET_CALL, 504, True),
+    (GET_CALL, 500, False),
+    (GET_CALL, 404, False),
+    (GET_CALL, 401, False),
+    (MUTE, 503, True),
+    (KICK, MAYBE_SENT, True),
+    (ASSIGN, 503, True),
+    # updating a call with SVAML could say something twice
+    (PATCH_CALL, 503, False),
+    (PATCH_CALL, MAYBE_SENT, False),
+    (PATCH_CALL, NOT_SENT, True),
+])
+def test_retry_policy(request_, failure, expected):
+    assert should_retry(*request_, failure) is expected
+
+
+def test_backoff_honours_retry_after_and_jitters():
+    assert transport.backoff_delay(0, 7.0) == 7.0
+    assert transport.backoff_delay(0, None, rng=lambda: 0.0) == 0.25
+    assert transport.backoff_delay(0, None, rng=lambda: 1.0) == 0.5
+    assert transport.backoff_delay(10, None, rng=lambda: 1.0) == transport.BACKOFF_MAX
+
+
+@pytest.mark.parametrize("value, expected", [("3", 3.0), ("0", 0.0), ("-4", 0.0), ("soon", None), (None, None)])
+def test_parse_retry_after(value, expected):
+    assert transport.parse_retry_after(value) == expected
+
+
+@pytest.mark.parametrize("status, body, kind, exit_code, message", [
+    (400, {"errorCode": 40001, "message": "Invalid number", "reference": "r1"}, ApiError, 1,
+     "Invalid number: HTTP 400 (errorCode 40001)"),
+    (401, {"errorCode": 40108, "message": "Invalid signature"}, AuthError, 4,
+     "Invalid signature: HTTP 401 (errorCode 40108)"),
+    (403, {"errorCode": 40300, "message": "Forbidden"}, AuthError, 4, "Forbidden: HTTP 403 (errorCode 40300)"),
+    (402, {"errorCode": 40200, "message": "Not enough credit"}, ApiError, 1,
+     "Not enough credit: HTTP 402 (errorCode 40200)"),
+    (404, {"errorCode": 40400, "message": "Call not found"}, NotFoundError, 3,
+     "Call not found: HTTP 404 (errorCode 40400)"),
+    (429, {}, TemporaryError, 75, "Too Many Requests: HTTP 429"),
+    (500, {"errorCode": 50000, "message": "Internal error"}, TemporaryError, 75,
+     "Internal error: HTTP 500 (errorCode 50000)"),
+    (503, "not a dict", TemporaryError, 75, "Service Unavailable: HTTP 503"),
+    (409, {}, ApiError, 1, "Conflict: HTTP 409"),
+])
+def test_error_mapping(status, body, kind, exit_code, message):
+    import http
+
+    error = transport.error_for(status, body, http.HTTPStatus(status).phrase)
+    assert type(error) is kind
+    assert error.exit_code == exit_code
+    assert error.message == message
+    if isinstance(body, dict) and body.get("reference"):
+        assert error.details == {"httpStatus": status, "errorCode": 40001, "reference": "r1"}
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("https://calling.api.sinch.com", True),
+    ("http://127.0.0.1:8700", True),
+    ("http://127.9.9.9", True),
+    ("http://localhost:8700/", True),
+    ("http://[::1]:8700", True),
+    ("http://calling.api.sinch.com", False),
+    ("http://10.0.0.5:8700", False),
+    ("ftp://127.0.0.1", False),
+    ("calling.api.sinch.com", False),
+])
+def test_loopback_only_http(url, ok):
+    if ok:
+        assert transport.check_base_url(url) == url.rstrip("/")
+    else:
+        with pytest.raises(UsageError):
+            transport.check_base_url(url)
+
+
+def test_redaction():
+    assert transport.redact_authorization("Application KEY:SIG=") == "Application KEY:<redacted>"
+    assert transport.redact_authorization("Basic abc") == "Basic <redacted>"
+    assert transport.redact_json({"a": {"clientSecret": "x", "ok": [{"password": 1}]}}) == {
+        "a": {"clientSecret": "<redacted>", "ok": [{"password": "<redacted>"}]}}
