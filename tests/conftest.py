@@ -50,7 +50,7 @@ class CliRunner:
     def __call__(self, *args: str, input: str | None = None, tty: bool = False, env: dict | None = None) -> Result:
         from typer.testing import CliRunner as TyperRunner
 
-        from sinchvoice.cli import build_app
+        from sinchvoice.root import build_app
         from sinchvoice.environment import Environment
 
         environment = Environment(

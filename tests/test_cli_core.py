@@ -117,7 +117,7 @@ def test_non_base64_secret_is_a_usage_error(cli, monkeypatch):
 
 
 def test_startup_imports_nothing_heavy():
-    code = ("import sys, sinchvoice.cli; sinchvoice.cli.build_app(); "
+    code = ("import sys, sinchvoice.cli, sinchvoice.root; sinchvoice.root.build_app(); "
             "print(sorted(m for m in ('httpx','rich','keyring','starlette','uvicorn','jsonschema') if m in sys.modules))")
     result = run_subprocess_python(code)
     assert result.stdout.strip() == "[]", result.stderr

@@ -1,1 +1,9 @@
 """One module per command group; a command parses input, calls the client, and hands results to output."""
+
+import typer
+
+
+def group(help: str) -> typer.Typer:
+    """Every group alike: plain help (rich markup would import rich on every --help), help on no args."""
+    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None, add_completion=False,
+                       pretty_exceptions_enable=False)

@@ -9,7 +9,7 @@ import typer
 from sinchvoice.context import app_context
 from sinchvoice.errors import AuthError, UsageError
 
-app = typer.Typer(help="Credentials and profiles.", no_args_is_help=True)
+app = group(help="Credentials and profiles.")
 
 
 def _ask(prompt: str, hidden: bool, interactive: bool, flag: str) -> str:

@@ -2,4 +2,4 @@
 
 import typer
 
-app = typer.Typer(help="Place calls: text-to-speech, conference and custom SVAML callouts.", no_args_is_help=True)
+app = group(help="Place calls: text-to-speech, conference and custom SVAML callouts.")

@@ -2,4 +2,4 @@
 
 import typer
 
-app = typer.Typer(help="Inspect and steer calls: status, SVAML updates, hang up, say, play.", no_args_is_help=True)
+app = group(help="Inspect and steer calls: status, SVAML updates, hang up, say, play.")

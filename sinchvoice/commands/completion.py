@@ -2,4 +2,4 @@
 
 import typer
 
-app = typer.Typer(help="Shell completions that answer without starting Python.", no_args_is_help=True)
+app = group(help="Shell completions that answer without starting Python.")

@@ -2,4 +2,4 @@
 
 import typer
 
-app = typer.Typer(help="See who is in a conference; mute, hold, kick participants.", no_args_is_help=True)
+app = group(help="See who is in a conference; mute, hold, kick participants.")

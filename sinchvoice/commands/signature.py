@@ -2,4 +2,4 @@
 
 import typer
 
-app = typer.Typer(help="Sign a request or check a callback's signature by hand.", no_args_is_help=True)
+app = group(help="Sign a request or check a callback's signature by hand.")

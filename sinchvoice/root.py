@@ -1,0 +1,190 @@
+"""The root command: global options, the command tree, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from sinchvoice import __version__
+from sinchvoice.errors import SinchVoiceError
+
+
+class Region(str, Enum):
+    global_ = "global"
+    euc1 = "euc1"
+    use1 = "use1"
+    sae1 = "sae1"
+    apse1 = "apse1"
+    apse2 = "apse2"
+
+
+class AuthScheme(str, Enum):
+    signed = "signed"
+    basic = "basic"
+
+
+class OutputMode(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+GLOBAL_FLAGS = {"-q", "--quiet", "-v", "--verbose", "--dry-run", "-y", "--yes"}
+GLOBAL_VALUED = {"-p", "--profile", "--region", "--base-url", "--auth", "-o", "--output", "--timeout"}
+
+
+def _option_names(command) -> tuple[set[str], set[str]]:
+    """(all option names, those that take a value) of a click command."""
+    names, valued = set(), set()
+    for param in getattr(command, "params", []):
+        opts = set(getattr(param, "opts", [])) | set(getattr(param, "secondary_opts", []))
+        if getattr(param, "param_type_name", "") != "option":
+            continue
+        names |= opts
+        if not (getattr(param, "is_flag", False) or getattr(param, "count", False)):
+            valued |= opts
+    return names, valued
+
+
+def hoist_global_options(group, ctx, args: list[str]) -> list[str]:
+    """Let global options follow the subcommand (`callouts tts ... -q`), as in gh, by moving them in front.
+
+    Values of the subcommand's own options are skipped, so `--text -q` keeps its text.
+    """
+    front, rest, command, i = [], [], group, 0
+    _, root_valued = _option_names(group)
+    while i < len(args):
+        token = args[i]
+        if token == "--":
+            rest += args[i:]
+            break
+        if command is group and not rest and token.startswith("-"):
+            front.append(token)
+            if token in root_valued and i + 1 < len(args):
+                front.append(args[i + 1])
+                i += 1
+            i += 1
+            continue
+        names, valued = _option_names(command)
+        flag = token.split("=", 1)[0]
+        if flag not in names and (flag in GLOBAL_FLAGS or flag in GLOBAL_VALUED):
+            front.append(token)
+            if flag in GLOBAL_VALUED and "=" not in token and i + 1 < len(args):
+                front.append(args[i + 1])
+                i += 1
+        elif token in valued:
+            rest += args[i : i + 2]
+            i += 1
+        else:
+            sub = command.get_command(ctx, token) if hasattr(command, "get_command") else None
+            if sub is not None and not token.startswith("-"):
+                command = sub
+            rest.append(token)
+        i += 1
+    return front + rest
+
+
+class RootGroup(TyperGroup):
+    def parse_args(self, ctx, args):
+        return super().parse_args(ctx, hoist_global_options(self, ctx, list(args)))
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SinchVoiceError as error:
+            report(ctx, error)
+            raise typer.Exit(int(error.exit_code)) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:
+            if os.environ.get("SINCHVOICE_DEBUG"):
+                raise
+            # A bug, not user input: one line, and the way to get the details, never locals or secrets.
+            report(ctx, SinchVoiceError(f"unexpected failure: {type(error).__name__}: {error}",
+                                        hint="run again with SINCHVOICE_DEBUG=1 for a traceback, and report it"))
+            raise typer.Exit(1) from None
+
+
+def report(ctx, error: SinchVoiceError) -> None:
+    from sinchvoice.context import AppContext
+    from sinchvoice.environment import Environment
+    from sinchvoice.output import Output
+
+    obj = ctx.obj
+    out = obj.out if isinstance(obj, AppContext) else Output(obj if isinstance(obj, Environment) else Environment())
+    out.error(error.message, error.hint, error.details)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"sinchvoice {__version__}")
+        raise typer.Exit()
+
+
+def root(
+    ctx: typer.Context,
+    profile: Annotated[Optional[str], typer.Option("-p", "--profile", envvar="SINCHVOICE_PROFILE",
+                                                   help="Stored profile to use.")] = None,
+    region: Annotated[Optional[Region], typer.Option(envvar="SINCHVOICE_REGION",
+                                                     help="API region (default global).")] = None,
+    base_url: Annotated[Optional[str], typer.Option(envvar="SINCHVOICE_BASE_URL",
+                                                    help="Override the API host (http:// only on loopback).")] = None,
+    auth: Annotated[Optional[AuthScheme], typer.Option(envvar="SINCHVOICE_AUTH",
+                                                       help="Request authentication (default signed).")] = None,
+    output: Annotated[Optional[OutputMode], typer.Option("-o", "--output", envvar="SINCHVOICE_OUTPUT",
+                                                         help="table, json (the API body) or csv.")] = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only identifiers.")] = False,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Trace HTTP exchanges on stderr (redacted).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the request instead of sending it.")] = False,
+    timeout: Annotated[Optional[float], typer.Option(envvar="SINCHVOICE_TIMEOUT",
+                                                     help="Per-request timeout in seconds (default 30).")] = None,
+    yes: Annotated[bool, typer.Option("-y", "--yes", help="Skip confirmation of destructive actions.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Sinch Voice API from your shell: callouts, calls, conferences, numbers, and an offline sandbox."""
+    from sinchvoice.config import ConfigStore, resolve_settings
+    from sinchvoice.context import AppContext
+    from sinchvoice.environment import Environment
+
+    env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
+    options = dict(profile=profile, region=region and region.value, base_url=base_url, auth=auth and auth.value,
+                   output=output and output.value, quiet=quiet, verbose=verbose, dry_run=dry_run, timeout=timeout,
+                   yes=yes)
+    try:
+        store = ConfigStore(env.config_dir)
+        settings = resolve_settings(store, options)
+    except SinchVoiceError as error:
+        from sinchvoice.output import Output
+
+        Output(env, options["output"] or "table").error(error.message, error.hint)
+        raise typer.Exit(int(error.exit_code)) from None
+    ctx.obj = AppContext(env, settings, store)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def build_app() -> typer.Typer:
+    from sinchvoice.commands import (
+        api, applications, auth, callouts, calls, completion, conferences, demo, listen, sandbox, signature,
+    )
+
+    app = typer.Typer(cls=RootGroup, no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+                      pretty_exceptions_enable=False,
+                      context_settings={"help_option_names": ["-h", "--help"]})
+    app.callback()(root)
+    app.add_typer(auth.app, name="auth")
+    app.add_typer(callouts.app, name="callouts")
+    app.add_typer(calls.app, name="calls")
+    app.add_typer(conferences.app, name="conferences")
+    app.add_typer(applications.app, name="applications")
+    app.command("api")(api.api)
+    app.add_typer(signature.app, name="signature")
+    app.command("sandbox")(sandbox.sandbox)
+    app.command("demo")(demo.demo)
+    app.command("listen")(listen.listen)
+    app.add_typer(completion.app, name="completion")
+    return app
