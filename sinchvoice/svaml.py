@@ -106,13 +106,14 @@ def _check_action(action: object, what: str, actions) -> None:
         raise UsageError(
             f'{what}: "action" must be an object, not {_json_type(action)}', hint='e.g. {"name": "hangup"}'
         )
-    name = _name(action, f"{what}: the action")
+    name = _name(action, f"{what}: the action", actions)
     if name not in actions:
         where = "when updating a live call" if set(actions) == set(PATCH_ACTIONS) else "here"
-        problem = f'"{name}" is not allowed {where}' if name in ACTIONS else f'unknown action "{name}"'
-        raise UsageError(
-            f"{what}: {problem}; use one of: {', '.join(actions)}", hint=_did_you_mean(name, actions)
-        )
+        if name in ACTIONS:  # a real action, just not here: a spelling suggestion would mislead
+            problem, hint = f'"{name}" is not allowed {where}', None
+        else:
+            problem, hint = f'unknown action "{name}"', _did_you_mean(name, actions)
+        raise UsageError(f"{what}: {problem}; use one of: {', '.join(actions)}", hint=hint)
     _check_fields(action, f"{what}: action {name}")
 
 
@@ -122,7 +123,7 @@ def _check_instruction(instruction: object, where: str) -> None:
             f"{where} must be an object, not {_json_type(instruction)}",
             hint='e.g. {"name": "say", "text": "Hello"}',
         )
-    name = _name(instruction, where)
+    name = _name(instruction, where, INSTRUCTIONS)
     if name not in INSTRUCTIONS:
         hint = (
             f'"{name}" is an action: put it in "action"'
@@ -150,10 +151,10 @@ def _check_fields(element: dict, where: str) -> None:
         check_moh(_string(element, "moh", where), what=f'{where} "moh"')
 
 
-def _name(element: dict, where: str) -> str:
+def _name(element: dict, where: str, choices) -> str:
     name = element.get("name")
     if not isinstance(name, str) or not name:
-        raise UsageError(f'{where} has no "name"', hint='give it one, e.g. "name": "hangup"')
+        raise UsageError(f'{where} has no "name"', hint=f'add "name" with one of: {", ".join(choices)}')
     return name
 
 
