@@ -1,0 +1,73 @@
+"""Values users pass inline, as @FILE or as - (stdin): --text, --svaml, --data, --body, --from-file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from .errors import UsageError
+
+
+def read_value(value: str, *, what: str, stdin: TextIO | None = None) -> str:
+    """Return the text itself, the contents of @path, or all of stdin for `-`."""
+    if value == "-":
+        return _read_stdin(what, stdin)
+    if value.startswith("@"):
+        if not value[1:].strip():
+            hint = "write the path right after @, e.g. @message.txt"
+            raise UsageError(f"{what} '@' names no file", hint=hint)
+        return _read_file(value[1:], what)
+    return value
+
+
+def read_lines(
+    value: str, *, stdin: TextIO | None = None, what: str = "--from-file"
+) -> list[tuple[int, str]]:
+    """Read FILE or `-` and return (line number, text) for each line that says something."""
+    text = _read_stdin(what, stdin) if value == "-" else _read_file(value.removeprefix("@"), what)
+    entries = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        # A `#` never occurs in the values read this way (numbers), so it may start a trailing comment.
+        content = line.split("#", 1)[0].strip()
+        if content:
+            entries.append((number, content))
+    return entries
+
+
+def _read_stdin(what: str, stdin: TextIO | None) -> str:
+    stream = stdin if stdin is not None else sys.stdin
+    if stream is None:
+        raise UsageError(f"{what} - reads standard input, but there is none", hint=_PIPE_HINT)
+    # A terminal would block on read() with no prompt; refuse instead of hanging.
+    if stream.isatty():
+        raise UsageError(f"{what} - reads standard input, but it is a terminal", hint=_PIPE_HINT)
+    try:
+        return stream.read()
+    except UnicodeDecodeError:
+        raise UsageError(f"{what}: standard input is not UTF-8 text", hint="convert it to UTF-8") from None
+
+
+_PIPE_HINT = "pipe something into the command, or pass the value inline or as @FILE"
+
+
+def _read_file(name: str, what: str) -> str:
+    path = Path(name).expanduser()  # the shell does not expand ~ after @
+    try:
+        # utf-8-sig drops the BOM some Windows editors write, which json.loads would reject.
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        problem, hint = _file_problem(exc, name)
+        raise UsageError(f"{what}: {problem}", hint=hint) from None
+
+
+def _file_problem(exc: Exception, name: str) -> tuple[str, str]:
+    if isinstance(exc, FileNotFoundError):
+        return f"no such file: {name}", "check the path"
+    if isinstance(exc, IsADirectoryError):
+        return f"{name} is a directory, not a file", "name a file"
+    if isinstance(exc, PermissionError):
+        return f"cannot read {name}: permission denied", "check its permissions"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"{name} is not UTF-8 text", "save it as UTF-8"
+    return f"cannot read {name}: {getattr(exc, 'strerror', None) or exc}", "check the path"

@@ -1,0 +1,316 @@
+"""Parse and check SVAML call-control documents locally, and build the small ones the shortcuts send."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TextIO
+
+from .errors import UsageError
+from .inputs import read_value
+
+# Tuples, not sets: their order is the order error messages list them in.
+INSTRUCTIONS = ("playFiles", "say", "sendDtmf", "setCookie", "answer", "startRecording", "stopRecording")
+ACTIONS = ("hangup", "continue", "connectPstn", "connectMxp", "connectConf", "connectSip", "runMenu", "park")
+PATCH_ACTIONS = ("hangup", "continue", "park")
+MOH_CLASSES = ("ring", "music1", "music2", "music3")
+THEN_ACTIONS = ("continue", "hangup")
+MAX_TTS = 600
+# Always used with fullmatch(): `$` alone would let a trailing newline through.
+DTMF = re.compile("^[0-9#*w]+$")
+LOCALE = re.compile(
+    r"^(?:[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?(?:/(?:female|male))?"  # en-US/female
+    r"|[A-Z][a-zß-öø-ÿ]+)$"  # a named voice: Joanna, Céline
+)
+
+TOP_LEVEL_KEYS = ("instructions", "action")
+SKELETON = '{"instructions": [{"name": "say", "text": "Hello"}], "action": {"name": "hangup"}}'
+LOCALE_HINT = (
+    "use a language code such as en-US, sv-SE or en, optionally with /female or /male,"
+    " or a voice such as Joanna"
+)
+DTMF_HINT = "use the digits 0-9, # and *, and w for a 500 ms pause"
+
+
+def parse(text: str, *, what: str = "SVAML") -> dict:
+    """Parse JSON text into a dict, reporting syntax errors by line and column."""
+    if not text.strip():
+        raise UsageError(f"{what} is empty", hint=f"give a SVAML document, e.g. {SKELETON}")
+    try:
+        doc = json.loads(text, object_pairs_hook=_no_duplicates(what))
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"{what}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            hint="fix the JSON syntax there",
+        ) from None
+    if not isinstance(doc, dict):
+        raise UsageError(f"{what}: expected a JSON object, got {_json_type(doc)}", hint=f"e.g. {SKELETON}")
+    return doc
+
+
+def _no_duplicates(what: str):
+    # json.loads keeps the last of two equal keys silently; a second "action" would vanish unseen.
+    def hook(pairs: list[tuple[str, object]]) -> dict:
+        seen: dict = {}
+        for key, value in pairs:
+            if key in seen:
+                raise UsageError(f'{what}: key "{key}" appears twice in one object', hint="keep one of them")
+            seen[key] = value
+        return seen
+
+    return hook
+
+
+def _json_type(value: object) -> str:
+    names = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number" if isinstance(value, (int, float)) else "an object")
+
+
+def check(doc: dict, *, what: str = "SVAML", actions=ACTIONS) -> dict:
+    """Check a parsed SVAML document against what Sinch accepts; return it unchanged."""
+    if not isinstance(doc, dict):
+        raise UsageError(f"{what}: expected a JSON object, got {_json_type(doc)}", hint=f"e.g. {SKELETON}")
+    unknown = [key for key in doc if key not in TOP_LEVEL_KEYS]
+    if unknown:
+        keys = ", ".join(f'"{key}"' for key in unknown)
+        plural = "s" if len(unknown) > 1 else ""
+        raise UsageError(
+            f"{what}: unknown top-level key{plural} {keys}",
+            hint=_did_you_mean(unknown[0], TOP_LEVEL_KEYS) or 'SVAML has only "instructions" and "action"',
+        )
+    for index, instruction in enumerate(_instructions(doc, what), start=1):
+        _check_instruction(instruction, f"{what}: instruction {index}")
+    _check_action(doc.get("action"), what, actions)
+    return doc
+
+
+def _instructions(doc: dict, what: str) -> list:
+    instructions = doc.get("instructions", [])
+    if not isinstance(instructions, list):
+        raise UsageError(
+            f'{what}: "instructions" must be an array, not {_json_type(instructions)}',
+            hint='e.g. "instructions": [{"name": "say", "text": "Hello"}]',
+        )
+    return instructions
+
+
+def _check_action(action: object, what: str, actions) -> None:
+    if action is None:
+        raise UsageError(
+            f'{what}: no "action"; a SVAML document needs exactly one',
+            hint='add e.g. "action": {"name": "hangup"}',
+        )
+    if isinstance(action, list):
+        raise UsageError(f'{what}: "action" must be one object, not an array', hint="keep exactly one action")
+    if not isinstance(action, dict):
+        raise UsageError(
+            f'{what}: "action" must be an object, not {_json_type(action)}', hint='e.g. {"name": "hangup"}'
+        )
+    name = _name(action, f"{what}: the action", actions)
+    if name not in actions:
+        where = "when updating a live call" if set(actions) == set(PATCH_ACTIONS) else "here"
+        if name in ACTIONS:  # a real action, just not here: a spelling suggestion would mislead
+            problem, hint = f'"{name}" is not allowed {where}', None
+        else:
+            problem, hint = f'unknown action "{name}"', _did_you_mean(name, actions)
+        raise UsageError(f"{what}: {problem}; use one of: {', '.join(actions)}", hint=hint)
+    _check_fields(action, f"{what}: action {name}")
+
+
+def _check_instruction(instruction: object, where: str) -> None:
+    if not isinstance(instruction, dict):
+        raise UsageError(
+            f"{where} must be an object, not {_json_type(instruction)}",
+            hint='e.g. {"name": "say", "text": "Hello"}',
+        )
+    name = _name(instruction, where, INSTRUCTIONS)
+    if name not in INSTRUCTIONS:
+        hint = (
+            f'"{name}" is an action: put it in "action"'
+            if name in ACTIONS
+            else _did_you_mean(name, INSTRUCTIONS)
+        )
+        raise UsageError(
+            f'{where}: unknown instruction "{name}"; use one of: {", ".join(INSTRUCTIONS)}', hint=hint
+        )
+    where = f"{where} ({name})"
+    if name == "say":
+        check_text(_string(instruction, "text", where), what=f'{where} "text"')
+    elif name == "playFiles":
+        _check_ids(instruction.get("ids"), where)
+    elif name == "sendDtmf":
+        check_dtmf(_string(instruction, "value", where), what=f'{where} "value"')
+    _check_fields(instruction, where)
+
+
+def _check_fields(element: dict, where: str) -> None:
+    # Fields that may sit on several instructions and actions.
+    if "locale" in element:
+        check_locale(_string(element, "locale", where), what=f'{where} "locale"')
+    if "moh" in element:
+        check_moh(_string(element, "moh", where), what=f'{where} "moh"')
+
+
+def _name(element: dict, where: str, choices) -> str:
+    name = element.get("name")
+    if not isinstance(name, str) or not name:
+        raise UsageError(f'{where} has no "name"', hint=f'add "name" with one of: {", ".join(choices)}')
+    return name
+
+
+def _string(element: dict, key: str, where: str) -> str:
+    value = element.get(key)
+    if not isinstance(value, str):
+        got = "missing" if key not in element else _json_type(value)
+        raise UsageError(f'{where} needs "{key}" as a string; it is {got}', hint=f'add "{key}": "..."')
+    return value
+
+
+def _check_ids(ids: object, where: str) -> None:
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i.strip() for i in ids):
+        raise UsageError(
+            f'{where} needs "ids": a non-empty array of file ids or URLs',
+            hint='e.g. "ids": ["https://example.com/welcome.wav"]',
+        )
+
+
+def _did_you_mean(name: str, choices) -> str | None:
+    import difflib  # only on the error path
+
+    by_lower = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
+    return f'did you mean "{by_lower[close[0]]}"?' if close else None
+
+
+def check_text(text: str, what: str = "--text") -> str:
+    """Return text-to-speech text stripped, if it is non-empty and within Sinch's limit."""
+    stripped = text.strip()
+    if not stripped:
+        raise UsageError(f"{what} is empty", hint="give the words to speak")
+    if len(stripped) > MAX_TTS:
+        raise UsageError(
+            f"{what} is {len(stripped)} characters long; text-to-speech allows at most {MAX_TTS}",
+            hint="shorten it, or split it into several say instructions",
+        )
+    return stripped
+
+
+def check_locale(value: str, what: str = "--locale") -> str:
+    """Return a locale or voice name in the form Sinch accepts."""
+    if LOCALE.fullmatch(value):
+        return value
+    suggestion = _recased_locale(value)
+    hint = f"did you mean {suggestion}?" if suggestion else LOCALE_HINT
+    raise UsageError(f"{what} '{value}' is not a locale or voice", hint=hint)
+
+
+def _recased_locale(value: str) -> str | None:
+    # en-us and EN_us are common slips for en-US; offer the canonical spelling.
+    code, slash, gender = value.replace("_", "-").partition("/")
+    parts = code.split("-")
+    fixed = [parts[0].lower()] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]]
+    candidate = "-".join(fixed) + slash + gender.lower()
+    return candidate if candidate != value and "-" in candidate and LOCALE.fullmatch(candidate) else None
+
+
+def check_dtmf(value: str, what: str = "--dtmf") -> str:
+    """Return a DTMF sequence (0-9, #, *, w)."""
+    if DTMF.fullmatch(value):
+        return value
+    raise UsageError(f"{what} '{value}' is not a DTMF sequence", hint=DTMF_HINT)
+
+
+def check_moh(value: str, what: str = "--moh") -> str:
+    """Return a music-on-hold class."""
+    if value in MOH_CLASSES:
+        return value
+    raise UsageError(
+        f"{what} '{value}' is not a music-on-hold class", hint=f"use one of: {', '.join(MOH_CLASSES)}"
+    )
+
+
+def load(value: str, *, what: str, actions=ACTIONS, stdin: TextIO | None = None) -> dict:
+    """Read SVAML given inline, as @FILE or `-`, then parse and check it."""
+    return check(parse(read_value(value, what=what, stdin=stdin), what=what), what=what, actions=actions)
+
+
+def say(text: str, locale: str | None = None, then: str = "continue") -> dict:
+    """SVAML that speaks text, then continues or hangs up."""
+    instruction = {"name": "say", "text": check_text(text)}
+    if locale is not None:
+        instruction["locale"] = check_locale(locale)
+    return {"instructions": [instruction], "action": {"name": _then(then)}}
+
+
+def play(urls: list[str], then: str = "continue", locale: str | None = None, *, what: str = "URL") -> dict:
+    """SVAML that plays audio files from http(s) URLs, then continues or hangs up."""
+    if not urls:
+        raise UsageError("nothing to play", hint="give at least one https:// URL of an audio file")
+    instruction = {"name": "playFiles", "ids": [_http_url(url, what) for url in urls]}
+    if locale is not None:
+        instruction["locale"] = check_locale(locale)
+    return {"instructions": [instruction], "action": {"name": _then(then)}}
+
+
+def hangup() -> dict:
+    """SVAML that ends the call."""
+    return {"action": {"name": "hangup"}}
+
+
+def _then(then: str) -> str:
+    if then not in THEN_ACTIONS:
+        raise UsageError(
+            f"--then '{then}' is not allowed; use continue or hangup",
+            hint="continue keeps the call going, hangup ends it",
+        )
+    return then
+
+
+def _http_url(url: str, what: str) -> str:
+    from urllib.parse import urlsplit  # stdlib, but only the shortcuts need it
+
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"{what} '{url}' is not an http(s) URL",
+            hint="give the file's full URL, e.g. https://example.com/welcome.wav",
+        )
+    return url.strip()
+
+
+def callout_svaml(value: str, *, what: str, stdin: TextIO | None = None) -> str:
+    """A custom callout's ice/ace/pie: an https URL as is, or checked SVAML serialised as a string."""
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value.strip()):
+        return _callback_url(value, what)
+    doc = load(value, what=what, actions=ACTIONS, stdin=stdin)
+    return json.dumps(doc, separators=(",", ":"))
+
+
+def _callback_url(value: str, what: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value.strip())
+    scheme = parts.scheme.lower()
+    if scheme == "https" and parts.hostname:
+        return value
+    if scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+        return value
+    if scheme == "http" and parts.hostname:
+        raise UsageError(
+            f"{what} '{value}' uses http://, which is allowed only for loopback hosts",
+            hint="use an https:// URL (http:// works only for localhost, 127.0.0.0/8 and ::1)",
+        )
+    raise UsageError(
+        f"{what} '{value}' is not an https:// URL", hint="give an https:// URL or a SVAML document"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress  # only for http:// URLs
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
