@@ -93,7 +93,8 @@ class ConfigStore:
     def switch(self, name: str) -> None:
         if name not in self.data["profiles"]:
             known = ", ".join(self.names()) or "none"
-            raise UsageError(f"no profile named {name!r} (known: {known})", hint="create it with sinchvoice auth login -p NAME")
+            raise UsageError(f"no profile named {name!r} (known: {known})",
+                             hint="create it with sinchvoice auth login -p NAME")
         self.data["active"] = name
         self.save()
 

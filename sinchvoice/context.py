@@ -81,7 +81,8 @@ class AppContext:
         if self.settings.yes or self.settings.dry_run:
             return
         if not self.env.stdin_isatty:
-            raise UsageError(f"refusing to {question} without confirmation", hint="pass --yes to confirm when not on a terminal")
+            raise UsageError(f"refusing to {question} without confirmation",
+                             hint="pass --yes to confirm when not on a terminal")
         print(f"{question[0].upper()}{question[1:]}? [y/N] ", end="", file=self.env.stderr, flush=True)
         answer = self.env.stdin.readline().strip().lower()
         if answer not in ("y", "yes"):

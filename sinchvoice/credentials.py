@@ -46,6 +46,8 @@ def _with_timeout(function, timeout: float):
     worker.join(timeout)
     if worker.is_alive():
         raise KeyringUnavailable(f"the system keyring did not answer within {timeout:g} s")
+    if isinstance(result.get("error"), KeyringUnavailable):
+        raise result["error"]
     if "error" in result:
         raise KeyringUnavailable(f"the system keyring failed: {type(result['error']).__name__}")
     return result.get("value")
@@ -120,7 +122,8 @@ def resolve(store: ConfigStore, secrets: SecretStore, profile_name: str) -> Cred
     if env_key or env_secret:
         if not (env_key and env_secret):
             missing = ENV_SECRET if env_key else ENV_KEY
-            raise AuthError(f"{missing} is not set (the other half of the credentials is)", hint=f"set both {ENV_KEY} and {ENV_SECRET}, or neither")
+            raise AuthError(f"{missing} is not set (the other half of the credentials is)",
+                            hint=f"set both {ENV_KEY} and {ENV_SECRET}, or neither")
         return Credentials(env_key, env_secret, "environment")
     profile = store.profile(profile_name)
     key = profile.get("application_key")
@@ -130,9 +133,11 @@ def resolve(store: ConfigStore, secrets: SecretStore, profile_name: str) -> Cred
     try:
         secret = secrets.get(profile_name, storage)
     except KeyringUnavailable as exc:
-        raise AuthError(f"cannot read the secret of profile {profile_name!r}: {exc}", hint=NO_CREDENTIALS_HINT) from None
+        raise AuthError(f"cannot read the secret of profile {profile_name!r}: {exc}",
+                        hint=NO_CREDENTIALS_HINT) from None
     if not secret:
-        raise AuthError(f"the secret of profile {profile_name!r} is missing from the {storage}", hint=NO_CREDENTIALS_HINT)
+        raise AuthError(f"the secret of profile {profile_name!r} is missing from the {storage}",
+                        hint=NO_CREDENTIALS_HINT)
     return Credentials(key, secret, storage)
 
 

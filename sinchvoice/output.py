@@ -118,7 +118,7 @@ class Output:
         text_rows = [list(columns)] + [[cell(v) for v in row] for row in rows]
         widths = [max(len(r[i]) for r in text_rows) for i in range(len(columns))]
         lines = [title] if title else []
-        lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in text_rows]
+        lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in text_rows]
         if footer:
             lines.append(footer)
         print("\n".join(lines), file=self.env.stdout, flush=True)

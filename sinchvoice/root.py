@@ -138,7 +138,7 @@ def root(
     output: Annotated[Optional[OutputMode], typer.Option("-o", "--output", envvar="SINCHVOICE_OUTPUT",
                                                          help="table, json (the API body) or csv.")] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only identifiers.")] = False,
-    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Trace HTTP exchanges on stderr (redacted).")] = False,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Trace HTTP on stderr (redacted).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the request instead of sending it.")] = False,
     timeout: Annotated[Optional[float], typer.Option(envvar="SINCHVOICE_TIMEOUT",
                                                      help="Per-request timeout in seconds (default 30).")] = None,
@@ -169,7 +169,17 @@ def root(
 
 def build_app() -> typer.Typer:
     from sinchvoice.commands import (
-        api, applications, auth, callouts, calls, completion, conferences, demo, listen, sandbox, signature,
+        api,
+        applications,
+        auth,
+        callouts,
+        calls,
+        completion,
+        conferences,
+        demo,
+        listen,
+        sandbox,
+        signature,
     )
 
     app = typer.Typer(cls=RootGroup, no_args_is_help=True, add_completion=False, rich_markup_mode=None,

@@ -50,8 +50,8 @@ class CliRunner:
     def __call__(self, *args: str, input: str | None = None, tty: bool = False, env: dict | None = None) -> Result:
         from typer.testing import CliRunner as TyperRunner
 
-        from sinchvoice.root import build_app
         from sinchvoice.environment import Environment
+        from sinchvoice.root import build_app
 
         environment = Environment(
             stdin_isatty_override=tty,

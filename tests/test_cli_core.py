@@ -53,10 +53,10 @@ def test_global_options_after_the_subcommand(cli, monkeypatch):
     result = cli("api", "GET", "/calling/v1/calls/id/x", "--dry-run", "--region", "euc1")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0] == "GET https://calling-euc1.api.sinch.com/calling/v1/calls/id/x"
-    # a value that looks like a flag stays with its own option
-    result = cli("api", "POST", "/x", "--data", "-q", "--dry-run", input="{}")
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "POST https://calling.api.sinch.com/x"
+    # a value that looks like a flag stays with its own option (here: inline text "-q", which is not JSON)
+    result = cli("api", "POST", "/x", "--data", "-q", "--dry-run")
+    assert result.exit_code == 2
+    assert result.stderr == "error: --data is not JSON: line 1, column 1: Expecting value\n"
 
 
 @pytest.mark.parametrize("region, host", [
@@ -86,7 +86,8 @@ def test_http_base_url_only_on_loopback(cli, monkeypatch):
 @pytest.mark.parametrize("args, message", [
     (["api", "FETCH", "/p"], "error: unknown HTTP method 'FETCH'"),
     (["api", "GET", "p"], "error: path 'p' must start with /"),
-    (["api", "POST", "/p", "--data", "{oops"], "error: --data is not JSON: line 1, column 2: Expecting property name enclosed in double quotes"),
+    (["api", "POST", "/p", "--data", "{oops"],
+     "error: --data is not JSON: line 1, column 2: Expecting property name enclosed in double quotes"),
     (["--timeout", "0", "api", "GET", "/p"], "error: --timeout must be more than 0 seconds, not 0"),
 ])
 def test_usage_errors_exit_2_with_one_line(cli, monkeypatch, args, message):
@@ -118,7 +119,8 @@ def test_non_base64_secret_is_a_usage_error(cli, monkeypatch):
 
 def test_startup_imports_nothing_heavy():
     code = ("import sys, sinchvoice.cli, sinchvoice.root; sinchvoice.root.build_app(); "
-            "print(sorted(m for m in ('httpx','rich','keyring','starlette','uvicorn','jsonschema') if m in sys.modules))")
+            "heavy = ('httpx','rich','keyring','starlette','uvicorn','jsonschema'); "
+            "print(sorted(m for m in heavy if m in sys.modules))")
     result = run_subprocess_python(code)
     assert result.stdout.strip() == "[]", result.stderr
 

@@ -62,7 +62,8 @@ def test_timestamp_forms(stamp):
 
 
 def test_utc_timestamp_shape():
-    assert signing.utc_timestamp(datetime(2024, 5, 1, 12, 0, 0, 123456, tzinfo=timezone.utc)) == "2024-05-01T12:00:00.123Z"
+    moment = datetime(2024, 5, 1, 12, 0, 0, 123456, tzinfo=timezone.utc)
+    assert signing.utc_timestamp(moment) == "2024-05-01T12:00:00.123Z"
 
 
 def test_httpx_auth_headers():
@@ -81,5 +82,6 @@ def test_httpx_auth_headers():
 
 def test_check_basic():
     assert signing.check_basic("Basic a2V5OmMyVmpjbVYw", key="key", secret="c2VjcmV0").ok
-    assert signing.check_basic("Basic a2V5Ondyb25n", key="key", secret="c2VjcmV0").reason == "wrong application key or secret"
+    wrong = signing.check_basic("Basic a2V5Ondyb25n", key="key", secret="c2VjcmV0")
+    assert wrong.reason == "wrong application key or secret"
     assert not signing.check_basic("Bearer x", key="key", secret="c2VjcmV0").ok

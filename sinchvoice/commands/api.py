@@ -17,7 +17,7 @@ def api(
     ctx: typer.Context,
     method: Annotated[str, typer.Argument(help="GET, POST, PUT, PATCH or DELETE.")],
     path: Annotated[str, typer.Argument(help="Path on the API host, e.g. /calling/v1/calls/id/ID.")],
-    data: Annotated[Optional[str], typer.Option("--data", "-d", help="JSON body: inline, @FILE or - for stdin.")] = None,
+    data: Annotated[Optional[str], typer.Option("--data", "-d", help="JSON body: inline, @FILE or -.")] = None,
 ) -> None:
     """Send an authenticated request and print the JSON response (signing, retries and errors as usual)."""
     app_ctx = app_context(ctx)

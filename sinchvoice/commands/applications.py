@@ -1,6 +1,6 @@
 """`applications`: numbers and callback URLs of Voice applications."""
 
-import typer
+from sinchvoice.commands import group
 
 app = group(help="Numbers and callback URLs of your Voice applications.")
 numbers = group(help="List, inspect, assign and unassign numbers.")

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from sinchvoice.commands import group
 from sinchvoice.context import app_context
 from sinchvoice.errors import AuthError, UsageError
 

@@ -1,5 +1,5 @@
 """`callouts`: place TTS, conference and custom calls (createCallout)."""
 
-import typer
+from sinchvoice.commands import group
 
 app = group(help="Place calls: text-to-speech, conference and custom SVAML callouts.")

@@ -1,5 +1,5 @@
 """`completion`: static shell completion scripts (no Python on TAB)."""
 
-import typer
+from sinchvoice.commands import group
 
 app = group(help="Shell completions that answer without starting Python.")

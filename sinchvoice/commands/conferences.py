@@ -1,5 +1,5 @@
 """`conferences`: see who is in a conference and control participants."""
 
-import typer
+from sinchvoice.commands import group
 
 app = group(help="See who is in a conference; mute, hold, kick participants.")

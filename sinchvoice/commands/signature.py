@@ -1,5 +1,5 @@
 """`signature`: sign a request or verify a callback's signature by hand."""
 
-import typer
+from sinchvoice.commands import group
 
 app = group(help="Sign a request or check a callback's signature by hand.")
