@@ -22,15 +22,23 @@ class Api:
         self.routes = [
             (_route("/calling/v1/callouts"), {"POST": self.create_callout}),
             (_route("/calling/v1/calls/id/{call_id}"), {"GET": self.get_call, "PATCH": self.update_call}),
-            (_route("/calling/v1/conferences/id/{conference_id}"),
-             {"GET": self.get_conference, "DELETE": self.kick_all}),
-            (_route("/calling/v1/conferences/id/{conference_id}/{call_id}"),
-             {"PATCH": self.manage_participant, "DELETE": self.kick_participant}),
+            (
+                _route("/calling/v1/conferences/id/{conference_id}"),
+                {"GET": self.get_conference, "DELETE": self.kick_all},
+            ),
+            (
+                _route("/calling/v1/conferences/id/{conference_id}/{call_id}"),
+                {"PATCH": self.manage_participant, "DELETE": self.kick_participant},
+            ),
             (_route("/calling/v1/configuration/numbers"), {"GET": self.get_numbers}),
-            (_route("/calling/v1/configuration/numbers/{number}"),
-             {"GET": self.get_number, "POST": self.update_number, "DELETE": self.unassign_number}),
-            (_route("/calling/v1/configuration/callbacks/applications/{application_key}"),
-             {"GET": self.get_callbacks, "POST": self.update_callbacks}),
+            (
+                _route("/calling/v1/configuration/numbers/{number}"),
+                {"GET": self.get_number, "POST": self.update_number, "DELETE": self.unassign_number},
+            ),
+            (
+                _route("/calling/v1/configuration/callbacks/applications/{application_key}"),
+                {"GET": self.get_callbacks, "POST": self.update_callbacks},
+            ),
         ]
 
     def resolve(self, method: str, path: str):

@@ -1,4 +1,4 @@
-"""The sandbox as an ASGI app: body limits, faults, auth, dispatch to the API or control routes, journaling."""
+"""The sandbox as an ASGI app: body limits, faults, auth, API or control dispatch, journaling."""
 
 from __future__ import annotations
 
@@ -33,9 +33,16 @@ class BodyTooLarge(Exception):
 class Sandbox:
     """One sandbox instance: its state, journals and fault rules, served by `__call__` (ASGI)."""
 
-    def __init__(self, *, key: str = d.KEY, secret: str = d.SECRET, clock: RealClock | ManualClock | None = None,
-                 seed: int | None = None, callback_timeout: float = d.CALLBACK_TIMEOUT,
-                 allow_remote_control: bool = False):
+    def __init__(
+        self,
+        *,
+        key: str = d.KEY,
+        secret: str = d.SECRET,
+        clock: RealClock | ManualClock | None = None,
+        seed: int | None = None,
+        callback_timeout: float = d.CALLBACK_TIMEOUT,
+        allow_remote_control: bool = False,
+    ):
         self.key, self.secret = key, secret
         self.clock = clock or RealClock()
         self.deliverer = Deliverer(key, secret, callback_timeout)
@@ -101,10 +108,13 @@ class Sandbox:
                 return
 
     async def _http(self, scope, receive, send):
-        request = {"method": scope["method"], "path": scope["path"],
-                   "raw_path": (scope.get("raw_path") or scope["path"].encode()).decode("latin-1").split("?")[0],
-                   "query": scope.get("query_string", b"").decode("latin-1"),
-                   "headers": {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}}
+        request = {
+            "method": scope["method"],
+            "path": scope["path"],
+            "raw_path": (scope.get("raw_path") or scope["path"].encode()).decode("latin-1").split("?")[0],
+            "query": scope.get("query_string", b"").decode("latin-1"),
+            "headers": {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]},
+        }
         try:
             request["body"] = await read_body(receive, d.MAX_BODY_BYTES)
         except BodyTooLarge:
@@ -132,7 +142,8 @@ class Sandbox:
             return await JSONResponse(body, 403)(scope, receive, send)
         try:
             status, payload = await anyio.to_thread.run_sync(
-                self.control.handle, request["method"], request["path"], request["body"])
+                self.control.handle, request["method"], request["path"], request["body"]
+            )
             headers = {}
         except Problem as problem:
             status, payload, headers = problem.status, problem.body(), problem.headers
@@ -143,8 +154,15 @@ class Sandbox:
         scheme = None
         try:
             handler, params = self.api.resolve(request["method"], request["path"])
-            scheme = authenticate(request["headers"], key=self.key, secret=self.secret, method=request["method"],
-                                  path=request["path"], raw_path=request["raw_path"], body=request["body"])
+            scheme = authenticate(
+                request["headers"],
+                key=self.key,
+                secret=self.secret,
+                method=request["method"],
+                path=request["path"],
+                raw_path=request["raw_path"],
+                body=request["body"],
+            )
             self.state.tick()
             status, payload = handler(params, request["body"])
             return status, payload, {}, scheme
@@ -157,7 +175,9 @@ class Sandbox:
     async def _reply(self, scope, receive, send, request, outcome, fault):
         self._journal(request, outcome, fault)
         status, payload, headers, _ = outcome
-        response = Response(b"", status, headers) if payload is None else JSONResponse(payload, status, headers)
+        response = (
+            Response(b"", status, headers) if payload is None else JSONResponse(payload, status, headers)
+        )
         await response(scope, receive, send)
 
     def _journal(self, request: dict, outcome: tuple, fault: dict | None) -> None:
@@ -165,11 +185,20 @@ class Sandbox:
         headers = dict(request["headers"])
         if "authorization" in headers:
             headers["authorization"] = redact(headers["authorization"])
-        self.journal.append({
-            "time": time.time(), "method": request["method"], "path": request["path"], "query": request["query"],
-            "headers": headers, "body": body_for_journal(request["body"]), "status": status, "auth": scheme,
-            "response": payload, "fault": None if fault is None else fault_kind(fault),
-        })
+        self.journal.append(
+            {
+                "time": time.time(),
+                "method": request["method"],
+                "path": request["path"],
+                "query": request["query"],
+                "headers": headers,
+                "body": body_for_journal(request["body"]),
+                "status": status,
+                "auth": scheme,
+                "response": payload,
+                "fault": None if fault is None else fault_kind(fault),
+            }
+        )
 
 
 def faulted(fault: dict) -> tuple:

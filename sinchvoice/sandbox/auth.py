@@ -9,8 +9,9 @@ from sinchvoice.sandbox.problems import Problem
 from sinchvoice.signing import check_basic, verify
 
 
-def authenticate(headers: dict, *, key: str, secret: str, method: str, path: str, raw_path: str,
-                 body: bytes) -> str:
+def authenticate(
+    headers: dict, *, key: str, secret: str, method: str, path: str, raw_path: str, body: bytes
+) -> str:
     """Returns "basic" or "signed"; raises a 401 Problem with the reason otherwise."""
     authorization = headers.get("authorization", "")
     scheme = authorization.strip().partition(" ")[0].lower()
@@ -28,8 +29,15 @@ def authenticate(headers: dict, *, key: str, secret: str, method: str, path: str
 
 def _check_signed(headers, authorization, key, secret, method, path, raw_path, body) -> str:
     # The skew check uses the real wall clock: clients sign with their own real time, whatever --speed says.
-    common = dict(key=key, secret=secret, method=method, body=body, now=datetime.now(timezone.utc),
-                  content_type=headers.get("content-type", ""), timestamp=headers.get("x-timestamp"))
+    common = dict(
+        key=key,
+        secret=secret,
+        method=method,
+        body=body,
+        now=datetime.now(timezone.utc),
+        content_type=headers.get("content-type", ""),
+        timestamp=headers.get("x-timestamp"),
+    )
     result = verify(authorization, path=path, **common)
     if not result.ok and result.reason == "signature does not match" and raw_path != path:
         # Some clients sign the percent-encoded path (e.g. %2B for a number's plus); accept both spellings.

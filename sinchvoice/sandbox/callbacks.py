@@ -1,4 +1,4 @@
-"""Delivery of signed ace/dice events: one worker thread, so events reach each URL in the order they happened."""
+"""Delivery of signed ace/dice events: one worker thread keeps them in the order they happened."""
 
 from __future__ import annotations
 
@@ -67,12 +67,31 @@ class Deliverer:
                 return
 
     def _post(self, client: httpx.Client, event: dict, body: bytes, url: str, role: str) -> bool:
-        signed = sign_request(self.key, self.secret, "POST", urlsplit(url).path or "/", body,
-                              "application/json", utc_timestamp(), scheme="application")
-        headers = {"content-type": "application/json", "x-timestamp": signed.timestamp,
-                   "authorization": signed.authorization}
-        entry = {"event": event["event"], "callId": event["callId"], "url": url, "role": role,
-                 "status": None, "ok": False, "error": None, "payload": event["payload"]}
+        signed = sign_request(
+            self.key,
+            self.secret,
+            "POST",
+            urlsplit(url).path or "/",
+            body,
+            "application/json",
+            utc_timestamp(),
+            scheme="application",
+        )
+        headers = {
+            "content-type": "application/json",
+            "x-timestamp": signed.timestamp,
+            "authorization": signed.authorization,
+        }
+        entry = {
+            "event": event["event"],
+            "callId": event["callId"],
+            "url": url,
+            "role": role,
+            "status": None,
+            "ok": False,
+            "error": None,
+            "payload": event["payload"],
+        }
         started = time.perf_counter()
         try:
             response = client.post(url, content=body, headers=headers)

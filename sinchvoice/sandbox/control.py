@@ -54,7 +54,9 @@ class Control:
         doc = self._json(body)
         seconds = doc.get("seconds") if isinstance(doc, dict) else None
         if not self.sb.clock.manual:
-            raise Problem(409, 40900, "The clock is real (started with --speed); only a manual clock advances")
+            raise Problem(
+                409, 40900, "The clock is real (started with --speed); only a manual clock advances"
+            )
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= 10**7:
             raise invalid("seconds must be a number between 0 and 10000000")
         self.sb.clock.advance(seconds)

@@ -24,7 +24,9 @@ def validate(rule) -> dict:
         raise invalid("status must be an integer between 400 and 599")
     if status is not None and drop:
         raise invalid("status and drop exclude each other")
-    if delay is not None and (not isinstance(delay, (int, float)) or isinstance(delay, bool) or not 0 <= delay <= 60):
+    if delay is not None and (
+        not isinstance(delay, (int, float)) or isinstance(delay, bool) or not 0 <= delay <= 60
+    ):
         raise invalid("delay must be a number of seconds between 0 and 60")
     count = rule.get("count", 1)
     if type(count) is not int or count == 0 or count < -1:
@@ -34,8 +36,15 @@ def validate(rule) -> dict:
             raise invalid(f"{name} must be a string")
     if rule.get("retryAfter") is not None and not isinstance(rule["retryAfter"], (int, float, str)):
         raise invalid("retryAfter must be a number of seconds")
-    return {"method": rule.get("method", "*").upper(), "path": rule.get("path", "*"), "status": status,
-            "retryAfter": rule.get("retryAfter"), "count": count, "delay": delay, "drop": bool(drop)}
+    return {
+        "method": rule.get("method", "*").upper(),
+        "path": rule.get("path", "*"),
+        "status": status,
+        "retryAfter": rule.get("retryAfter"),
+        "count": count,
+        "delay": delay,
+        "drop": bool(drop),
+    }
 
 
 class Faults:
@@ -59,7 +68,7 @@ class Faults:
             return [dict(r) for r in self._rules]
 
     def take(self, method: str, path: str) -> dict | None:
-        """The first rule matching the request (glob on the path), consumed once; exhausted rules disappear."""
+        """The first rule matching the request (glob on the path), consumed once; spent rules go."""
         with self._lock:
             for rule in self._rules:
                 if fnmatchcase(method, rule["method"]) and fnmatchcase(path, rule["path"]):

@@ -36,8 +36,11 @@ class Running:
         return self.app.clock
 
     def env(self) -> dict:
-        return {"SINCHVOICE_BASE_URL": self.base_url, "SINCH_APPLICATION_KEY": self.key,
-                "SINCH_APPLICATION_SECRET": self.secret}
+        return {
+            "SINCHVOICE_BASE_URL": self.base_url,
+            "SINCH_APPLICATION_KEY": self.key,
+            "SINCH_APPLICATION_SECRET": self.secret,
+        }
 
 
 def bind(host: str, port: int, allow_remote: bool = False) -> socket.socket:
@@ -70,22 +73,33 @@ def _base_url(host: str, port: int) -> str:
 def _prepare(key, secret, clock, seed, host, port, allow_remote, callback_timeout):
     app = Sandbox(key=key, secret=secret, clock=clock, seed=seed, callback_timeout=callback_timeout)
     sock = bind(host, port, allow_remote)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                            timeout_graceful_shutdown=3, http="h11")
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=3, http="h11"
+    )
     server = uvicorn.Server(config)
     bound_port = sock.getsockname()[1]
     return Running(_base_url(host, bound_port), host, bound_port, key, secret, app, server), sock
 
 
 @contextlib.contextmanager
-def run_in_thread(*, key: str = d.KEY, secret: str = d.SECRET, clock=None, seed: int | None = None,
-                  host: str = d.HOST, port: int = 0, allow_remote: bool = False,
-                  callback_timeout: float = d.CALLBACK_TIMEOUT, startup_timeout: float = 10.0):
+def run_in_thread(
+    *,
+    key: str = d.KEY,
+    secret: str = d.SECRET,
+    clock=None,
+    seed: int | None = None,
+    host: str = d.HOST,
+    port: int = 0,
+    allow_remote: bool = False,
+    callback_timeout: float = d.CALLBACK_TIMEOUT,
+    startup_timeout: float = 10.0,
+):
     """Serve on a pre-bound socket (port 0 = ephemeral) in a daemon thread; yields a `Running`."""
     running, sock = _prepare(key, secret, clock, seed, host, port, allow_remote, callback_timeout)
     running.app.start()
-    thread = threading.Thread(target=running.server.run, kwargs={"sockets": [sock]}, name="sandbox-server",
-                              daemon=True)
+    thread = threading.Thread(
+        target=running.server.run, kwargs={"sockets": [sock]}, name="sandbox-server", daemon=True
+    )
     thread.start()
     try:
         deadline = time.monotonic() + startup_timeout
@@ -101,8 +115,17 @@ def run_in_thread(*, key: str = d.KEY, secret: str = d.SECRET, clock=None, seed:
         sock.close()
 
 
-def serve_forever(*, key: str = d.KEY, secret: str = d.SECRET, clock=None, seed: int | None = None,
-                  host: str = d.HOST, port: int = d.PORT, allow_remote: bool = False, on_ready=None) -> None:
+def serve_forever(
+    *,
+    key: str = d.KEY,
+    secret: str = d.SECRET,
+    clock=None,
+    seed: int | None = None,
+    host: str = d.HOST,
+    port: int = d.PORT,
+    allow_remote: bool = False,
+    on_ready=None,
+) -> None:
     """Serve in the foreground until Ctrl-C (uvicorn handles SIGINT/SIGTERM and shuts down gracefully)."""
     running, sock = _prepare(key, secret, clock, seed, host, port, allow_remote, d.CALLBACK_TIMEOUT)
     if on_ready:

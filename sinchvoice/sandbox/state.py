@@ -1,4 +1,4 @@
-"""The sandbox's world: calls, conferences, numbers and callback URLs, advanced from the clock on every read."""
+"""The sandbox's world: calls, conferences, numbers, callback URLs, advanced from the clock on each read."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ class Conference:
 
 
 def plan(method: str, body: dict) -> tuple[float | None, float | None, str, str]:
-    """(answer_at, end_at, final result, final reason) relative to creation, from the destination and method."""
+    """(answer_at, end_at, final result, final reason) relative to creation."""
     endpoint = body["destination"]["endpoint"]
     forced = next((v for k, v in d.RESERVED_SUFFIXES.items() if endpoint.endswith(k)), None)
     ring = d.RING_SECONDS
@@ -76,7 +76,7 @@ def speaking_time(text: str) -> float:
 
 
 class State:
-    """All mutation happens under one lock; `tick()` applies due transitions in time order and emits events."""
+    """All mutation happens under one lock; `tick()` applies due transitions in time order."""
 
     def __init__(self, *, key: str, clock, seed: int | None = None, emit=None):
         self.key = key
@@ -91,8 +91,10 @@ class State:
             self.rng = random.Random(self.seed)
             self.calls: dict[str, Call] = {}
             self.conferences: dict[str, Conference] = {}
-            self.numbers = {n["number"]: {**n, "applicationKey": self.key} if "applicationKey" in n else dict(n)
-                            for n in d.SEEDED_NUMBERS}
+            self.numbers = {
+                n["number"]: {**n, "applicationKey": self.key} if "applicationKey" in n else dict(n)
+                for n in d.SEEDED_NUMBERS
+            }
             self.callback_urls: dict[str, str] = {}
 
     def new_call_id(self) -> str:
@@ -108,8 +110,12 @@ class State:
             now = self.clock.now()
             due = []
             for order, call in enumerate(self.calls.values()):
-                if call.answered_at is None and call.ended_at is None and call.answer_at is not None \
-                        and call.answer_at <= now:
+                if (
+                    call.answered_at is None
+                    and call.ended_at is None
+                    and call.answer_at is not None
+                    and call.answer_at <= now
+                ):
                     due.append((call.answer_at, 0, order, call))
                 if call.ended_at is None and call.end_at is not None and call.end_at <= now:
                     due.append((call.end_at, 1, order, call))
@@ -125,7 +131,9 @@ class State:
         call.result = "ANSWERED"
         if call.conference_id:
             conference = self.conferences.setdefault(call.conference_id, Conference(call.conference_id))
-            conference.participants[call.call_id] = Participant(call.call_id, call.destination["endpoint"], at)
+            conference.participants[call.call_id] = Participant(
+                call.call_id, call.destination["endpoint"], at
+            )
         if call.ace_targets:
             self.emit(self._event(call, "ace", at))
 
@@ -140,8 +148,14 @@ class State:
             self.emit(self._event(call, "dice", at))
 
     def _event(self, call: Call, name: str, at: float) -> dict:
-        payload = {"event": name, "callid": call.call_id, "timestamp": self.timestamp(at), "version": 1,
-                   "custom": "", "applicationKey": self.key}
+        payload = {
+            "event": name,
+            "callid": call.call_id,
+            "timestamp": self.timestamp(at),
+            "version": 1,
+            "custom": "",
+            "applicationKey": self.key,
+        }
         if name == "ace":
             payload["amd"] = {"status": "human", "reason": "", "duration": 0}
         else:
@@ -149,8 +163,15 @@ class State:
             payload.update({k: info[k] for k in ("reason", "result", "debit", "userRate", "duration")})
             payload.update({"to": dict(call.destination), "from": call.cli})
         targets = call.ace_targets if name == "ace" else call.dice_targets
-        urls = [(targets, "custom")] if targets != "app" else [
-            (self.callback_urls[role], role) for role in ("primary", "fallback") if self.callback_urls.get(role)]
+        urls = (
+            [(targets, "custom")]
+            if targets != "app"
+            else [
+                (self.callback_urls[role], role)
+                for role in ("primary", "fallback")
+                if self.callback_urls.get(role)
+            ]
+        )
         return {"event": name, "callId": call.call_id, "payload": payload, "targets": urls}
 
     # ---- calls -------------------------------------------------------------------------------
@@ -160,9 +181,15 @@ class State:
             now = self.tick()
             answer, end, result, reason = plan(method, body)
             call = Call(
-                call_id=self.new_call_id(), method=method, cli=body["cli"], destination=dict(body["destination"]),
-                created=now, answer_at=None if answer is None else now + answer,
-                end_at=None if end is None else now + end, end_result=result, end_reason=reason,
+                call_id=self.new_call_id(),
+                method=method,
+                cli=body["cli"],
+                destination=dict(body["destination"]),
+                created=now,
+                answer_at=None if answer is None else now + answer,
+                end_at=None if end is None else now + end,
+                end_result=result,
+                end_reason=reason,
                 conference_id=body.get("conferenceId"),
             )
             call.ace_targets, call.dice_targets = self._wanted_events(method, body)
@@ -177,8 +204,10 @@ class State:
 
             ace = body.get("ace", "")
             return (ace.strip() if ace and is_url(ace) else ""), ("app" if has_app_url else "")
-        return ("app" if body.get("enableAce") and has_app_url else "",
-                "app" if body.get("enableDice") and has_app_url else "")
+        return (
+            "app" if body.get("enableAce") and has_app_url else "",
+            "app" if body.get("enableDice") and has_app_url else "",
+        )
 
     def get_call(self, call_id: str) -> Call:
         call = self.calls.get(call_id)
@@ -193,9 +222,15 @@ class State:
         minutes = math.ceil(duration / 60)
         domain = {"username": "mxp", "sip": "sip"}.get(call.destination["type"], "pstn")
         return {
-            "from": call.cli, "to": call.destination["endpoint"], "domain": domain, "callId": call.call_id,
-            "duration": duration, "status": "ONGOING" if call.ongoing else "FINAL",
-            "result": call.result, "reason": call.reason, "timestamp": self.timestamp(call.created),
+            "from": call.cli,
+            "to": call.destination["endpoint"],
+            "domain": domain,
+            "callId": call.call_id,
+            "duration": duration,
+            "status": "ONGOING" if call.ongoing else "FINAL",
+            "result": call.result,
+            "reason": call.reason,
+            "timestamp": self.timestamp(call.created),
             "userRate": {"currencyId": d.CURRENCY, "amount": d.RATE_PER_MINUTE},
             "debit": {"currencyId": d.CURRENCY, "amount": round(minutes * d.RATE_PER_MINUTE, 4)},
         }
@@ -221,9 +256,19 @@ class State:
         return conference
 
     def conference_info(self, conference: Conference, now: float) -> dict:
-        return {"conferenceId": conference.conference_id, "participants": [
-            {"cli": p.cli, "callId": p.call_id, "duration": int(now - p.joined), "muted": p.muted, "onhold": p.onhold}
-            for p in conference.participants.values()]}
+        return {
+            "conferenceId": conference.conference_id,
+            "participants": [
+                {
+                    "cli": p.cli,
+                    "callId": p.call_id,
+                    "duration": int(now - p.joined),
+                    "muted": p.muted,
+                    "onhold": p.onhold,
+                }
+                for p in conference.participants.values()
+            ],
+        }
 
     def participant(self, conference_id: str, call_id: str) -> Participant:
         participant = self.get_conference(conference_id).participants.get(call_id)
@@ -253,10 +298,16 @@ class State:
         with self.lock:
             now = self.tick()
             return {
-                "clock": {"now": now, "manual": self.clock.manual, "speed": self.clock.speed,
-                          "time": self.timestamp(now)},
-                "calls": [{**self.call_info(c, now), "method": c.method, "conferenceId": c.conference_id}
-                          for c in self.calls.values()],
+                "clock": {
+                    "now": now,
+                    "manual": self.clock.manual,
+                    "speed": self.clock.speed,
+                    "time": self.timestamp(now),
+                },
+                "calls": [
+                    {**self.call_info(c, now), "method": c.method, "conferenceId": c.conference_id}
+                    for c in self.calls.values()
+                ],
                 "conferences": [self.conference_info(c, now) for c in self.conferences.values()],
                 "numbers": [dict(n) for n in self.numbers.values()],
                 "callbacks": {"url": dict(self.callback_urls)},

@@ -71,7 +71,9 @@ def check_callout(doc: dict) -> None:
     if body is None:
         raise missing(f"{CALLOUT_NAMES[method]} callout information missing")
     check_destination(body["destination"])
-    {"ttsCallout": _check_tts, "conferenceCallout": _check_conference, "customCallout": _check_custom}[method](body)
+    {"ttsCallout": _check_tts, "conferenceCallout": _check_conference, "customCallout": _check_custom}[
+        method
+    ](body)
 
 
 def _check_tts(body: dict) -> None:
