@@ -1,0 +1,1 @@
+from tests.sandbox_fixture import sandbox  # noqa: F401
