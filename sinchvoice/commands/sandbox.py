@@ -1,6 +1,82 @@
-"""`sandbox`: run the local Voice API emulator."""
+"""`sandbox`: serve the local Voice API emulator in the foreground (heavy imports inside the command)."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Optional
+
+import typer
+
+from sinchvoice.errors import UsageError
+from sinchvoice.sandbox import defaults as d
 
 
-def sandbox() -> None:
-    """Run the local Voice API emulator (not built yet)."""
-    raise SystemExit("sinchvoice sandbox is not built yet")
+def sandbox(
+    host: Annotated[str, typer.Option(help="Address to bind; loopback unless --allow-remote.")] = d.HOST,
+    port: Annotated[int, typer.Option(help="Port to bind (0 picks a free one).", min=0, max=65535)] = d.PORT,
+    key: Annotated[str, typer.Option(help="Application key the sandbox accepts.")] = d.KEY,
+    secret: Annotated[str, typer.Option(help="Application secret (base64) the sandbox accepts.")] = d.SECRET,
+    speed: Annotated[
+        float, typer.Option(help="Clock speed: 10 makes a 30 s call last 3 s.", min=0.001)
+    ] = 1.0,
+    seed: Annotated[Optional[int], typer.Option(help="Seed for call ids, for reproducible runs.")] = None,
+    allow_remote: Annotated[
+        bool, typer.Option("--allow-remote", help="Allow binding a non-loopback host.")
+    ] = False,
+) -> None:
+    """Run a local, stateful Sinch Voice API for trying commands and testing scripts, free and offline.
+
+    Calls ring for 2 s, then answer; TTS calls end once the text is spoken (about 150 words a minute).
+    Destination numbers ending in these digits force an outcome:
+
+      0001  BUSY after 2 s of ringing
+      0002  NOANSWER after 30 s of ringing (reason TIMEOUT)
+      0003  FAILED after 2 s (reason GENERALERROR)
+      0004  answered, then the callee hangs up 3 s later (reason CALLEEHANGUP)
+
+    Seeded numbers: +46700000100 and +46700000101 (voice, assigned), +46700000102 (voice, free),
+    +46700000103 (sms, assigned). Control routes for tests live under /_sandbox/ (loopback only).
+    """
+    from sinchvoice.signing import is_valid_secret
+
+    if not is_valid_secret(secret):
+        raise UsageError("--secret must be base64, as Sinch application secrets are")
+    if not _is_loopback(host):
+        if not allow_remote:
+            raise UsageError(
+                f"refusing to serve on {host}: not a loopback address", hint="add --allow-remote"
+            )
+        typer.echo(f"warning: serving on {host}: anyone who can reach it may use the sandbox", err=True)
+    from sinchvoice.sandbox.clock import RealClock
+    from sinchvoice.sandbox.server import serve_forever
+
+    serve_forever(
+        key=key,
+        secret=secret,
+        clock=RealClock(speed),
+        seed=seed,
+        host=host,
+        port=port,
+        allow_remote=allow_remote,
+        on_ready=_announce,
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _announce(running) -> None:
+    err = {"err": True}
+    typer.echo(f"sinchvoice sandbox listening on {running.base_url} (Ctrl-C stops it)", **err)
+    typer.echo(f"  application key:    {running.key}", **err)
+    typer.echo(f"  application secret: {running.secret}", **err)
+    typer.echo(
+        "  reserved endings:   0001 BUSY, 0002 NOANSWER, 0003 FAILED, 0004 callee hangs up after 3 s", **err
+    )
+    typer.echo("Point the CLI at it:", **err)
+    env = running.env()
+    typer.echo(" ".join(["export"] + [f"{name}={value}" for name, value in env.items()]))

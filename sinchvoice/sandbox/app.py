@@ -1,0 +1,261 @@
+"""The sandbox as an ASGI app: body limits, faults, auth, API or control dispatch, journaling."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import threading
+import time
+
+import anyio
+from starlette.responses import JSONResponse, Response
+
+from sinchvoice.sandbox import defaults as d
+from sinchvoice.sandbox.api import Api
+from sinchvoice.sandbox.auth import authenticate, redact
+from sinchvoice.sandbox.callbacks import Deliverer
+from sinchvoice.sandbox.clock import ManualClock, RealClock
+from sinchvoice.sandbox.control import Control
+from sinchvoice.sandbox.faults import Faults
+from sinchvoice.sandbox.problems import Problem, error_body
+from sinchvoice.sandbox.state import State
+
+log = logging.getLogger("sinchvoice.sandbox")
+CONTROL_PREFIX = "/_sandbox/"
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class Sandbox:
+    """One sandbox instance: its state, journals and fault rules, served by `__call__` (ASGI)."""
+
+    def __init__(
+        self,
+        *,
+        key: str = d.KEY,
+        secret: str = d.SECRET,
+        clock: RealClock | ManualClock | None = None,
+        seed: int | None = None,
+        callback_timeout: float = d.CALLBACK_TIMEOUT,
+        allow_remote_control: bool = False,
+    ):
+        self.key, self.secret = key, secret
+        self.clock = clock or RealClock()
+        self.deliverer = Deliverer(key, secret, callback_timeout)
+        self.state = State(key=key, clock=self.clock, seed=seed, emit=self.deliverer.submit)
+        self.faults = Faults()
+        self.journal: list[dict] = []
+        self.api = Api(self.state, key)
+        self.control = Control(self)
+        self.allow_remote_control = allow_remote_control
+        self._ticker: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """A real clock needs a ticker so callbacks go out on time even when nobody asks."""
+        if not self.clock.manual and self._ticker is None:
+            self._ticker = threading.Thread(target=self._tick_forever, name="sandbox-ticker", daemon=True)
+            self._ticker.start()
+
+    def _tick_forever(self) -> None:
+        while not self._stop.wait(0.1):
+            try:
+                self.state.tick()
+            except Exception:
+                log.exception("sandbox tick failed")
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join(2)
+        self.deliverer.close()
+
+    def reset(self) -> None:
+        self.deliverer.clear()
+        with self.state.lock:
+            self.clock.reset()
+            self.state.reset()
+            self.faults.clear()
+            self.journal.clear()
+
+    # ---- ASGI --------------------------------------------------------------------------------
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            return await self._lifespan(receive, send)
+        if scope["type"] != "http":
+            return
+        try:
+            await self._http(scope, receive, send)
+        except Exception:  # last line of defence: a bug answers 500 50000, never a traceback page
+            log.exception("sandbox bug")
+            await JSONResponse(error_body(50000, "Internal sandbox error"), 500)(scope, receive, send)
+
+    async def _lifespan(self, receive, send):
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.start()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope, receive, send):
+        request = {
+            "method": scope["method"],
+            "path": scope["path"],
+            "raw_path": (scope.get("raw_path") or scope["path"].encode()).decode("latin-1").split("?")[0],
+            "query": scope.get("query_string", b"").decode("latin-1"),
+            "headers": {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]},
+        }
+        try:
+            request["body"] = await read_body(receive, d.MAX_BODY_BYTES)
+        except BodyTooLarge:
+            request["body"] = b""
+            problem = Problem(413, 40001, f"Request body over {d.MAX_BODY_BYTES} bytes")
+            status, payload, headers = problem.status, problem.body(), problem.headers
+            return await self._reply(scope, receive, send, request, (status, payload, headers, None), None)
+        if request["path"].startswith(CONTROL_PREFIX):
+            return await self._control(scope, receive, send, request)
+        fault = self.faults.take(request["method"], request["path"])
+        if fault and fault["delay"]:
+            await asyncio.sleep(fault["delay"])
+        if fault and fault["status"]:
+            return await self._reply(scope, receive, send, request, faulted(fault), fault)
+        outcome = await anyio.to_thread.run_sync(self._process, request)
+        if fault and fault["drop"]:
+            self._journal(request, outcome, fault)
+            return await drop_connection(send)
+        await self._reply(scope, receive, send, request, outcome, fault)
+
+    async def _control(self, scope, receive, send, request):
+        client = scope.get("client")
+        if not self.allow_remote_control and client and not is_loopback(client[0]):
+            body = error_body(40300, "The sandbox control routes answer loopback clients only")
+            return await JSONResponse(body, 403)(scope, receive, send)
+        try:
+            status, payload = await anyio.to_thread.run_sync(
+                self.control.handle, request["method"], request["path"], request["body"]
+            )
+            headers = {}
+        except Problem as problem:
+            status, payload, headers = problem.status, problem.body(), problem.headers
+        await JSONResponse(payload, status, headers)(scope, receive, send)
+
+    def _process(self, request: dict) -> tuple:
+        """(status, payload, headers, auth scheme); every failure becomes a Sinch error, bugs a 500."""
+        scheme = None
+        try:
+            handler, params = self.api.resolve(request["method"], request["path"])
+            scheme = authenticate(
+                request["headers"],
+                key=self.key,
+                secret=self.secret,
+                method=request["method"],
+                path=request["path"],
+                raw_path=request["raw_path"],
+                body=request["body"],
+            )
+            self.state.tick()
+            status, payload = handler(params, request["body"])
+            return status, payload, {}, scheme
+        except Problem as problem:
+            return problem.status, problem.body(), problem.headers, scheme
+        except Exception:
+            log.exception("sandbox bug on %s %s", request["method"], request["path"])
+            return 500, error_body(50000, "Internal sandbox error"), {}, scheme
+
+    async def _reply(self, scope, receive, send, request, outcome, fault):
+        self._journal(request, outcome, fault)
+        status, payload, headers, _ = outcome
+        response = (
+            Response(b"", status, headers) if payload is None else JSONResponse(payload, status, headers)
+        )
+        await response(scope, receive, send)
+
+    def _journal(self, request: dict, outcome: tuple, fault: dict | None) -> None:
+        status, payload, _, scheme = outcome
+        headers = dict(request["headers"])
+        if "authorization" in headers:
+            headers["authorization"] = redact(headers["authorization"])
+        self.journal.append(
+            {
+                "time": time.time(),
+                "method": request["method"],
+                "path": request["path"],
+                "query": request["query"],
+                "headers": headers,
+                "body": body_for_journal(request["body"]),
+                "status": status,
+                "auth": scheme,
+                "response": payload,
+                "fault": None if fault is None else fault_kind(fault),
+            }
+        )
+
+
+def faulted(fault: dict) -> tuple:
+    headers = {} if fault["retryAfter"] is None else {"Retry-After": str(fault["retryAfter"])}
+    code = {429: None, 500: 50000, 503: 50300}.get(fault["status"], fault["status"] * 100)
+    body = error_body(code, f"Injected fault (HTTP {fault['status']})")
+    if code is None:
+        body.pop("errorCode")
+    return fault["status"], body, headers, None
+
+
+def fault_kind(fault: dict) -> str:
+    return "drop" if fault["drop"] else "status" if fault["status"] else "delay"
+
+
+def body_for_journal(body: bytes):
+    if not body:
+        return None
+    try:
+        return json.loads(body.decode("utf-8"))
+    except ValueError:
+        return body.decode("utf-8", "replace")
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+async def read_body(receive, limit: int) -> bytes:
+    chunks, size, more = [], 0, True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        more = message.get("more_body", False)
+        if size <= limit:
+            chunks.append(chunk)
+    if size > limit:
+        raise BodyTooLarge()
+    return b"".join(chunks)
+
+
+async def drop_connection(send) -> None:
+    """Close the socket without a response. uvicorn hides its transport behind the bound `send`; once the
+    connection is lost it marks the cycle disconnected and does not substitute a 500 of its own."""
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    if transport is None:  # not uvicorn: the best we can do is a truncated response
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"10")]})
+        raise ConnectionAbortedError("sandbox dropped the connection")
+    transport.close()
+    for _ in range(100):
+        if getattr(cycle, "disconnected", True):
+            return
+        await asyncio.sleep(0)

@@ -1,0 +1,314 @@
+"""The sandbox's world: calls, conferences, numbers, callback URLs, advanced from the clock on each read."""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import uuid
+from dataclasses import dataclass, field
+
+from sinchvoice.sandbox import defaults as d
+from sinchvoice.sandbox.problems import Problem, not_found
+from sinchvoice.signing import utc_timestamp
+
+
+@dataclass
+class Call:
+    call_id: str
+    method: str
+    cli: str
+    destination: dict
+    created: float
+    answer_at: float | None  # planned; None when the call is never answered
+    end_at: float | None  # planned; None when it lasts until hung up or kicked
+    end_result: str
+    end_reason: str
+    conference_id: str | None = None
+    ace_targets: str = ""  # "app", a URL (custom callout), or "" for no ace
+    dice_targets: str = ""  # "app" or ""
+    answered_at: float | None = None
+    ended_at: float | None = None
+    result: str = "N/A"
+    reason: str = "N/A"
+
+    @property
+    def ongoing(self) -> bool:
+        return self.ended_at is None
+
+
+@dataclass
+class Participant:
+    call_id: str
+    cli: str
+    joined: float
+    muted: bool = False
+    onhold: bool = False
+
+
+@dataclass
+class Conference:
+    conference_id: str
+    participants: dict = field(default_factory=dict)
+
+
+def plan(method: str, body: dict) -> tuple[float | None, float | None, str, str]:
+    """(answer_at, end_at, final result, final reason) relative to creation."""
+    endpoint = body["destination"]["endpoint"]
+    forced = next((v for k, v in d.RESERVED_SUFFIXES.items() if endpoint.endswith(k)), None)
+    ring = d.RING_SECONDS
+    if forced and forced[0] == "NOANSWER":
+        return None, d.NOANSWER_RING_SECONDS, *forced
+    if forced and forced[0] != "ANSWERED":
+        return None, ring, *forced
+    if forced:
+        return ring, ring + d.CALLEE_HANGUP_AFTER, *forced
+    if method == "ttsCallout":
+        return ring, ring + speaking_time(body["text"]), "ANSWERED", "CALLERHANGUP"
+    if method == "conferenceCallout" and body.get("maxDuration"):
+        return ring, ring + body["maxDuration"], "ANSWERED", "TIMEOUT"
+    return ring, None, "ANSWERED", "N/A"
+
+
+def speaking_time(text: str) -> float:
+    """About 150 words a minute, at least 2 s, rounded up to whole seconds so durations are exact."""
+    return float(max(d.MIN_SPEAK_SECONDS, math.ceil(len(text.split()) * 60 / d.WORDS_PER_MINUTE)))
+
+
+class State:
+    """All mutation happens under one lock; `tick()` applies due transitions in time order."""
+
+    def __init__(self, *, key: str, clock, seed: int | None = None, emit=None):
+        self.key = key
+        self.clock = clock
+        self.seed = seed
+        self.emit = emit or (lambda event: None)
+        self.lock = threading.RLock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.rng = random.Random(self.seed)
+            self.calls: dict[str, Call] = {}
+            self.conferences: dict[str, Conference] = {}
+            self.numbers = {
+                n["number"]: {**n, "applicationKey": self.key} if "applicationKey" in n else dict(n)
+                for n in d.SEEDED_NUMBERS
+            }
+            self.callback_urls: dict[str, str] = {}
+
+    def new_call_id(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def timestamp(self, seconds: float) -> str:
+        return utc_timestamp(self.clock.wall(seconds))
+
+    # ---- transitions -------------------------------------------------------------------------
+
+    def tick(self) -> float:
+        with self.lock:
+            now = self.clock.now()
+            due = []
+            for order, call in enumerate(self.calls.values()):
+                if (
+                    call.answered_at is None
+                    and call.ended_at is None
+                    and call.answer_at is not None
+                    and call.answer_at <= now
+                ):
+                    due.append((call.answer_at, 0, order, call))
+                if call.ended_at is None and call.end_at is not None and call.end_at <= now:
+                    due.append((call.end_at, 1, order, call))
+            for at, kind, _, call in sorted(due, key=lambda item: item[:3]):
+                if kind == 0:
+                    self._answer(call, at)
+                else:
+                    self._end(call, at, call.end_result, call.end_reason)
+            return now
+
+    def _answer(self, call: Call, at: float) -> None:
+        call.answered_at = at
+        call.result = "ANSWERED"
+        if call.conference_id:
+            conference = self.conferences.setdefault(call.conference_id, Conference(call.conference_id))
+            conference.participants[call.call_id] = Participant(
+                call.call_id, call.destination["endpoint"], at
+            )
+        if call.ace_targets:
+            self.emit(self._event(call, "ace", at))
+
+    def _end(self, call: Call, at: float, result: str, reason: str) -> None:
+        call.ended_at, call.result, call.reason = at, result, reason
+        conference = self.conferences.get(call.conference_id or "")
+        if conference:
+            conference.participants.pop(call.call_id, None)
+            if not conference.participants:
+                del self.conferences[conference.conference_id]
+        if call.dice_targets:
+            self.emit(self._event(call, "dice", at))
+
+    def _event(self, call: Call, name: str, at: float) -> dict:
+        payload = {
+            "event": name,
+            "callid": call.call_id,
+            "timestamp": self.timestamp(at),
+            "version": 1,
+            "custom": "",
+            "applicationKey": self.key,
+        }
+        if name == "ace":
+            payload["amd"] = {"status": "human", "reason": "", "duration": 0}
+        else:
+            info = self.call_info(call, at)
+            payload.update({k: info[k] for k in ("reason", "result", "debit", "userRate", "duration")})
+            payload.update({"to": dict(call.destination), "from": call.cli})
+        targets = call.ace_targets if name == "ace" else call.dice_targets
+        urls = (
+            [(targets, "custom")]
+            if targets != "app"
+            else [
+                (self.callback_urls[role], role)
+                for role in ("primary", "fallback")
+                if self.callback_urls.get(role)
+            ]
+        )
+        return {"event": name, "callId": call.call_id, "payload": payload, "targets": urls}
+
+    # ---- calls -------------------------------------------------------------------------------
+
+    def create_call(self, method: str, body: dict) -> Call:
+        with self.lock:
+            now = self.tick()
+            answer, end, result, reason = plan(method, body)
+            call = Call(
+                call_id=self.new_call_id(),
+                method=method,
+                cli=body["cli"],
+                destination=dict(body["destination"]),
+                created=now,
+                answer_at=None if answer is None else now + answer,
+                end_at=None if end is None else now + end,
+                end_result=result,
+                end_reason=reason,
+                conference_id=body.get("conferenceId"),
+            )
+            call.ace_targets, call.dice_targets = self._wanted_events(method, body)
+            self.calls[call.call_id] = call
+            return call
+
+    def _wanted_events(self, method: str, body: dict) -> tuple[str, str]:
+        """Which events the callout asked for; they only go out if a URL exists when they happen."""
+        has_app_url = bool(self.callback_urls.get("primary"))
+        if method == "customCallout":
+            from sinchvoice.sandbox.validation import is_url
+
+            ace = body.get("ace", "")
+            return (ace.strip() if ace and is_url(ace) else ""), ("app" if has_app_url else "")
+        return (
+            "app" if body.get("enableAce") and has_app_url else "",
+            "app" if body.get("enableDice") and has_app_url else "",
+        )
+
+    def get_call(self, call_id: str) -> Call:
+        call = self.calls.get(call_id)
+        if call is None:
+            raise not_found("Call")
+        return call
+
+    def call_info(self, call: Call, now: float | None = None) -> dict:
+        now = self.clock.now() if now is None else now
+        end = call.ended_at if call.ended_at is not None else now
+        duration = int(end - call.answered_at) if call.answered_at is not None else 0
+        minutes = math.ceil(duration / 60)
+        domain = {"username": "mxp", "sip": "sip"}.get(call.destination["type"], "pstn")
+        return {
+            "from": call.cli,
+            "to": call.destination["endpoint"],
+            "domain": domain,
+            "callId": call.call_id,
+            "duration": duration,
+            "status": "ONGOING" if call.ongoing else "FINAL",
+            "result": call.result,
+            "reason": call.reason,
+            "timestamp": self.timestamp(call.created),
+            "userRate": {"currencyId": d.CURRENCY, "amount": d.RATE_PER_MINUTE},
+            "debit": {"currencyId": d.CURRENCY, "amount": round(minutes * d.RATE_PER_MINUTE, 4)},
+        }
+
+    def hangup(self, call: Call) -> None:
+        """A manager hangup: answered calls end ANSWERED, ringing ones NOANSWER; both with MANAGERHANGUP."""
+        with self.lock:
+            now = self.tick()
+            self.require_live(call)
+            self._end(call, now, "ANSWERED" if call.answered_at is not None else "NOANSWER", "MANAGERHANGUP")
+
+    @staticmethod
+    def require_live(call: Call) -> None:
+        if not call.ongoing:
+            raise Problem(404, 40400, f"Call {call.call_id} has ended ({call.result}/{call.reason})")
+
+    # ---- conferences -------------------------------------------------------------------------
+
+    def get_conference(self, conference_id: str) -> Conference:
+        conference = self.conferences.get(conference_id)
+        if conference is None:
+            raise not_found("Conference")
+        return conference
+
+    def conference_info(self, conference: Conference, now: float) -> dict:
+        return {
+            "conferenceId": conference.conference_id,
+            "participants": [
+                {
+                    "cli": p.cli,
+                    "callId": p.call_id,
+                    "duration": int(now - p.joined),
+                    "muted": p.muted,
+                    "onhold": p.onhold,
+                }
+                for p in conference.participants.values()
+            ],
+        }
+
+    def participant(self, conference_id: str, call_id: str) -> Participant:
+        participant = self.get_conference(conference_id).participants.get(call_id)
+        if participant is None:
+            raise not_found("Participant")
+        return participant
+
+    def kick(self, conference_id: str, call_id: str | None = None) -> None:
+        with self.lock:
+            now = self.tick()
+            conference = self.get_conference(conference_id)
+            ids = [call_id] if call_id else list(conference.participants)
+            if call_id:
+                self.participant(conference_id, call_id)
+            for cid in ids:
+                self._end(self.calls[cid], now, "ANSWERED", "MANAGERHANGUP")
+
+    # ---- numbers and callbacks ---------------------------------------------------------------
+
+    def get_number(self, number: str) -> dict:
+        config = self.numbers.get(number)
+        if config is None:
+            raise not_found("Number")
+        return config
+
+    def snapshot(self) -> dict:
+        with self.lock:
+            now = self.tick()
+            return {
+                "clock": {
+                    "now": now,
+                    "manual": self.clock.manual,
+                    "speed": self.clock.speed,
+                    "time": self.timestamp(now),
+                },
+                "calls": [
+                    {**self.call_info(c, now), "method": c.method, "conferenceId": c.conference_id}
+                    for c in self.calls.values()
+                ],
+                "conferences": [self.conference_info(c, now) for c in self.conferences.values()],
+                "numbers": [dict(n) for n in self.numbers.values()],
+                "callbacks": {"url": dict(self.callback_urls)},
+            }
