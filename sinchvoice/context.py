@@ -55,6 +55,13 @@ class AppContext:
             self._client = VoiceClient(transport)
         return self._client
 
+    def remember(self, kind: str, *values: str) -> None:
+        """Feed the completion history (calls, conferences, numbers, profiles); never during --dry-run."""
+        if not self.settings.dry_run:
+            from sinchvoice import history
+
+            history.remember(self.env.state_dir, kind, values)
+
     def close(self) -> None:
         if self._client is not None:
             self._client.close()

@@ -78,6 +78,7 @@ def login(
         raise AuthError("the secret could not be read back after storing it", hint="try --insecure-storage")
     if insecure_storage:
         out.warn(f"the secret is stored unencrypted in {app_ctx.secrets.file} (mode 0600)")
+    app_ctx.remember("profiles", profile)
     where = "the system keyring" if storage == "keyring" else str(app_ctx.secrets.file)
     out.note(f"Logged in: profile {profile!r}, key {mask(key)}, secret in {where}")
 
@@ -133,6 +134,9 @@ def logout(ctx: typer.Context) -> None:
     except KeyringUnavailable as exc:
         app_ctx.out.warn(f"could not delete the secret from the keyring: {exc}")
     app_ctx.store.remove_profile(name)
+    from sinchvoice import history
+
+    history.forget(app_ctx.env.state_dir, "profiles", [name])
     app_ctx.out.note(f"Logged out: profile {name!r} removed")
 
 
