@@ -7,6 +7,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import keyring
 import pytest
@@ -47,6 +48,14 @@ class CliRunner:
     """Runs `sinchvoice ARGS` in-process through the real command tree, with a controllable environment."""
 
     sleeps: list = field(default_factory=list)
+    # Called with each delay the CLI sleeps (polling, backoff); e.g. `cli.on_sleep = sandbox.advance`
+    # lets --wait/--watch run instantly against the sandbox's manual clock.
+    on_sleep: Callable[[float], object] | None = None
+
+    def _sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        if self.on_sleep is not None:
+            self.on_sleep(seconds)
 
     def __call__(self, *args: str, input: str | None = None, tty: bool = False, env: dict | None = None) -> Result:
         from typer.testing import CliRunner as TyperRunner
@@ -57,7 +66,7 @@ class CliRunner:
         environment = Environment(
             stdin_isatty_override=tty,
             stdout_isatty_override=tty,
-            sleep=self.sleeps.append,
+            sleep=self._sleep,
         )
         result = TyperRunner().invoke(build_app(), list(args), obj=environment, env=env, input=input,
                                       catch_exceptions=False)
