@@ -197,3 +197,18 @@ def test_a_request_delayed_across_a_reset_is_discarded(sandbox):
     sandbox.reset()
     time.sleep(0.6)
     assert (sandbox.state()["calls"], sandbox.requests()) == ([], [])
+
+
+def test_a_bug_in_a_handler_answers_500_50000_not_a_traceback():
+    with run_in_thread(clock=ManualClock()) as running:
+
+        def broken(params, body):
+            raise RuntimeError("boom")
+
+        running.app.api.routes[4][1]["GET"] = broken
+        with httpx.Client(
+            base_url=running.base_url, auth=(running.key, running.secret), trust_env=False
+        ) as c:
+            response = c.get("/calling/v1/configuration/numbers")
+        assert (response.status_code, response.json()["errorCode"]) == (500, 50000)
+        assert "boom" not in response.text
