@@ -210,7 +210,8 @@ class Sandbox:
 
 def faulted(fault: dict) -> tuple:
     headers = {} if fault["retryAfter"] is None else {"Retry-After": str(fault["retryAfter"])}
-    code = {429: None, 500: 50000, 503: 50300}.get(fault["status"], fault["status"] * 100)
+    # Sinch-style codes (status * 100, 401 is 40108); a 429 carries no errorCode, as on the platform.
+    code = {429: None, 401: 40108}.get(fault["status"], fault["status"] * 100)
     body = error_body(code, f"Injected fault (HTTP {fault['status']})")
     if code is None:
         body.pop("errorCode")
