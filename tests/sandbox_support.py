@@ -81,7 +81,9 @@ def receiving(status: int = 200):
     import uvicorn
 
     receiver = Receiver(status)
-    sock = socket.socket()
+    sock = socket.socket(
+        socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
+    )  # TCP_NODELAY, see server.bind
     sock.bind(("127.0.0.1", 0))
     sock.listen(16)
     server = uvicorn.Server(uvicorn.Config(receiver.app(), log_level="warning", lifespan="off", http="h11"))

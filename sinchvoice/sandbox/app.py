@@ -54,6 +54,9 @@ class Sandbox:
         self.allow_remote_control = allow_remote_control
         self._ticker: threading.Thread | None = None
         self._stop = threading.Event()
+        self.generation = (
+            0  # bumped by reset, so a request delayed across a reset cannot leak into the next test
+        )
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
@@ -83,6 +86,7 @@ class Sandbox:
             self.state.reset()
             self.faults.clear()
             self.journal.clear()
+            self.generation += 1
 
     # ---- ASGI --------------------------------------------------------------------------------
 
@@ -126,7 +130,10 @@ class Sandbox:
             return await self._control(scope, receive, send, request)
         fault = self.faults.take(request["method"], request["path"])
         if fault and fault["delay"]:
+            generation = self.generation
             await asyncio.sleep(fault["delay"])
+            if generation != self.generation:
+                return await drop_connection(send)
         if fault and fault["status"]:
             return await self._reply(scope, receive, send, request, faulted(fault), fault)
         outcome = await anyio.to_thread.run_sync(self._process, request)
@@ -203,7 +210,8 @@ class Sandbox:
 
 def faulted(fault: dict) -> tuple:
     headers = {} if fault["retryAfter"] is None else {"Retry-After": str(fault["retryAfter"])}
-    code = {429: None, 500: 50000, 503: 50300}.get(fault["status"], fault["status"] * 100)
+    # Sinch-style codes (status * 100, 401 is 40108); a 429 carries no errorCode, as on the platform.
+    code = {429: None, 401: 40108}.get(fault["status"], fault["status"] * 100)
     body = error_body(code, f"Injected fault (HTTP {fault['status']})")
     if code is None:
         body.pop("errorCode")

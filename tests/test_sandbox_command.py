@@ -1,0 +1,78 @@
+"""The `sandbox` command function, mounted on a throwaway Typer app (the real CLI mounts it the same way)."""
+
+from __future__ import annotations
+
+import typer
+from typer.testing import CliRunner
+
+from sinchvoice.commands.sandbox import sandbox
+from sinchvoice.errors import UsageError
+
+
+def app() -> typer.Typer:
+    application = typer.Typer()
+    application.command("sandbox")(sandbox)
+    application.command("other")(lambda: None)  # two commands, so "sandbox" stays a subcommand
+    return application
+
+
+def test_help_lists_reserved_and_seeded_numbers():
+    result = CliRunner().invoke(app(), ["sandbox", "--help"])
+    assert result.exit_code == 0
+    for text in (
+        "0001",
+        "BUSY",
+        "0002",
+        "NOANSWER",
+        "0003",
+        "FAILED",
+        "0004",
+        "CALLEEHANGUP",
+        "+46700000102",
+        "--allow-remote",
+        "--speed",
+        "--seed",
+    ):
+        assert text in result.output
+
+
+def test_non_loopback_host_needs_allow_remote():
+    result = CliRunner().invoke(app(), ["sandbox", "--host", "0.0.0.0"])
+    assert isinstance(result.exception, UsageError)
+    assert "not a loopback address" in result.exception.message
+
+
+def test_secret_must_be_base64():
+    result = CliRunner().invoke(app(), ["sandbox", "--secret", "not base64!"])
+    assert isinstance(result.exception, UsageError)
+
+
+def test_serves_in_the_foreground_and_stops_on_ctrl_c():
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+
+    script = (
+        "import typer; from sinchvoice.commands.sandbox import sandbox; a = typer.Typer(); "
+        "a.command('sandbox')(sandbox); a.command('other')(lambda: None); a()"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, "sandbox", "--port", "0", "--seed", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        exports = dict(item.split("=", 1) for item in proc.stdout.readline().split()[1:])
+        assert set(exports) == {"SINCHVOICE_BASE_URL", "SINCH_APPLICATION_KEY", "SINCH_APPLICATION_SECRET"}
+        auth = (exports["SINCH_APPLICATION_KEY"], exports["SINCH_APPLICATION_SECRET"])
+        response = httpx.get(
+            exports["SINCHVOICE_BASE_URL"] + "/calling/v1/configuration/numbers", auth=auth, trust_env=False
+        )
+        assert response.status_code == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+    assert "listening on http://127.0.0.1:" in err and "Traceback" not in err
