@@ -1,6 +1,110 @@
-"""`demo`: the main job end to end on an in-process sandbox."""
+"""`demo`: the main job end to end, narrated, through the real commands against an in-process sandbox."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import time
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+
+from sinchvoice.context import app_context
+
+CALLER = "+46700000999"
+BRIDGE = "ops-bridge"
 
 
-def demo() -> None:
-    """Run a narrated tour on a built-in sandbox (not built yet)."""
-    raise SystemExit("sinchvoice demo is not built yet")
+def demo(
+    ctx: typer.Context,
+    speed: Annotated[float, typer.Option(help="Sandbox clock speed (20 = a 20 s call lasts 1 s).", min=1)] = 20.0,
+) -> None:
+    """Tour the main jobs on a built-in sandbox: no account, no network, no keyring, nothing rings.
+
+    A text-to-speech alert followed to its final status, a busy number (exit code 5), then a conference
+    bridge with three participants: list, mute one, kick one, kick everyone.
+    """
+    from sinchvoice.errors import SinchVoiceError
+    from sinchvoice.sandbox.clock import RealClock
+    from sinchvoice.sandbox.server import run_in_thread
+
+    out = app_context(ctx).out
+    with run_in_thread(clock=RealClock(speed), seed=2026) as sandbox, _pointed_at(sandbox):
+        out.note(f"A sandbox is serving on {sandbox.base_url} (clock x{speed:g}); every command below is the real CLI.")
+        out.note(f"$ export SINCHVOICE_BASE_URL={sandbox.base_url} SINCH_APPLICATION_KEY={sandbox.key} "
+                 f"SINCH_APPLICATION_SECRET=… SINCHVOICE_FROM={CALLER}")
+        failures = [step for step in _scenario(out, speed) if not step]
+    if failures:
+        raise SinchVoiceError(f"the demo did not go as scripted ({len(failures)} step(s) differed)")
+    out.note("\nDone. Try it yourself: `sinchvoice sandbox` in one terminal, the export line above in another.")
+
+
+def _scenario(out, speed: float):
+    say = out.note
+    say("\n1. Call the on-call engineer and read an alert, waiting for the outcome:")
+    yield _run(out, ["callouts", "tts", "--to", "+46700000123", "--text", "Disk almost full on db-1.", "--wait"], 0)
+    say("\n2. A busy line: --wait exits 5 so scripts can fall back to the next engineer:")
+    yield _run(out, ["callouts", "tts", "--to", "+46700000001", "--text", "Are you there?", "--wait"], 5)
+    say("\n3. Three people dial into a conference bridge:")
+    ids = []
+    for number in ("+46700000201", "+46700000202", "+46700000203"):
+        code, call_id = _capture(out, ["callouts", "conference", "--to", number, "--conference-id", BRIDGE, "-q"])
+        ids.append(call_id)
+        yield code == 0
+    time.sleep(3 / speed + 0.2)  # they ring for 2 s of sandbox time before joining
+    yield _run(out, ["conferences", "get", BRIDGE], 0)
+    say("\n4. Mute the noisy line, drop one participant, then end the bridge:")
+    yield _run(out, ["conferences", "mute", BRIDGE, ids[0]], 0)
+    yield _run(out, ["conferences", "kick", BRIDGE, ids[1], "--yes"], 0)
+    yield _run(out, ["conferences", "get", BRIDGE], 0)
+    yield _run(out, ["conferences", "kick-all", BRIDGE, "--yes"], 0)
+    yield _run(out, ["conferences", "get", BRIDGE], 3)
+
+
+def _run(out, args: list[str], expected: int) -> bool:
+    code = _invoke(out, args)
+    out.note(f"  (exit code {code})" if code == expected else f"  (exit code {code}, expected {expected})")
+    return code == expected
+
+
+def _capture(out, args: list[str]) -> tuple[int, str]:
+    """Run a command whose stdout the demo needs (a call id), the way `CALL=$(...)` would."""
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = _invoke(out, args, echo=False)
+    call_id = buffer.getvalue().strip()
+    out.note(f"$ CALL=$(sinchvoice {shlex.join(args)})   # {call_id}")
+    return code, call_id
+
+
+def _invoke(out, args: list[str], echo: bool = True) -> int:
+    from sinchvoice.root import build_app
+
+    if echo:
+        out.note(f"$ sinchvoice {shlex.join(args)}")
+    try:
+        build_app()(args=args, prog_name="sinchvoice", standalone_mode=True)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    return 0
+
+
+@contextmanager
+def _pointed_at(sandbox):
+    """Point the real commands at the sandbox for the demo only; no user config, keyring or history used."""
+    overrides = {**sandbox.env(), "SINCHVOICE_FROM": CALLER, "SINCHVOICE_NO_HISTORY": "1",
+                 "SINCHVOICE_AUTH": "signed", "SINCHVOICE_OUTPUT": "table", "SINCHVOICE_PROFILE": "sinchvoice-demo"}
+    saved = {name: os.environ.get(name) for name in overrides}
+    os.environ.update(overrides)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
