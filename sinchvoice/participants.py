@@ -97,6 +97,13 @@ def _event(name: str, conference_id: str, participant: dict) -> dict:
             "muted": bool(participant.get("muted")), "onhold": bool(participant.get("onhold"))}
 
 
+def kick_question(conference_id: str, explicit: list[str], all_: bool, excluded: list[str]) -> str:
+    if not all_:
+        return f"kick {count(len(explicit))} ({', '.join(explicit)}) from conference {conference_id}"
+    but = f" except {', '.join(excluded)}" if excluded else ""
+    return f"kick every participant{but} from conference {conference_id}"
+
+
 def success(call_id: str) -> dict:
     return {"callId": call_id, "ok": True}
 
@@ -119,6 +126,15 @@ def result_rows(results: list[dict], done: str) -> list[list]:
             for r in results]
 
 
+def show_results(out, results: list[dict], done: str) -> None:
+    """Per-participant outcomes: a table, the JSON array, csv, or (-q) the call ids that succeeded."""
+    if out.mode == "csv" and not out.quiet:
+        out.csv(RESULT_CSV_COLUMNS, result_rows(results, done))
+    else:
+        out.render(public(results), columns=RESULT_COLUMNS, rows=result_rows(results, done),
+                   ids=[r["callId"] for r in results if r["ok"]])
+
+
 def outcome_error(results: list[dict]) -> SinchVoiceError | None:
     """None when all succeeded; else one error whose exit code is the highest of the failures'."""
     failed = [r for r in results if not r["ok"]]
@@ -133,18 +149,10 @@ def outcome_error(results: list[dict]) -> SinchVoiceError | None:
 # ---- --watch: the only part that draws; polls through `fetch` and sleeps through env.sleep -----------------
 
 def watch(app_ctx, conference_id: str, body: dict, interval: float, fetch) -> None:
-    """Redraw on a terminal, JSON lines otherwise, until `fetch()` returns None (the conference emptied).
-
-    Ctrl-C exits 130, as documented.
-    """
+    """Redraw on a terminal, JSON lines otherwise, until `fetch()` returns None (the conference emptied)."""
     out = app_ctx.out
     live = out.rich_enabled and out.mode == "table" and not out.quiet
-    try:
-        (_watch_live if live else _watch_lines)(app_ctx, conference_id, body, interval, fetch)
-    except KeyboardInterrupt:
-        import typer
-
-        raise typer.Exit(130) from None
+    (_watch_live if live else _watch_lines)(app_ctx, conference_id, body, interval, fetch)
     out.note(f"conference {conference_id} has ended: the last participant left")
 
 

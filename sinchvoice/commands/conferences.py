@@ -9,7 +9,7 @@ import typer
 from sinchvoice import participants as p
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
-from sinchvoice.errors import NotFoundError, SinchVoiceError, UsageError
+from sinchvoice.errors import ExitCode, NotFoundError, SinchVoiceError, UsageError
 
 app = group(help="See who is in a conference; mute, hold, kick participants.")
 
@@ -43,7 +43,10 @@ def get(
         return
     _remember(app_ctx, conference_id, body)
     if watch:
-        p.watch(app_ctx, conference_id, body, interval, lambda: _poll(app_ctx, conference_id))
+        try:
+            p.watch(app_ctx, conference_id, body, interval, lambda: _poll(app_ctx, conference_id))
+        except KeyboardInterrupt:  # Ctrl-C is how a watch is meant to end: no traceback, cli.md's 130
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         return
     out = app_ctx.out
     if out.mode == "csv" and not out.quiet:
@@ -166,7 +169,7 @@ def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action,
     p.check_conference_id(conference_id)
     explicit, excluded = p.check_targets(list(call_ids or ()), all_, p.split_ids(except_))
     if destructive:
-        app_ctx.confirm(_question(conference_id, explicit, all_, excluded))
+        app_ctx.confirm(p.kick_question(conference_id, explicit, all_, excluded))
     if moh is not None:
         app_ctx.out.warn(f"--moh {moh} is not sent: the API's participant command carries only \"command\"; "
                          "the music a held participant hears is the callout's mohClass")
@@ -184,13 +187,6 @@ def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action,
         app_ctx.out.note(f"dry run: {len(targets)} request{'' if len(targets) == 1 else 's'} shown, none sent")
         return
     _report(app_ctx, conference_id, results, done)
-
-
-def _question(conference_id: str, explicit: list[str], all_: bool, excluded: list[str]) -> str:
-    if not all_:
-        return f"kick {p.count(len(explicit))} ({', '.join(explicit)}) from conference {conference_id}"
-    but = f" except {', '.join(excluded)}" if excluded else ""
-    return f"kick every participant{but} from conference {conference_id}"
 
 
 def _all_but(app_ctx, conference_id: str, excluded: list[str]) -> list[str]:
@@ -216,11 +212,7 @@ def _report(app_ctx, conference_id: str, results: list[dict], done: str) -> None
     if ok:
         app_ctx.remember("conferences", conference_id)
         app_ctx.remember("calls", *ok)
-    out = app_ctx.out
-    if out.mode == "csv" and not out.quiet:
-        out.csv(p.RESULT_CSV_COLUMNS, p.result_rows(results, done))
-    else:
-        out.render(p.public(results), columns=p.RESULT_COLUMNS, rows=p.result_rows(results, done), ids=ok)
+    p.show_results(app_ctx.out, results, done)
     error = p.outcome_error(results)
     if error is not None:
         raise error
