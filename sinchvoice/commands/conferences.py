@@ -1,5 +1,218 @@
 """`conferences`: see who is in a conference and control participants."""
 
+from __future__ import annotations
+
+from typing import Annotated, Callable, Optional
+
+import typer
+
+from sinchvoice import participants as p
 from sinchvoice.commands import group
+from sinchvoice.context import app_context
+from sinchvoice.errors import ExitCode, NotFoundError, SinchVoiceError, UsageError
 
 app = group(help="See who is in a conference; mute, hold, kick participants.")
+
+ConferenceId = Annotated[str, typer.Argument(metavar="CONF_ID", help="The conferenceId of the callouts.")]
+CallIds = Annotated[Optional[list[str]], typer.Argument(metavar="[CALL_ID]...", show_default=False,
+                                                        help="Participants' call ids (see `conferences get`).")]
+All = Annotated[bool, typer.Option("--all", help="Every current participant (the list is read first).")]
+Except = Annotated[Optional[list[str]], typer.Option(
+    "--except", metavar="CALL_ID", show_default=False,
+    help="With --all: leave these out (repeat it, or separate ids with commas).")]
+
+
+@app.command("get")
+def get(
+    ctx: typer.Context,
+    conference_id: ConferenceId,
+    watch: Annotated[bool, typer.Option("--watch", help="Follow changes until the conference empties.")] = False,
+    interval: Annotated[float, typer.Option("--interval", metavar="S", help="Seconds between polls.")] = 2.0,
+) -> None:
+    """Who is in a conference: call id, caller id, time in conference, muted, on hold.
+
+    With --watch the table redraws on a terminal; piped, it prints one JSON line per change
+    (joined, left, muted, unmuted, held, resumed). It ends with exit 0 when the conference empties.
+    """
+    app_ctx = app_context(ctx)
+    p.check_conference_id(conference_id)
+    if interval <= 0:
+        raise UsageError(f"--interval {interval:g} must be more than 0 seconds", hint="e.g. --interval 2")
+    body = _fetch(app_ctx, conference_id)
+    if body is None:  # --dry-run: the request was printed
+        return
+    _remember(app_ctx, conference_id, body)
+    if watch:
+        try:
+            p.watch(app_ctx, conference_id, body, interval, lambda: _poll(app_ctx, conference_id))
+        except KeyboardInterrupt:  # Ctrl-C is how a watch is meant to end: no traceback, cli.md's 130
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        return
+    out = app_ctx.out
+    if out.mode == "csv" and not out.quiet:
+        out.csv(p.CSV_COLUMNS, p.csv_rows(body))
+        return
+    out.render(body, columns=p.COLUMNS, rows=p.rows(body), ids=[x.get("callId") for x in p.participants(body)],
+               footer=p.count(len(p.participants(body))))
+
+
+def _fetch(app_ctx, conference_id: str) -> dict | None:
+    try:
+        return app_ctx.client().get_conference(conference_id)
+    except NotFoundError as error:
+        raise _conference_not_found(conference_id, error) from None
+
+
+def _poll(app_ctx, conference_id: str) -> dict | None:
+    """One watch poll; a 404 means the conference emptied (Sinch ends it when the last participant leaves)."""
+    try:
+        return app_ctx.client().get_conference(conference_id)
+    except NotFoundError:
+        return None
+
+
+def _conference_not_found(conference_id: str, error: SinchVoiceError) -> NotFoundError:
+    return NotFoundError(f"conference {conference_id} not found (it ends when the last participant leaves)",
+                         hint="check the id; a conference exists only while someone is in it", **error.details)
+
+
+def _remember(app_ctx, conference_id: str, body: dict) -> None:
+    app_ctx.remember("conferences", conference_id)
+    app_ctx.remember("calls", *[x.get("callId") for x in p.participants(body)])
+
+
+# ---- participant commands: one request per participant, every one tried, per-item results ---------------
+
+Action = Callable[[object, str, str], object]
+
+
+def _command(command: str) -> Action:
+    return lambda client, conference_id, call_id: client.manage_conference_participant(
+        conference_id, call_id, command)
+
+
+def _kick(client, conference_id: str, call_id: str):
+    return client.kick_participant_from_conference(conference_id, call_id)
+
+
+@app.command("mute")
+def mute(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
+         except_: Except = None) -> None:
+    """Mute participants: CALL_ID... or --all [--except CALL_ID...]."""
+    _act(ctx, conference_id, call_ids, all_, except_, _command("mute"), "muted")
+
+
+@app.command("unmute")
+def unmute(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
+           except_: Except = None) -> None:
+    """Unmute participants: CALL_ID... or --all [--except CALL_ID...]."""
+    _act(ctx, conference_id, call_ids, all_, except_, _command("unmute"), "unmuted")
+
+
+@app.command("hold")
+def hold(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
+         except_: Except = None,
+         moh: Annotated[Optional[str], typer.Option("--moh", metavar="CLASS",
+                                                    help="Music on hold: ring, music1, music2, music3 "
+                                                    "(checked; the API's participant command has no field "
+                                                    "for it, so it is not sent).")] = None) -> None:
+    """Put participants on hold: CALL_ID... or --all [--except CALL_ID...]."""
+    if moh is not None:
+        from sinchvoice.svaml import check_moh
+
+        check_moh(moh)
+    _act(ctx, conference_id, call_ids, all_, except_, _command("onhold"), "on hold", moh=moh)
+
+
+@app.command("resume")
+def resume(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
+           except_: Except = None) -> None:
+    """Take participants off hold: CALL_ID... or --all [--except CALL_ID...]."""
+    _act(ctx, conference_id, call_ids, all_, except_, _command("resume"), "resumed")
+
+
+@app.command("kick")
+def kick(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
+         except_: Except = None) -> None:
+    """Remove participants (hangs up their calls): CALL_ID... or --all [--except CALL_ID...].
+
+    Asks for confirmation on a terminal; needs --yes otherwise.
+    """
+    _act(ctx, conference_id, call_ids, all_, except_, _kick, "kicked", destructive=True)
+
+
+@app.command("kick-all")
+def kick_all(ctx: typer.Context, conference_id: ConferenceId) -> None:
+    """Remove everyone, which ends the conference. Asks on a terminal; needs --yes otherwise."""
+    app_ctx = app_context(ctx)
+    p.check_conference_id(conference_id)
+    app_ctx.confirm(f"kick everyone from conference {conference_id}")
+    try:
+        body = app_ctx.client().kick_all_from_conference(conference_id)
+    except NotFoundError as error:
+        raise _conference_not_found(conference_id, error) from None
+    if body is None:
+        return
+    app_ctx.remember("conferences", conference_id)
+    out = app_ctx.out
+    if out.mode == "json":
+        out.json(body)
+    elif out.quiet:
+        out.ids([conference_id])
+    else:
+        out.note(f"Kicked everyone from conference {conference_id}; it has ended")
+
+
+def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action, done: str, *,
+         destructive: bool = False, moh: str | None = None) -> None:
+    app_ctx = app_context(ctx)
+    p.check_conference_id(conference_id)
+    explicit, excluded = p.check_targets(list(call_ids or ()), all_, p.split_ids(except_))
+    if destructive:
+        app_ctx.confirm(p.kick_question(conference_id, explicit, all_, excluded))
+    if moh is not None:
+        app_ctx.out.warn(f"--moh {moh} is not sent: the API's participant command carries only \"command\"; "
+                         "the music a held participant hears is the callout's mohClass")
+    client = app_ctx.client()  # credential problems stop here, not once per participant
+    targets = _all_but(app_ctx, conference_id, excluded) if all_ else explicit
+    results = []
+    for call_id in targets:
+        try:
+            if action(client, conference_id, call_id) is None:  # --dry-run: the request was printed
+                continue
+            results.append(p.success(call_id))
+        except SinchVoiceError as error:
+            results.append(p.failure(call_id, error))
+    if app_ctx.settings.dry_run:
+        app_ctx.out.note(f"dry run: {len(targets)} request{'' if len(targets) == 1 else 's'} shown, none sent")
+        return
+    _report(app_ctx, conference_id, results, done)
+
+
+def _all_but(app_ctx, conference_id: str, excluded: list[str]) -> list[str]:
+    """Read the participant list, even in --dry-run: a GET changes nothing, and the plan then names real calls."""
+    transport = app_ctx.client().transport
+    dry_run, transport.dry_run = transport.dry_run, False
+    try:
+        body = _fetch(app_ctx, conference_id)
+    finally:
+        transport.dry_run = dry_run
+    targets, absent = p.select(body, excluded)
+    for call_id in absent:
+        app_ctx.out.warn(f"--except {call_id}: not in conference {conference_id}")
+    if dry_run:
+        app_ctx.out.note(f"dry run: read the participants of {conference_id} (a GET) to plan these requests")
+    if not targets:
+        app_ctx.out.note("nothing to do: every participant is excluded")
+    return targets
+
+
+def _report(app_ctx, conference_id: str, results: list[dict], done: str) -> None:
+    ok = [r["callId"] for r in results if r["ok"]]
+    if ok:
+        app_ctx.remember("conferences", conference_id)
+        app_ctx.remember("calls", *ok)
+    p.show_results(app_ctx.out, results, done)
+    error = p.outcome_error(results)
+    if error is not None:
+        raise error

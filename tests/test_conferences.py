@@ -1,0 +1,410 @@
+"""conferences get/mute/unmute/hold/resume/kick/kick-all against the sandbox, populated by conference callouts."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+CONF = "standup"
+# Numbers ending 0001-0004 are reserved by the sandbox (busy, no answer, ...); these all answer after 2 s.
+PHONES = ("+46701000011", "+46701000012", "+46701000013")
+NOT_FOUND = "error: conference nope not found (it ends when the last participant leaves)"
+
+
+def callout(sandbox, endpoint: str, conference: str = CONF, **extra) -> str:
+    """Place a conference callout straight at the sandbox (not through the CLI); returns its callId."""
+    body = {"cli": "+46700000009", "destination": {"type": "number", "endpoint": endpoint},
+            "conferenceId": conference, **extra}
+    with sandbox.client() as client:
+        response = client.post("/calling/v1/callouts", json={"method": "conferenceCallout", "conferenceCallout": body})
+    response.raise_for_status()
+    return response.json()["callId"]
+
+
+def join(sandbox, *endpoints: str, conference: str = CONF) -> list[str]:
+    """Call each number into the conference and let the clock run until they have answered and joined."""
+    ids = [callout(sandbox, endpoint, conference) for endpoint in endpoints]
+    sandbox.advance(3)  # the sandbox answers after 2 s; joined at t=2, so everyone shows 0:01
+    return ids
+
+
+def sent(sandbox, mark: int = 0) -> list[tuple[str, str, object]]:
+    """(method, path, body) of the API requests the sandbox received after `mark`."""
+    return [(r["method"], r["path"], r["body"]) for r in sandbox.requests()[mark:]]
+
+
+def participant_state(sandbox, conference: str = CONF) -> dict:
+    conferences = {c["conferenceId"]: c for c in sandbox.state()["conferences"]}
+    if conference not in conferences:
+        return {}
+    return {p["callId"]: p for p in conferences[conference]["participants"]}
+
+
+def path(call_id: str | None = None, conference: str = CONF) -> str:
+    base = f"/calling/v1/conferences/id/{conference}"
+    return f"{base}/{call_id}" if call_id else base
+
+
+@pytest.fixture
+def bridge(sandbox):
+    """Two participants in `standup`."""
+    return join(sandbox, *PHONES[:2])
+
+
+# ---- get ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flags, expected", [
+    ((), "call id                               caller id     in conference  muted  on hold\n"
+         "{a}  +46701000011  0:01           no     no\n"
+         "{b}  +46701000012  0:01           no     no\n"
+         "2 participants\n"),
+    (("-o", "csv"), "callId,cli,duration,muted,onhold\n{a},+46701000011,1,false,false\n"
+                    "{b},+46701000012,1,false,false\n"),
+    (("-q",), "{a}\n{b}\n"),
+])
+def test_get_table_csv_quiet(cli, sandbox, bridge, flags, expected):
+    a, b = bridge
+    result = cli("conferences", "get", CONF, *flags, env=sandbox.env())
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == expected.format(a=a, b=b)
+
+
+def test_get_json_is_the_api_body(cli, sandbox, bridge):
+    a, b = bridge
+    result = cli("conferences", "get", CONF, "-o", "json", env=sandbox.env())
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"conferenceId": CONF, "participants": [
+        {"cli": "+46701000011", "callId": a, "duration": 1, "muted": False, "onhold": False},
+        {"cli": "+46701000012", "callId": b, "duration": 1, "muted": False, "onhold": False}]}
+
+
+def plain(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
+def test_get_on_a_terminal_draws_a_rich_table_with_the_count(cli, sandbox, bridge):
+    result = cli("conferences", "get", CONF, tty=True, env={**sandbox.env(), "NO_COLOR": "1", "COLUMNS": "120"})
+    assert result.exit_code == 0
+    lines = plain(result.stdout).splitlines()
+    assert "┃ call id" in lines[1] and "┃ on hold ┃" in lines[1]
+    assert [line for line in lines if bridge[0] in line][0].split("│")[1:6] == [
+        f" {bridge[0]} ", " +46701000011 ", " 0:01          ", " no    ", " no      "]
+    assert lines[-1].rstrip() == "2 participants"
+
+
+def test_get_remembers_the_conference_and_call_ids(cli, sandbox, bridge, tmp_path):
+    assert cli("conferences", "get", CONF, "-q", env=sandbox.env()).exit_code == 0
+    history = tmp_path / "state" / "history"
+    assert (history / "conferences").read_text() == f"{CONF}\n"
+    assert (history / "calls").read_text() == "".join(f"{c}\n" for c in bridge)
+
+
+@pytest.mark.parametrize("output", ["table", "json"])
+def test_get_unknown_conference_exits_3_saying_why(cli, sandbox, output):
+    result = cli("conferences", "get", "nope", "-o", output, env=sandbox.env())
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.splitlines()[0] == NOT_FOUND
+    if output == "json":
+        error = json.loads(result.stderr.splitlines()[-1])["error"]
+        assert (error["httpStatus"], error["errorCode"]) == (404, 40400)
+
+
+# ---- input checks: exit 2, nothing sent -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, message", [
+    (("get", ""), "error: the conference id is empty"),
+    (("get", "x" * 65), "error: the conference id is 65 characters long; Sinch allows at most 64"),
+    (("mute", "x" * 65, "abc"), "error: the conference id is 65 characters long; Sinch allows at most 64"),
+    (("get", CONF, "--watch", "--interval", "0"), "error: --interval 0 must be more than 0 seconds"),
+    (("mute", CONF), "error: no participant given"),
+    (("unmute", CONF, "abc", "--except", "def"), "error: --except only works with --all"),
+    (("resume", CONF, "abc", "--all"), "error: give CALL_IDs or --all, not both"),
+    (("mute", CONF, ""), "error: a CALL_ID is empty"),
+    (("hold", CONF, "abc", "--moh", "jazz"), "error: --moh 'jazz' is not a music-on-hold class"),
+    (("kick", CONF), "error: no participant given"),
+    (("kick-all", ""), "error: the conference id is empty"),
+])
+def test_bad_input_exits_2_before_sending(cli, sandbox, args, message):
+    result = cli("conferences", *args, "--yes", env=sandbox.env())
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == message
+    assert sandbox.requests() == []
+
+
+# ---- mute / unmute / hold / resume ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command, api_command, field, value, column", [
+    ("mute", "mute", "muted", True, "yes    no"),
+    ("hold", "onhold", "onhold", True, "no     yes"),
+])
+def test_command_changes_the_sandbox_and_the_next_get(cli, sandbox, bridge, command, api_command, field, value,
+                                                      column):
+    a, b = bridge
+    mark = len(sandbox.requests())
+    result = cli("conferences", command, CONF, a, env=sandbox.env())
+    assert (result.exit_code, result.stderr) == (0, "")
+    done = {"mute": "muted", "hold": "on hold"}[command]
+    assert result.stdout == f"call id                               outcome  detail\n{a}  ok       {done}\n"
+    assert sent(sandbox, mark) == [("PATCH", path(a), {"command": api_command})]
+    state = participant_state(sandbox)
+    assert (state[a][field], state[b][field]) == (value, False)
+    table = cli("conferences", "get", CONF, env=sandbox.env()).stdout.splitlines()
+    assert table[1] == f"{a}  +46701000011  0:01           {column}".rstrip()
+    assert table[2].endswith("0:01           no     no")
+
+
+@pytest.mark.parametrize("setup, undo, field", [("mute", "unmute", "muted"), ("hold", "resume", "onhold")])
+def test_undo_commands_restore_the_participant(cli, sandbox, bridge, setup, undo, field):
+    env = sandbox.env()
+    assert cli("conferences", setup, CONF, *bridge, env=env).exit_code == 0
+    assert all(p[field] for p in participant_state(sandbox).values())
+    mark = len(sandbox.requests())
+    result = cli("conferences", undo, CONF, bridge[1], "-o", "json", env=env)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == [{"callId": bridge[1], "ok": True}]
+    assert sent(sandbox, mark) == [("PATCH", path(bridge[1]), {"command": {"hold": "onhold"}.get(undo, undo)})]
+    assert {c: p[field] for c, p in participant_state(sandbox).items()} == {bridge[0]: True, bridge[1]: False}
+    got = json.loads(cli("conferences", "get", CONF, "-o", "json", env=env).stdout)
+    assert [p[field] for p in got["participants"]] == [True, False]
+
+
+def test_hold_checks_moh_but_sends_only_the_command(cli, sandbox, bridge):
+    mark = len(sandbox.requests())
+    result = cli("conferences", "hold", CONF, bridge[0], "--moh", "music2", "-q", env=sandbox.env())
+    assert (result.exit_code, result.stdout) == (0, f"{bridge[0]}\n")
+    assert result.stderr.startswith("warning: --moh music2 is not sent")
+    assert sent(sandbox, mark) == [("PATCH", path(bridge[0]), {"command": "onhold"})]
+
+
+@pytest.mark.parametrize("selection, muted", [
+    (("--all",), "abcd"),
+    (("--all", "--except", "{b}"), "acd"),
+    (("--all", "--except", "{b}", "--except", "{d}"), "ac"),
+    (("--all", "--except", "{b},{d}"), "ac"),
+    (("--all", "--except", "{b}", "{d}"), "ac"),  # cli.md's `--except CALL_ID...`: later ids are more exclusions
+    (("--all", "--except", "{a},{b},{c},{d}"), ""),
+])
+def test_all_except_acts_on_exactly_the_rest(cli, sandbox, selection, muted):
+    ids = dict(zip("abcd", join(sandbox, *PHONES, "+46701000014"), strict=True))
+    mark = len(sandbox.requests())
+    args = [arg.format(**ids) for arg in selection]
+    result = cli("conferences", "mute", CONF, *args, "-q", env=sandbox.env())
+    assert (result.exit_code, result.stdout) == (0, "".join(f"{ids[x]}\n" for x in muted))
+    assert sent(sandbox, mark) == [("GET", path(), None)] + [("PATCH", path(ids[x]), {"command": "mute"})
+                                                             for x in muted]
+    assert {cid: p["muted"] for cid, p in participant_state(sandbox).items()} == {
+        ids[x]: x in muted for x in "abcd"}
+
+
+def test_all_warns_about_excluded_ids_that_are_not_there(cli, sandbox, bridge):
+    result = cli("conferences", "unmute", CONF, "--all", "--except", "ghost", "-o", "csv", env=sandbox.env())
+    assert result.exit_code == 0
+    assert result.stderr == f"warning: --except ghost: not in conference {CONF}\n"
+    assert result.stdout == f"callId,outcome,detail\n{bridge[0]},ok,unmuted\n{bridge[1]},ok,unmuted\n"
+
+
+def test_all_on_an_unknown_conference_exits_3(cli, sandbox):
+    result = cli("conferences", "mute", "nope", "--all", env=sandbox.env())
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.splitlines()[0] == NOT_FOUND
+    assert [m for m, _, _ in sent(sandbox)] == ["GET"]
+
+
+# ---- partial failure: every participant tried, worst exit code, per-item results --------------------------
+
+
+def test_one_unknown_participant_among_good_ones(cli, sandbox, bridge):
+    a, b = bridge
+    mark = len(sandbox.requests())
+    result = cli("conferences", "mute", CONF, a, "ghost", b, "-o", "json", env=sandbox.env())
+    assert result.exit_code == 3
+    assert sent(sandbox, mark) == [("PATCH", path(x), {"command": "mute"}) for x in (a, "ghost", b)]
+    items = json.loads(result.stdout)
+    assert items[1]["error"].pop("reference")  # the API's error reference, random per request
+    assert items == [
+        {"callId": a, "ok": True},
+        {"callId": "ghost", "ok": False, "error": {"message": "Participant not found: HTTP 404 (errorCode 40400)",
+                                                   "httpStatus": 404, "errorCode": 40400}},
+        {"callId": b, "ok": True}]
+    assert result.stderr.splitlines()[:2] == ["error: 1 of 3 participants failed",
+                                              "hint: see the per-participant results on stdout"]
+    assert all(p["muted"] for p in participant_state(sandbox).values())
+
+
+def test_partial_failure_table_and_worst_exit_code(cli, sandbox, bridge):
+    # A 400 (exit 1) on one and a 404 (exit 3) on another: the exit code is the highest, 3.
+    sandbox.fault(method="PATCH", path=path(bridge[0]), status=400, count=1)
+    result = cli("conferences", "hold", CONF, bridge[0], "ghost", bridge[1], env=sandbox.env())
+    assert result.exit_code == 3
+    assert result.stdout.splitlines() == [
+        "call id                               outcome  detail",
+        f"{bridge[0]}  error    Injected fault (HTTP 400): HTTP 400 (errorCode 40000)",
+        "ghost                                 error    Participant not found: HTTP 404 (errorCode 40400)",
+        f"{bridge[1]}  ok       on hold"]
+
+
+# ---- kick and kick-all: confirmation -------------------------------------------------------------------
+
+
+KICKS = [("kick", "{a}"), ("kick", "--all"), ("kick-all",)]
+
+
+@pytest.mark.parametrize("kick", KICKS)
+def test_kick_without_a_terminal_needs_yes_and_sends_nothing(cli, sandbox, bridge, kick):
+    mark = len(sandbox.requests())
+    result = cli("conferences", kick[0], CONF, *[x.format(a=bridge[0]) for x in kick[1:]], env=sandbox.env())
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[1] == "hint: pass --yes to confirm when not on a terminal"
+    assert sent(sandbox, mark) == []
+    assert len(participant_state(sandbox)) == 2
+
+
+@pytest.mark.parametrize("kick, question, left", [
+    (KICKS[0], "Kick 1 participant ({a}) from conference standup? [y/N] ", 1),
+    (KICKS[1], "Kick every participant from conference standup? [y/N] ", 0),
+    (KICKS[2], "Kick everyone from conference standup? [y/N] ", 0),
+])
+@pytest.mark.parametrize("answer", ["y", "n"])
+def test_kick_on_a_terminal_asks(cli, sandbox, bridge, kick, question, left, answer):
+    a, b = bridge
+    mark = len(sandbox.requests())
+    args = [x.format(a=a) for x in kick[1:]]
+    result = cli("conferences", kick[0], CONF, *args, "-o", "json", tty=True, input=f"{answer}\n", env=sandbox.env())
+    assert result.stderr.startswith(question.format(a=a))
+    if answer == "n":
+        assert result.exit_code == 1
+        assert "error: cancelled, nothing was sent" in result.stderr
+        assert sent(sandbox, mark) == []
+        return
+    assert result.exit_code == 0
+    assert [m for m, _, _ in sent(sandbox, mark)] == (["DELETE"] if kick != KICKS[1] else ["GET", "DELETE", "DELETE"])
+    assert json.loads(result.stdout) == ({} if kick == KICKS[2] else [{"callId": x, "ok": True}
+                                                                      for x in (a, b)[: 2 - left]])
+    assert list(participant_state(sandbox)) == [b][:left]
+
+
+def test_kick_all_with_yes_ends_the_conference(cli, sandbox, bridge):
+    result = cli("conferences", "kick-all", CONF, "--yes", env=sandbox.env())
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == f"Kicked everyone from conference {CONF}; it has ended\n"
+    assert sent(sandbox, 2)[-1] == ("DELETE", path(), None)
+    assert cli("conferences", "get", CONF, env=sandbox.env()).exit_code == 3
+    calls = {c["callId"]: c for c in sandbox.state()["calls"]}
+    assert {calls[x]["reason"] for x in bridge} == {"MANAGERHANGUP"}
+
+
+def test_kick_all_unknown_conference_exits_3(cli, sandbox):
+    result = cli("conferences", "kick-all", "nope", "-y", env=sandbox.env())
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[0] == NOT_FOUND
+
+
+# ---- dry run ----------------------------------------------------------------------------------------------
+
+
+def test_dry_run_with_explicit_ids_sends_nothing(cli, sandbox, bridge):
+    a, b = bridge
+    mark = len(sandbox.requests())
+    result = cli("conferences", "mute", CONF, a, b, "--dry-run", env=sandbox.env())
+    assert result.exit_code == 0
+    assert sent(sandbox, mark) == []
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if line.startswith("PATCH ")] == [
+        f"PATCH {sandbox.base_url}{path(a)}", f"PATCH {sandbox.base_url}{path(b)}"]
+    assert lines.count('  "command": "mute"') == 2
+    assert result.stderr == "dry run: 2 requests shown, none sent\n"
+    assert not any(p["muted"] for p in participant_state(sandbox).values())
+
+
+def test_dry_run_all_reads_the_list_and_sends_nothing_else(cli, sandbox, bridge):
+    mark = len(sandbox.requests())
+    result = cli("conferences", "kick", CONF, "--all", "--except", bridge[1], "--dry-run", env=sandbox.env())
+    assert result.exit_code == 0
+    assert sent(sandbox, mark) == [("GET", path(), None)]
+    assert [line for line in result.stdout.splitlines() if line.startswith("DELETE ")] == [
+        f"DELETE {sandbox.base_url}{path(bridge[0])}"]
+    assert len(participant_state(sandbox)) == 2
+
+
+@pytest.mark.parametrize("args", [("get", CONF), ("get", CONF, "--watch"), ("kick-all", CONF)])
+def test_dry_run_get_and_kick_all_send_nothing(cli, sandbox, bridge, args):
+    mark = len(sandbox.requests())
+    result = cli("conferences", *args, "--dry-run", env=sandbox.env())
+    assert result.exit_code == 0
+    method = "DELETE" if args[0] == "kick-all" else "GET"
+    assert result.stdout.splitlines()[0] == f"{method} {sandbox.base_url}{path()}"
+    assert sent(sandbox, mark) == []
+
+
+# ---- watch ------------------------------------------------------------------------------------------------
+
+
+def event(name, call_id, cli_, duration, muted=False, onhold=False):
+    return {"event": name, "conferenceId": CONF, "callId": call_id, "cli": cli_, "duration": duration,
+            "muted": muted, "onhold": onhold}
+
+
+def test_watch_piped_prints_one_json_line_per_change(cli, sandbox):
+    # t=0: A (leaves at 12) and B (leaves at 22) are called; t=3: C is called (joins at 5, leaves at 10).
+    a = callout(sandbox, PHONES[0], maxDuration=10)
+    b = callout(sandbox, PHONES[1], maxDuration=20)
+    sandbox.advance(3)
+    c = callout(sandbox, PHONES[2], maxDuration=5)
+    # Changes made by someone else while watching, keyed by the clock time they happen at.
+    actions = {7: ("mute", b), 9: ("onhold", a), 17: ("unmute", b)}
+
+    def tick(seconds):
+        now = sandbox.advance(seconds)
+        if now in actions:
+            command, call_id = actions[now]
+            with sandbox.client() as client:
+                client.patch(path(call_id), json={"command": command}).raise_for_status()
+
+    cli.on_sleep = tick
+    result = cli("conferences", "get", CONF, "--watch", "--interval", "2", env=sandbox.env())
+    assert result.exit_code == 0, result.stderr
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        event("joined", a, PHONES[0], 1), event("joined", b, PHONES[1], 1),  # t=3
+        event("joined", c, PHONES[2], 0),  # t=5
+        event("muted", b, PHONES[1], 5, muted=True),  # t=7
+        event("held", a, PHONES[0], 7, onhold=True),  # t=9
+        event("left", c, PHONES[2], 4),  # t=11 (last seen at t=9)
+        event("left", a, PHONES[0], 9, onhold=True),  # t=13 (last seen at t=11)
+        event("unmuted", b, PHONES[1], 15),  # t=17
+        event("left", b, PHONES[1], 19),  # t=23: the conference is gone (404), last seen at t=21
+    ]
+    assert result.sleeps == [2] * 10
+    assert result.stderr == f"conference {CONF} has ended: the last participant left\n"
+
+
+def test_watch_ctrl_c_exits_130(cli, sandbox, bridge):
+    def interrupt(seconds):
+        raise KeyboardInterrupt
+
+    cli.on_sleep = interrupt
+    result = cli("conferences", "get", CONF, "--watch", env=sandbox.env())
+    assert result.exit_code == 130
+    assert [json.loads(line)["event"] for line in result.stdout.splitlines()] == ["joined", "joined"]
+
+
+def test_watch_on_a_terminal_redraws_until_the_conference_empties(cli, sandbox):
+    callout(sandbox, PHONES[0], maxDuration=3)  # joins at 2, leaves at 5
+    sandbox.advance(3)
+    cli.on_sleep = sandbox.advance
+    result = cli("conferences", "get", CONF, "--watch", "--interval", "1", tty=True,
+                 env={**sandbox.env(), "NO_COLOR": "1"})
+    assert result.exit_code == 0
+    assert result.sleeps == [1, 1]
+    frames = plain(result.stdout)
+    assert "1 participant " in frames and frames.rstrip().endswith("0 participants")
+
+
+def test_watch_of_an_unknown_conference_exits_3(cli, sandbox):
+    result = cli("conferences", "get", "nope", "--watch", env=sandbox.env())
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[0] == NOT_FOUND
