@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from enum import Enum
 from typing import Annotated, Optional
 
@@ -98,7 +99,11 @@ class RootGroup(TyperGroup):
         except SinchVoiceError as error:
             report(ctx, error)
             raise typer.Exit(int(error.exit_code)) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            # click would turn this into "Aborted!" and exit 1; the contract says 130 for Ctrl-C.
+            print("interrupted", file=sys.stderr)
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
             raise
         except Exception as error:
             if os.environ.get("SINCHVOICE_DEBUG"):

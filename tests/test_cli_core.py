@@ -165,3 +165,13 @@ def test_no_click_import_in_package():
         text = path.read_text("utf-8")
         assert "import click" not in text and "from click" not in text, path
     assert Path(ROOT / "sinchvoice" / "openapi.json").exists()
+
+
+def test_ctrl_c_exits_130(cli, monkeypatch):
+    """Ctrl-C anywhere (here: while resolving credentials) exits 130 with one line, no traceback."""
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sinchvoice.context.AppContext.credentials", interrupted)
+    result = cli("api", "GET", "/p")
+    assert (result.exit_code, result.stderr) == (130, "interrupted\n")
