@@ -98,8 +98,8 @@ class RootGroup(TyperGroup):
         except SinchVoiceError as error:
             report(ctx, error)
             raise typer.Exit(int(error.exit_code)) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, typer.TyperException):
+            raise  # TyperException: a subcommand's bad option or argument, click's usage error (exit 2)
         except Exception as error:
             if os.environ.get("SINCHVOICE_DEBUG"):
                 raise
