@@ -74,7 +74,8 @@ def _run_batch(app_ctx, items: list[str], action: Callable[[str], tuple[str, str
     app_ctx.out.render(results, columns=RESULT_COLUMNS, rows=rows, ids=done)
     if errors:
         worst = min(errors, key=lambda e: SEVERITY.index(e.exit_code) if e.exit_code in SEVERITY else -1)
-        raise type(worst)(f"{len(errors)} of {_plural(len(results))} failed; the others were done",
+        rest = "; the others were done" if len(errors) < len(results) else ""
+        raise type(worst)(f"{len(errors)} of {_plural(len(results))} failed{rest}",
                           hint="fix the failed numbers and run the command again (finished ones stay done)")
 
 
