@@ -28,7 +28,12 @@ RESULT_COLUMNS = ["number", "outcome", "detail"]
 # The failure that sets a batch's exit code: permanent ones before temporary ones, because running the
 # batch again (it is idempotent) can only fix the temporary ones.
 SEVERITY = (ExitCode.AUTH, ExitCode.API_ERROR, ExitCode.NOT_FOUND, ExitCode.TEMPORARY)
-FROM_FILE_HELP = "Read numbers from FILE (- for stdin), one per line; # starts a comment."
+Numbers = Annotated[Optional[list[str]], typer.Argument(metavar="NUMBER...", help="Numbers (E.164).",
+                                                        show_default=False)]
+FromFile = Annotated[Optional[str], typer.Option("--from-file", metavar="FILE|-", help="Read numbers from FILE "
+                                                 "(- for stdin), one per line; # starts a comment.")]
+AppKey = Annotated[Optional[str], typer.Option("--app", metavar="KEY", help="Application key (default: the "
+                                               "profile's key, else the credentials' key).")]
 
 
 def _row(config: dict) -> list:
@@ -79,19 +84,23 @@ def _run_batch(app_ctx, items: list[str], action: Callable[[str], tuple[str, str
                           hint="fix the failed numbers and run the command again (finished ones stay done)")
 
 
-def _number_configuration(client, number: str) -> dict | None:
+NUMBER_HINT = "see `sinchvoice applications numbers list`"
+APP_HINT = "check --app, or the profile's key (sinchvoice auth status)"
+
+
+def _found(what: str, hint: str, request: Callable, *args):
+    """Say which number or application a 404 was about; the exit code and API details stay."""
     try:
-        return client.get_number_configuration(number)
+        return request(*args)
     except NotFoundError as error:
-        raise NotFoundError(f"number {number} not found", hint="see `sinchvoice applications numbers list`",
-                            **error.details) from None
+        raise NotFoundError(f"{what} not found", hint=hint, **error.details) from None
 
 
 @numbers.command("list")
 def numbers_list(
     ctx: typer.Context,
-    app_key: Annotated[Optional[str], typer.Option("--app", help="Only numbers assigned to this application "
-                                                                 "key (filtered locally).")] = None,
+    app_key: Annotated[Optional[str], typer.Option("--app", metavar="KEY", help="Only numbers assigned to this "
+                                                   "application key (filtered locally).")] = None,
     capability: Annotated[Optional[Capability], typer.Option(help="Only voice or only sms numbers "
                                                                    "(filtered locally).")] = None,
 ) -> None:
@@ -115,13 +124,15 @@ def numbers_list(
 
 
 @numbers.command("get")
-def numbers_get(ctx: typer.Context, number: Annotated[str, typer.Argument(help="The number, E.164.")]) -> None:
+def numbers_get(ctx: typer.Context,
+                number: Annotated[str, typer.Argument(metavar="NUMBER", help="The number, E.164.")]) -> None:
     """Show one number's configuration: application key and capability (getNumberConfiguration)."""
     from sinchvoice.destinations import check_e164
 
     app_ctx = app_context(ctx)
     number = check_e164(number, "number")
-    body = _number_configuration(app_ctx.client(), number)
+    client = app_ctx.client()
+    body = _found(f"number {number}", NUMBER_HINT, client.get_number_configuration, number)
     if body is None:
         return
     app_ctx.remember("numbers", number)
@@ -146,10 +157,9 @@ def _assign_detail(current: dict, key: str, capability: str | None) -> str:
 @numbers.command("assign")
 def numbers_assign(
     ctx: typer.Context,
-    number: Annotated[Optional[list[str]], typer.Argument(help="Numbers (E.164).", show_default=False)] = None,
-    from_file: Annotated[Optional[str], typer.Option("--from-file", metavar="FILE|-", help=FROM_FILE_HELP)] = None,
-    app_key: Annotated[Optional[str], typer.Option("--app", help="Application key (default: the profile's "
-                                                                 "application key).")] = None,
+    number: Numbers = None,
+    from_file: FromFile = None,
+    app_key: AppKey = None,
     capability: Annotated[Optional[Capability], typer.Option(help="voice or sms (default: leave as is).")] = None,
 ) -> None:
     """Assign numbers to an application, one request each (updateNumberConfiguration).
@@ -165,7 +175,7 @@ def numbers_assign(
     body = {"applicationKey": key, **({"capability": wanted} if wanted else {})}
 
     def assign(one: str) -> tuple[str, str]:
-        current = {} if dry_run else _number_configuration(client, one)
+        current = {} if dry_run else _found(f"number {one}", NUMBER_HINT, client.get_number_configuration, one)
         same_key = str(current.get("applicationKey", "")).lower() == key.lower()
         if not dry_run and same_key and (not wanted or current.get("capability") == wanted):
             return "unchanged", f"already assigned to {key}"
@@ -178,8 +188,8 @@ def numbers_assign(
 @numbers.command("unassign")
 def numbers_unassign(
     ctx: typer.Context,
-    number: Annotated[Optional[list[str]], typer.Argument(help="Numbers (E.164).", show_default=False)] = None,
-    from_file: Annotated[Optional[str], typer.Option("--from-file", metavar="FILE|-", help=FROM_FILE_HELP)] = None,
+    number: Numbers = None,
+    from_file: FromFile = None,
 ) -> None:
     """Unassign numbers from their application, one request each (unassignNumber).
 
@@ -192,10 +202,7 @@ def numbers_unassign(
     client = app_ctx.client()
 
     def unassign(one: str) -> tuple[str, str]:
-        try:
-            client.unassign_number(one)
-        except NotFoundError as error:
-            raise NotFoundError(f"number {one} not found", **error.details) from None
+        _found(f"number {one}", NUMBER_HINT, client.unassign_number, one)
         return "unassigned", ""
 
     _run_batch(app_ctx, items, unassign)
@@ -221,23 +228,13 @@ def _check_url(value: str, what: str) -> str:
     return url
 
 
-def _callbacks_of(client, key: str) -> dict | None:
-    try:
-        return client.get_application_callbacks(key)
-    except NotFoundError as error:
-        hint = "check --app, or the profile's key (sinchvoice auth status)"
-        raise NotFoundError(f"application {key} not found", hint=hint, **error.details) from None
-
-
-AppKey = Annotated[Optional[str], typer.Option("--app", help="Application key (default: the profile's key).")]
-
-
 @callbacks.command("get")
 def callbacks_get(ctx: typer.Context, app_key: AppKey = None) -> None:
     """Show the application's primary and fallback callback URLs (getApplicationCallbacks)."""
     app_ctx = app_context(ctx)
     key = app_ctx.application_key(app_key)
-    body = _callbacks_of(app_ctx.client(), key)
+    client = app_ctx.client()
+    body = _found(f"application {key}", APP_HINT, client.get_application_callbacks, key)
     if body is None:
         return
     urls = body.get("url") or {}
@@ -266,11 +263,9 @@ def callbacks_set(
     key = app_ctx.application_key(app_key)
     app_ctx.confirm(f"change the callback URLs of application {key}")
     client = app_ctx.client()
-    old = None if app_ctx.settings.dry_run else _callbacks_of(client, key)
-    try:
-        client.update_application_callbacks(key, {"url": sent})
-    except NotFoundError as error:
-        raise NotFoundError(f"application {key} not found", **error.details) from None
+    old = None if app_ctx.settings.dry_run else _found(f"application {key}", APP_HINT,
+                                                          client.get_application_callbacks, key)
+    _found(f"application {key}", APP_HINT, client.update_application_callbacks, key, {"url": sent})
     if old is None:
         return
     before = old.get("url") or {}
