@@ -103,8 +103,8 @@ class RootGroup(TyperGroup):
             # click would turn this into "Aborted!" and exit 1; the contract says 130 for Ctrl-C.
             print("interrupted", file=sys.stderr)
             raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort):
-            raise
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # TyperException: a subcommand's bad option or argument, click's usage error (exit 2)
         except Exception as error:
             if os.environ.get("SINCHVOICE_DEBUG"):
                 raise

@@ -1,0 +1,237 @@
+"""applications numbers list/get and callbacks get/set against the sandbox: every output mode, URL rules, safety."""
+
+import json
+
+import pytest
+
+KEY = "11111111-2222-4333-8444-555555555555"
+NUMBERS = "/calling/v1/configuration/numbers"
+CALLBACKS = f"/calling/v1/configuration/callbacks/applications/{KEY}"
+SEEDED = [
+    {"number": "+46700000100", "applicationKey": KEY, "capability": "voice"},
+    {"number": "+46700000101", "applicationKey": KEY, "capability": "voice"},
+    {"number": "+46700000102", "capability": "voice"},
+    {"number": "+46700000103", "applicationKey": KEY, "capability": "sms"},
+]
+
+
+def run(cli, sandbox, *args, **kwargs):
+    return cli("applications", *args, env=sandbox.env(), **kwargs)
+
+
+def journal(sandbox):
+    return [(r["method"], r["path"], r["body"]) for r in sandbox.requests()]
+
+
+# ---- numbers list ----------------------------------------------------------------------------------------
+
+def test_list_table_is_plain_when_piped(cli, sandbox):
+    result = run(cli, sandbox, "numbers", "list")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "number        application key                       capability",
+        f"+46700000100  {KEY}  voice",
+        f"+46700000101  {KEY}  voice",
+        "+46700000102                                        voice",
+        f"+46700000103  {KEY}  sms",
+        "4 numbers",
+    ]
+    assert result.stderr == ""
+    assert journal(sandbox) == [("GET", NUMBERS, None)]
+
+
+def test_list_table_on_a_terminal_is_drawn_by_rich(cli, sandbox):
+    result = run(cli, sandbox, "numbers", "list", tty=True)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("┏━")
+    assert "+46700000103" in result.stdout and "4 numbers" in result.stdout
+
+
+def test_list_json_is_the_api_body(cli, sandbox):
+    result = run(cli, sandbox, "numbers", "list", "-o", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"numbers": SEEDED}
+
+
+def test_list_csv(cli, sandbox):
+    result = run(cli, sandbox, "numbers", "list", "-o", "csv")
+    assert result.stdout == (
+        "number,application key,capability\n"
+        f"+46700000100,{KEY},voice\n+46700000101,{KEY},voice\n+46700000102,,voice\n+46700000103,{KEY},sms\n"
+    )
+
+
+def test_list_quiet_prints_numbers_only(cli, sandbox):
+    result = run(cli, sandbox, "numbers", "list", "-q")
+    assert result.stdout == "+46700000100\n+46700000101\n+46700000102\n+46700000103\n"
+
+
+@pytest.mark.parametrize("filters, expected", [
+    (["--capability", "voice"], ["+46700000100", "+46700000101", "+46700000102"]),
+    (["--capability", "sms"], ["+46700000103"]),
+    (["--app", KEY], ["+46700000100", "+46700000101", "+46700000103"]),
+    (["--app", KEY.upper(), "--capability", "voice"], ["+46700000100", "+46700000101"]),
+    (["--app", "someone-else"], []),
+])
+def test_list_filters_are_local_and_json_keeps_the_shape(cli, sandbox, filters, expected):
+    quiet = run(cli, sandbox, "numbers", "list", "-q", *filters)
+    assert quiet.stdout.split() == expected
+    body = json.loads(run(cli, sandbox, "numbers", "list", "-o", "json", *filters).stdout)
+    assert body == {"numbers": [n for n in SEEDED if n["number"] in expected]}
+    # filtering happens here: the API was asked for everything, without a query
+    assert {(r["method"], r["path"], r["query"]) for r in sandbox.requests()} == {("GET", NUMBERS, "")}
+
+
+def test_list_with_no_match_says_so_in_the_footer(cli, sandbox):
+    result = run(cli, sandbox, "numbers", "list", "--app", "nobody")
+    assert result.stdout.splitlines() == ["number  application key  capability", "0 numbers"]
+
+
+def test_list_bad_capability_is_a_usage_error(cli, sandbox):
+    result = run(cli, sandbox, "numbers", "list", "--capability", "fax")
+    assert result.exit_code == 2
+    assert "Invalid value for '--capability': 'fax' is not one of 'voice', 'sms'." in result.stderr
+    assert sandbox.requests() == []
+
+
+def test_list_remembers_numbers_for_completion(cli, sandbox, tmp_path):
+    run(cli, sandbox, "numbers", "list", "--capability", "sms")
+    history = (tmp_path / "state" / "history" / "numbers").read_text().split()
+    assert history == ["+46700000100", "+46700000101", "+46700000102", "+46700000103"]
+
+
+# ---- numbers get -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode, expected", [
+    ([], "Number +46700000102\nnumber           +46700000102\napplication key  (not assigned)\n"
+         "capability       voice\n"),
+    (["-q"], "+46700000102\n"),
+    (["-o", "csv"], "number,application key,capability\n+46700000102,,voice\n"),
+    (["-o", "json"], json.dumps({"number": "+46700000102", "capability": "voice"}, indent=2) + "\n"),
+])
+def test_get_output_modes(cli, sandbox, mode, expected):
+    result = run(cli, sandbox, "numbers", "get", "+46700000102", *mode)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == expected
+    assert journal(sandbox) == [("GET", f"{NUMBERS}/+46700000102", None)]
+
+
+def test_get_assigned_number_panel(cli, sandbox):
+    result = run(cli, sandbox, "numbers", "get", "+46700000103")
+    assert result.stdout.splitlines()[2] == f"application key  {KEY}"
+
+
+def test_get_unknown_number_exits_3(cli, sandbox):
+    result = run(cli, sandbox, "numbers", "get", "+46799999999")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == ["error: number +46799999999 not found",
+                                          "hint: see `sinchvoice applications numbers list`"]
+
+
+def test_get_checks_e164_before_sending(cli, sandbox):
+    result = run(cli, sandbox, "numbers", "get", "0046700000102")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == ["error: number '0046700000102' is not an E.164 number",
+                                          "hint: write + instead of the international prefix 00: +46700000102"]
+    assert sandbox.requests() == []
+
+
+# ---- callbacks -------------------------------------------------------------------------------------------
+
+def test_callbacks_round_trip(cli, sandbox):
+    empty = run(cli, sandbox, "callbacks", "get")
+    assert empty.stdout.splitlines() == [f"Callbacks of application {KEY}", "primary   (none)", "fallback  (none)"]
+
+    first = run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/a",
+                "--fallback", "https://example.com/b", "--yes")
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout.splitlines() == ["callback  old  new", "primary        https://example.com/a",
+                                         "fallback       https://example.com/b"]
+    second = run(cli, sandbox, "callbacks", "set", "--primary", "http://127.0.0.1:8800/", "--yes", "-o", "json")
+    assert json.loads(second.stdout) == {
+        "old": {"url": {"primary": "https://example.com/a", "fallback": "https://example.com/b"}},
+        "new": {"url": {"primary": "http://127.0.0.1:8800/", "fallback": "https://example.com/b"}},
+    }
+    assert sandbox.state()["callbacks"] == {"url": {"primary": "http://127.0.0.1:8800/",
+                                                    "fallback": "https://example.com/b"}}
+    got = run(cli, sandbox, "callbacks", "get", "-o", "json")
+    assert json.loads(got.stdout) == sandbox.state()["callbacks"]
+    assert run(cli, sandbox, "callbacks", "get", "-q").stdout == "http://127.0.0.1:8800/\n"
+    assert run(cli, sandbox, "callbacks", "get", "-o", "csv").stdout == (
+        "primary,fallback\nhttp://127.0.0.1:8800/,https://example.com/b\n")
+    # each set reads first, then writes
+    assert [(m, p) for m, p, _ in journal(sandbox)] == [("GET", CALLBACKS), ("GET", CALLBACKS), ("POST", CALLBACKS),
+                                                        ("GET", CALLBACKS), ("POST", CALLBACKS), ("GET", CALLBACKS),
+                                                        ("GET", CALLBACKS), ("GET", CALLBACKS)]
+
+
+def test_callbacks_empty_fallback_clears_it(cli, sandbox):
+    run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/a", "--fallback", "https://b.example", "-y")
+    result = run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/a", "--fallback", "", "-y")
+    assert result.stdout.splitlines()[-1] == "fallback  https://b.example"
+    assert sandbox.state()["callbacks"] == {"url": {"primary": "https://example.com/a"}}
+    assert sandbox.requests()[-1]["body"] == {"url": {"primary": "https://example.com/a", "fallback": ""}}
+
+
+@pytest.mark.parametrize("url, accepted", [
+    ("https://example.com/sinch", True),
+    ("http://127.0.0.1:8800/", True),
+    ("http://localhost/cb", True),
+    ("http://[::1]:9000/cb", True),
+    ("ftp://example.com/cb", False),
+    ("/relative/path", False),
+    ("example.com/cb", False),
+    ("http://example.com/cb", False),
+    ("https://", False),
+    ("https://exa mple.com/", False),
+    ("https://example.com:port/", False),
+])
+def test_callback_url_rules(cli, sandbox, url, accepted):
+    result = run(cli, sandbox, "callbacks", "set", "--primary", url, "--yes")
+    if accepted:
+        assert result.exit_code == 0, result.stderr
+        assert sandbox.state()["callbacks"]["url"]["primary"] == url
+        return
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --primary ")
+    assert sandbox.requests() == []
+
+
+def test_callback_fallback_is_checked_too(cli, sandbox):
+    result = run(cli, sandbox, "callbacks", "set", "--primary", "https://a.example", "--fallback", "http://b.example",
+                 "--yes")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == "error: --fallback 'http://b.example' uses http:// on a non-loopback host"
+    assert sandbox.requests() == []
+
+
+@pytest.mark.parametrize("tty, extra, answer, sent", [
+    (False, [], None, False),
+    (True, [], "y\n", True),
+    (True, [], "n\n", False),
+    (False, ["--yes"], None, True),
+])
+def test_callbacks_set_confirmation(cli, sandbox, tty, extra, answer, sent):
+    result = run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/cb", *extra, tty=tty, input=answer)
+    assert sandbox.state()["callbacks"] == ({"url": {"primary": "https://example.com/cb"}} if sent else {"url": {}})
+    if sent:
+        assert result.exit_code == 0
+    else:
+        assert result.exit_code == (2 if not tty else 1)
+        assert sandbox.requests() == []
+    if tty:
+        assert result.stderr.startswith(f"Change the callback URLs of application {KEY}? [y/N] ")
+
+
+def test_callbacks_set_dry_run_sends_nothing(cli, sandbox):
+    result = run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/cb", "--dry-run")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"POST {sandbox.base_url}{CALLBACKS}\n")
+    assert '"primary": "https://example.com/cb"' in result.stdout
+    assert sandbox.requests() == []
+
+
+def test_callbacks_of_an_unknown_application_exit_3(cli, sandbox):
+    result = run(cli, sandbox, "callbacks", "get", "--app", "00000000-0000-4000-8000-000000000000")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[0] == "error: application 00000000-0000-4000-8000-000000000000 not found"
