@@ -64,3 +64,19 @@ class CallNotAnswered(SinchVoiceError):
 
 class WaitTimeout(SinchVoiceError):
     exit_code = ExitCode.WAIT_TIMEOUT
+
+
+# A batch (numbers, participants) tries every item, then exits with its worst failure: permanent failures
+# rank before temporary ones, because running an idempotent batch again can only fix the temporary ones.
+BATCH_SEVERITY = (ExitCode.AUTH, ExitCode.API_ERROR, ExitCode.NOT_FOUND, ExitCode.TEMPORARY)
+
+
+def worst_exit_code(codes) -> int:
+    codes = list(codes)
+    ranked = [c for c in BATCH_SEVERITY if c in codes]
+    return int(ranked[0] if ranked else max(codes))
+
+
+def as_json(message: str, details: dict | None = None) -> dict:
+    """The error object of `-o json` output, for the whole command and for each item of a batch."""
+    return {"message": message, "httpStatus": None, "errorCode": None, "reference": None, **(details or {})}

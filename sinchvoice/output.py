@@ -137,7 +137,7 @@ class Output:
         if hint:
             print(f"hint: {hint}", file=self.env.stderr)
         if self.mode == "json":
-            payload = {"message": message, "httpStatus": None, "errorCode": None, "reference": None}
-            payload.update(details or {})
-            print(json.dumps({"error": payload}, ensure_ascii=False), file=self.env.stderr)
+            from sinchvoice.errors import as_json
+
+            print(json.dumps({"error": as_json(message, details)}, ensure_ascii=False), file=self.env.stderr)
         self.env.stderr.flush()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sinchvoice.errors import SinchVoiceError, UsageError
+from sinchvoice.errors import SinchVoiceError, UsageError, as_json, worst_exit_code
 
 MAX_CONFERENCE_ID = 64
 COLUMNS = ("call id", "caller id", "in conference", "muted", "on hold")
@@ -109,11 +109,8 @@ def success(call_id: str) -> dict:
 
 
 def failure(call_id: str, error: SinchVoiceError) -> dict:
-    details = {"message": error.message, "httpStatus": error.details.get("httpStatus"),
-               "errorCode": error.details.get("errorCode")}
-    if error.details.get("reference"):
-        details["reference"] = error.details["reference"]
-    return {"callId": call_id, "ok": False, "error": details, "exitCode": int(error.exit_code)}
+    return {"callId": call_id, "ok": False, "error": as_json(error.message, error.details),
+            "exitCode": int(error.exit_code)}
 
 
 def public(results: list[dict]) -> list[dict]:
@@ -136,13 +133,13 @@ def show_results(out, results: list[dict], done: str) -> None:
 
 
 def outcome_error(results: list[dict]) -> SinchVoiceError | None:
-    """None when all succeeded; else one error whose exit code is the highest of the failures'."""
+    """None when all succeeded; else one error carrying the worst failure's exit code."""
     failed = [r for r in results if not r["ok"]]
     if not failed:
         return None
     error = SinchVoiceError(f"{len(failed)} of {count(len(results))} failed",
                             hint="see the per-participant results on stdout")
-    error.exit_code = max(r["exitCode"] for r in failed)
+    error.exit_code = worst_exit_code(r["exitCode"] for r in failed)
     return error
 
 

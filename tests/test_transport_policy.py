@@ -107,3 +107,13 @@ def test_redaction():
     assert transport.redact_authorization("Basic abc") == "Basic <redacted>"
     assert transport.redact_json({"a": {"clientSecret": "x", "ok": [{"password": 1}]}}) == {
         "a": {"clientSecret": "<redacted>", "ok": [{"password": "<redacted>"}]}}
+
+
+@pytest.mark.parametrize("codes, worst", [
+    ([3], 3), ([75, 3], 3), ([75, 75], 75), ([3, 1], 1), ([75, 3, 1, 4], 4), ([1, 75], 1),
+])
+def test_batch_exit_code_is_the_worst_failure(codes, worst):
+    """Permanent failures outrank temporary ones: re-running a batch can only fix the temporary ones."""
+    from sinchvoice.errors import worst_exit_code
+
+    assert worst_exit_code(codes) == worst

@@ -9,7 +9,7 @@ import typer
 
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
-from sinchvoice.errors import ExitCode, NotFoundError, SinchVoiceError, UsageError
+from sinchvoice.errors import NotFoundError, SinchVoiceError, UsageError, as_json, worst_exit_code
 
 app = group(help="Numbers and callback URLs of your Voice applications.")
 numbers = group(help="List, inspect, assign and unassign numbers.")
@@ -25,9 +25,6 @@ class Capability(str, Enum):
 
 NUMBER_COLUMNS = ["number", "application key", "capability"]
 RESULT_COLUMNS = ["number", "outcome", "detail"]
-# The failure that sets a batch's exit code: permanent ones before temporary ones, because running the
-# batch again (it is idempotent) can only fix the temporary ones.
-SEVERITY = (ExitCode.AUTH, ExitCode.API_ERROR, ExitCode.NOT_FOUND, ExitCode.TEMPORARY)
 Numbers = Annotated[Optional[list[str]], typer.Argument(metavar="NUMBER...", help="Numbers (E.164).",
                                                         show_default=False)]
 FromFile = Annotated[Optional[str], typer.Option("--from-file", metavar="FILE|-", help="Read numbers from FILE "
@@ -69,8 +66,7 @@ def _run_batch(app_ctx, items: list[str], action: Callable[[str], tuple[str, str
         except SinchVoiceError as error:
             errors.append(error)
             results.append({"number": number, "outcome": "error", "detail": error.message,
-                            "error": {"message": error.message, "httpStatus": None, "errorCode": None,
-                                      "reference": None, **error.details}})
+                            "error": as_json(error.message, error.details)})
     if app_ctx.settings.dry_run:  # the planned requests were printed; there are no outcomes
         return
     done = [r["number"] for r in results if r["outcome"] != "error"]
@@ -78,10 +74,11 @@ def _run_batch(app_ctx, items: list[str], action: Callable[[str], tuple[str, str
     rows = [[r["number"], r["outcome"], r["detail"]] for r in results]
     app_ctx.out.render(results, columns=RESULT_COLUMNS, rows=rows, ids=done)
     if errors:
-        worst = min(errors, key=lambda e: SEVERITY.index(e.exit_code) if e.exit_code in SEVERITY else -1)
         rest = "; the others were done" if len(errors) < len(results) else ""
-        raise type(worst)(f"{len(errors)} of {_plural(len(results))} failed{rest}",
-                          hint="fix the failed numbers and run the command again (finished ones stay done)")
+        failure = SinchVoiceError(f"{len(errors)} of {_plural(len(results))} failed{rest}",
+                                  hint="fix the failed numbers and run the command again (finished ones stay done)")
+        failure.exit_code = worst_exit_code(e.exit_code for e in errors)
+        raise failure
 
 
 NUMBER_HINT = "see `sinchvoice applications numbers list`"
