@@ -332,7 +332,9 @@ class ListenProcess:
         self.lines = {"stdout": queue.Queue(), "stderr": queue.Queue()}
         for name, queue_ in self.lines.items():
             threading.Thread(target=self._pump, args=(getattr(self.proc, name), queue_), daemon=True).start()
-        self.banner = [self.next("stderr") for _ in range(6)]
+        self.banner = [self.next("stderr")]
+        while not self.banner[-1].startswith("  sinchvoice applications callbacks set --primary "):
+            self.banner.append(self.next("stderr"))
         self.url = re.fullmatch(r"sinchvoice listen: receiving callbacks on (\S+) \(Ctrl-C stops it\)",
                                 self.banner[0]).group(1)
 
@@ -392,3 +394,28 @@ def test_listen_command_with_the_sandbox_end_to_end(sandbox, tmp_path):
     assert journal[:2] == [ace, dice] and len(journal) == 3
     assert sandbox.secret not in (tmp_path / "j.jsonl").read_text()
     assert (code, rest) == (130, ["stopped"])
+
+
+def test_listen_command_replies_from_flags_and_shows_json_with_verbose():
+    listener = ListenProcess("--path", "/cb", "--reply", "ice=" + json.dumps(SAY_HANGUP), "-v",
+                             env={"SINCH_APPLICATION_KEY": KEY, "SINCH_APPLICATION_SECRET": SECRET})
+    try:
+        assert listener.url.endswith("/cb")
+        assert listener.banner[2] == ("  replies:     ice say+hangup (--reply), ace continue (default), "
+                                      "pie continue (default); dice, notify: empty 200")
+        body = encode(EVENTS["ice"])
+        stamp = signing.utc_timestamp()
+        response = httpx.post(listener.url + "/ice", content=body, trust_env=False,
+                              headers=signed_headers(body, path="/cb/ice", stamp=stamp))
+        shown = [listener.next("stderr") for _ in range(17)]
+    finally:
+        code, rest = listener.stop()
+    assert (response.status_code, response.json()) == (200, SAY_HANGUP)
+    assert re.fullmatch(rf"\d\d:\d\d:\d\d  ice     {CALL}  cli=\+46700000100 to=\+46701234567  verified -> 200 "
+                        r"say\+hangup", shown[0])
+    assert shown[1:] == [
+        "    request: {", '      "event": "ice",', f'      "callid": "{CALL}",', '      "cli": "+46700000100",',
+        '      "to": {', '        "type": "number",', '        "endpoint": "+46701234567"', "      }", "    }",
+        "    reply: {", '      "instructions": [', "        {", '          "name": "say",', '          "text": "Hi"',
+        "        }", "      ],"]
+    assert (code, rest[-1]) == (130, "stopped")

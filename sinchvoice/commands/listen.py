@@ -93,11 +93,13 @@ def _serve(app_ctx, host: str, port: int, allow_remote: bool, *, journal: str | 
     try:
         serve_forever(listener, sock)
     except KeyboardInterrupt:
-        app_ctx.out.note("stopped")
-        raise typer.Exit(130) from None
+        pass  # uvicorn has already finished the requests in flight
     finally:
         if journal_file is not None:
             journal_file.close()
+    # Serving only ends on a signal (uvicorn re-raises SIGINT, unless the shell ignores it): always 130.
+    app_ctx.out.note("stopped")
+    raise typer.Exit(130)
 
 
 def _open_journal(name: str):
