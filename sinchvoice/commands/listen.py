@@ -1,6 +1,158 @@
 """`listen`: receive, verify and answer Sinch callback events locally."""
 
+from __future__ import annotations
 
-def listen() -> None:
-    """Receive, verify and answer callback events (not built yet)."""
-    raise SystemExit("sinchvoice listen is not built yet")
+import json
+from typing import Annotated, Optional
+
+import typer
+
+from sinchvoice.context import app_context
+from sinchvoice.errors import SinchVoiceError, UsageError
+
+
+def listen(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to bind; loopback unless --allow-remote.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind (0 picks a free one).", min=0, max=65535)] = 8800,
+    path: Annotated[str, typer.Option(help="Callback path; requests under it are served too.")] = "/",
+    reply: Annotated[Optional[list[str]], typer.Option(
+        "--reply", metavar="EVENT=SVAML", help="Reply to ice, ace or pie: inline SVAML, @FILE or -.")] = None,
+    reply_dir: Annotated[Optional[str], typer.Option(
+        "--reply-dir", metavar="DIR", help="Folder holding ice.json, ace.json, pie.json replies.")] = None,
+    journal: Annotated[Optional[str], typer.Option(
+        metavar="FILE.jsonl", help="Append every request and reply as a JSON line (signatures redacted).")] = None,
+    no_verify: Annotated[bool, typer.Option("--no-verify", help="Accept callbacks without checking them.")] = False,
+    forward_to: Annotated[Optional[str], typer.Option(
+        "--forward-to", metavar="URL", help="Relay each event, re-signed, to your own handler.")] = None,
+    allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Allow binding a non-loopback host.")] = False,
+) -> None:
+    """Receive, verify and answer callback events (ice, ace, pie, dice, notify) on a local URL.
+
+    Each event is shown on stderr as one line (with -v also its JSON; -o json prints one JSON line per
+    event on stdout). Signatures are checked with the active credentials; bad ones are answered 401.
+    Default replies: ice says that no reply is configured and hangs up, ace and pie continue,
+    dice and notify get an empty 200. Ctrl-C stops it (exit 130).
+    """
+    from sinchvoice.listener.events import load_replies
+    from sinchvoice.transport import is_loopback
+
+    app_ctx = app_context(ctx)
+    if not is_loopback(host):
+        if not allow_remote:
+            raise UsageError(f"refusing to listen on {host}: not a loopback address", hint="add --allow-remote")
+        app_ctx.out.warn(f"listening on {host}: anyone who can reach it can send events to it")
+    if not path.startswith("/"):
+        raise UsageError(f"--path {path!r} must start with /", hint="e.g. --path /sinch/callback")
+    replies = load_replies(reply or [], reply_dir, stdin=app_ctx.env.stdin)
+    if forward_to:
+        _check_forward_url(forward_to)
+    key = secret = None
+    if not no_verify or forward_to:
+        key, secret = _credentials(app_ctx)
+    _serve(app_ctx, host, port, allow_remote, path=path, key=key, secret=secret, verify=not no_verify,
+           replies=replies, journal=journal, forward_to=forward_to)
+
+
+def _check_forward_url(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    from sinchvoice.transport import is_loopback
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--forward-to {url!r} is not an http(s) URL", hint="e.g. --forward-to http://127.0.0.1:3000/")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise UsageError(f"--forward-to {url!r} uses http:// on a non-loopback host",
+                         hint="use https://, or http:// only with 127.0.0.1, ::1 or localhost")
+
+
+def _credentials(app_ctx) -> tuple[str, str]:
+    from sinchvoice.signing import is_valid_secret
+
+    credentials = app_ctx.credentials()
+    if not is_valid_secret(credentials.secret):
+        raise UsageError("the application secret is not base64, so signatures cannot be checked",
+                         hint="copy the secret exactly from the Sinch dashboard, or pass --no-verify")
+    return credentials.key, credentials.secret
+
+
+def _serve(app_ctx, host: str, port: int, allow_remote: bool, *, journal: str | None, replies: dict, **options):
+    from sinchvoice.listener.handler import Listener
+    from sinchvoice.listener.server import listening_socket, serve_forever, url_of
+
+    journal_file = _open_journal(journal) if journal else None
+    try:
+        sock = listening_socket(host, port, allow_remote)
+    except OSError as exc:
+        raise SinchVoiceError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                              hint="pick another --port (0 picks a free one)") from None
+    listener = Listener(replies={event: doc for event, (doc, _) in replies.items()}, journal=journal_file,
+                        timeout=app_ctx.settings.timeout, report=_reporter(app_ctx), **options)
+    _announce(app_ctx, url_of(sock, host, options["path"]), replies, listener, journal)
+    try:
+        serve_forever(listener, sock)
+    except KeyboardInterrupt:
+        pass  # uvicorn has already finished the requests in flight
+    finally:
+        if journal_file is not None:
+            journal_file.close()
+    # Serving only ends on a signal (uvicorn re-raises SIGINT, unless the shell ignores it): always 130.
+    app_ctx.out.note("stopped")
+    raise typer.Exit(130)
+
+
+def _open_journal(name: str):
+    from pathlib import Path
+
+    try:
+        return Path(name).expanduser().open("a", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--journal {name}: cannot open it: {exc.strerror or exc}", hint="check the path") from None
+
+
+def _announce(app_ctx, url: str, replies: dict, listener, journal: str | None) -> None:
+    from sinchvoice.credentials import mask
+    from sinchvoice.listener.events import reply_summary
+
+    note = app_ctx.out.note
+    note(f"sinchvoice listen: receiving callbacks on {url} (Ctrl-C stops it)")
+    if listener.verify:
+        note(f"  signatures:  checked against application {mask(listener.key)} (x-timestamp within 15 min)")
+    else:
+        note("  signatures:  NOT checked (--no-verify)")
+    if listener.forward_to:
+        note(f"  replies:     from {listener.forward_to} (each event re-signed and forwarded)")
+    else:
+        shown = ", ".join(f"{event} {reply_summary(doc)} ({source})" for event, (doc, source) in replies.items())
+        note(f"  replies:     {shown}; dice, notify: empty 200")
+    if journal:
+        note(f"  journal:     {journal}")
+    note("Point your application's callbacks at it:")
+    note(f"  sinchvoice applications callbacks set --primary {url}")
+
+
+def _reporter(app_ctx):
+    out, verbose = app_ctx.out, app_ctx.settings.verbose
+
+    def report(exchange) -> None:
+        from sinchvoice.listener.exchange import decode
+
+        if out.mode == "json":
+            out.json_line(exchange.record())
+        elif out.quiet and exchange.callid:
+            out.ids([exchange.callid])
+        if out.quiet and not exchange.rejected:
+            return
+        style = "red" if exchange.rejected else None
+        console = out.console(stderr=True)
+        console.print(exchange.line(), style=style, markup=False, highlight=False, emoji=False, soft_wrap=True)
+        for warning in exchange.warnings:
+            out.warn(warning)
+        if verbose:
+            for label, body in (("request", decode(exchange.body)), ("reply", decode(exchange.reply))):
+                text = json.dumps(body, indent=2, ensure_ascii=False) if body is not None else "(empty)"
+                text = text.replace("\n", "\n    ")
+                console.print(f"    {label}: {text}", markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+    return report

@@ -1,5 +1,182 @@
 """`signature`: sign a request or verify a callback's signature by hand."""
 
+from __future__ import annotations
+
+import json
+from typing import Annotated, Optional
+
+import typer
+
 from sinchvoice.commands import group
+from sinchvoice.context import app_context
+from sinchvoice.errors import SinchVoiceError, UsageError
 
 app = group(help="Sign a request or check a callback's signature by hand.")
+
+PathOption = Annotated[str, typer.Option("--path", help="Request path, e.g. /sinch/callback (no host, no query).")]
+MethodOption = Annotated[str, typer.Option("--method", help="HTTP method.")]
+BodyOption = Annotated[Optional[str], typer.Option("--body", help="The exact body: inline, @FILE or -.")]
+TimestampOption = Annotated[Optional[str], typer.Option("--timestamp", help="x-timestamp, ISO 8601 UTC.")]
+
+
+@app.command("sign")
+def sign(
+    ctx: typer.Context,
+    path: PathOption,
+    method: MethodOption = "POST",
+    body: BodyOption = None,
+    content_type: Annotated[Optional[str], typer.Option(
+        "--content-type", help="Content-Type (default application/json when there is a body).")] = None,
+    timestamp: TimestampOption = None,
+) -> None:
+    """Print the headers of a correctly signed request, e.g. to test your callback handler with curl.
+
+    Signed with the active credentials, the way Sinch signs callbacks (`authorization: application
+    KEY:SIGNATURE`). The signature is printed; the secret never is. Send the body byte for byte
+    (curl --data-binary), or the signature will not match. -v also shows the string that was signed.
+    """
+    from sinchvoice.signing import sign_request, utc_timestamp
+
+    app_ctx = app_context(ctx)
+    method, path = _method(method), _path(path)
+    content = _body(app_ctx, body)
+    if content_type is None:
+        content_type = "application/json" if content else ""
+    timestamp = _timestamp(timestamp) if timestamp else utc_timestamp()
+    key, secret = _credentials(app_ctx)
+    signed = sign_request(key, secret, method, path, content, content_type, timestamp, scheme="application")
+    headers = {"x-timestamp": signed.timestamp}
+    if content_type:
+        headers["content-type"] = content_type
+    headers["authorization"] = signed.authorization
+    if app_ctx.settings.verbose:
+        app_ctx.out.note(f"string-to-sign: {json.dumps(signed.string_to_sign)}")
+    out = app_ctx.out
+    if out.mode == "json":
+        out.json(headers)
+    elif out.quiet:
+        out.ids([signed.authorization])
+    elif out.mode == "csv":
+        out.csv(list(headers), [list(headers.values())])
+    else:
+        out.ids([f"{name}: {value}" for name, value in headers.items()])
+
+
+@app.command("verify")
+def verify(
+    ctx: typer.Context,
+    path: PathOption,
+    body: BodyOption = None,
+    header: Annotated[Optional[list[str]], typer.Option(
+        "--header", "-H", metavar="'NAME: VALUE'",
+        help="A captured header: authorization (required), x-timestamp, content-type; repeatable.")] = None,
+    timestamp: TimestampOption = None,
+    method: MethodOption = "POST",
+    content_type: Annotated[Optional[str], typer.Option(
+        "--content-type", help="Content-Type as sent (default: the header, else application/json with a body).")
+    ] = None,
+    max_skew: Annotated[Optional[float], typer.Option(
+        "--max-skew", metavar="SECONDS", min=0, help="Also reject x-timestamps this far from now (off by default).")
+    ] = None,
+) -> None:
+    """Say whether a captured callback's signature is valid, showing the string-to-sign it checked.
+
+    Checked with the active credentials. The x-timestamp is not compared with the clock unless
+    --max-skew is given (a captured request may be old; a live server would allow 900 s).
+    Exit 0 when valid, 1 when not.
+    """
+    from sinchvoice.signing import check_basic, content_md5
+    from sinchvoice.signing import verify as check_signature
+
+    app_ctx = app_context(ctx)
+    method, path = _method(method), _path(path)
+    headers = _headers(header or [])
+    if "authorization" not in headers:
+        raise UsageError("no authorization header to verify", hint="pass --header 'authorization: application KEY:SIG'")
+    content = _body(app_ctx, body)
+    content_type = content_type if content_type is not None else headers.get(
+        "content-type", "application/json" if content else "")
+    stamp = _timestamp(timestamp) if timestamp else headers.get("x-timestamp")
+    key, secret = _credentials(app_ctx)
+    authorization = headers["authorization"]
+    scheme = authorization.strip().partition(" ")[0].lower()
+    if scheme == "basic":
+        result = check_basic(authorization, key=key, secret=secret)
+    else:
+        result = check_signature(authorization, key=key, secret=secret, method=method, path=path, body=content,
+                                 content_type=content_type, timestamp=stamp, max_skew=max_skew)
+    _show_verdict(app_ctx, result, scheme, authorization, content_md5(content))
+
+
+def _show_verdict(app_ctx, result, scheme: str, authorization: str, md5: str) -> None:
+    given_key = authorization.strip().partition(" ")[2].partition(":")[0] if scheme != "basic" else None
+    body = {"valid": result.ok, "reason": result.reason, "scheme": scheme, "applicationKey": given_key}
+    fields = [("result", "valid" if result.ok else f"INVALID: {result.reason}"), ("scheme", scheme)]
+    if scheme != "basic":
+        body.update(contentMd5=md5, stringToSign=result.string_to_sign or None)
+        fields += [("application key", given_key), ("content-md5", md5 or "(no body)"),
+                   ("string-to-sign", json.dumps(result.string_to_sign) if result.string_to_sign else "(not built)")]
+    app_ctx.out.render(body, panel=fields, title="signature verify", ids=["valid" if result.ok else "invalid"])
+    if not result.ok:
+        raise SinchVoiceError(f"the signature is not valid: {result.reason}", hint=_hint(result.reason))
+
+
+_HINTS = {
+    "signature does not match": "check the exact body bytes, content-type, path and x-timestamp, and that the "
+                                "active credentials are this application's",
+    "unknown application key": "verify with that application's credentials (-p PROFILE, or "
+                               "SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET)",
+}
+
+
+def _hint(reason: str) -> str:
+    if reason.startswith("x-timestamp is") and "away from now" in reason:
+        return "the request was signed longer ago than --max-skew; leave it out to check only the signature"
+    return _HINTS.get(reason, "check the exact body bytes, content-type, path, x-timestamp and the credentials used")
+
+
+def _method(method: str) -> str:
+    if not method.isalpha():
+        raise UsageError(f"--method {method!r} is not an HTTP method", hint="e.g. --method POST")
+    return method.upper()
+
+
+def _path(path: str) -> str:
+    if not path.startswith("/") or "?" in path:
+        raise UsageError(f"--path {path!r} must be a path starting with / and without a query",
+                         hint="only the path is signed, e.g. --path /sinch/callback")
+    return path
+
+
+def _body(app_ctx, body: str | None) -> bytes:
+    from sinchvoice.inputs import read_value
+
+    return b"" if body is None else read_value(body, what="--body", stdin=app_ctx.env.stdin).encode("utf-8")
+
+
+def _timestamp(value: str) -> str:
+    from sinchvoice.signing import parse_timestamp
+
+    if parse_timestamp(value) is None:
+        raise UsageError(f"--timestamp {value!r} is not an ISO 8601 UTC time", hint="e.g. 2024-05-01T12:00:00.123Z")
+    return value
+
+
+def _headers(values: list[str]) -> dict[str, str]:
+    headers = {}
+    for value in values:
+        name, sep, content = value.partition(":")
+        if not sep or not name.strip():
+            raise UsageError(f"--header {value!r} is not 'NAME: VALUE'", hint="e.g. --header 'x-timestamp: ...'")
+        headers[name.strip().lower()] = content.strip()
+    return headers
+
+
+def _credentials(app_ctx) -> tuple[str, str]:
+    from sinchvoice.signing import is_valid_secret
+
+    credentials = app_ctx.credentials()
+    if not is_valid_secret(credentials.secret):
+        raise UsageError("the application secret is not base64, so nothing can be signed",
+                         hint="copy the secret exactly from the Sinch dashboard (it ends in ==)")
+    return credentials.key, credentials.secret

@@ -1,0 +1,1 @@
+"""The callback listener behind `sinchvoice listen`: event replies, verification, forwarding, serving."""

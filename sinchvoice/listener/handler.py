@@ -1,0 +1,132 @@
+"""The listener's logic, free of any server: check a callback, pick or fetch its reply, journal and report it."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Callable, TextIO
+from urllib.parse import urlsplit
+
+from sinchvoice.listener.events import SVAML_EVENTS
+from sinchvoice.listener.exchange import Exchange
+from sinchvoice.signing import check_basic, sign_request, utc_timestamp, verify
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Listener:
+    """Answers each callback; `report` sees every exchange once, in order, under a lock (output and journal)."""
+
+    def __init__(self, *, path: str = "/", key: str | None = None, secret: str | None = None, verify: bool = True,
+                 replies: dict[str, dict] | None = None, journal: TextIO | None = None,
+                 forward_to: str | None = None, timeout: float = 10.0,
+                 report: Callable[[Exchange], None] | None = None, now: Callable[[], datetime] = _now):
+        if (verify or forward_to) and not (key and secret):
+            raise ValueError("verifying and forwarding need the application key and secret")
+        self.path, self.key, self.secret, self.verify = path, key, secret, verify
+        self.replies = dict(replies or {})
+        self.journal, self.forward_to, self.timeout = journal, forward_to, timeout
+        self.report, self.now = report, now
+        self._lock = threading.Lock()
+        self._http = None
+
+    def handle(self, method: str, path: str, headers: dict[str, str], body: bytes, raw_path: str = "") -> Exchange:
+        exchange = Exchange(self.now(), method.upper(), path, {k.lower(): v for k, v in headers.items()}, body)
+        self._process(exchange, raw_path or path)
+        with self._lock:
+            if self.journal is not None:
+                self.journal.write(json.dumps(exchange.record(), ensure_ascii=False, separators=(",", ":")) + "\n")
+                self.journal.flush()
+            if self.report is not None:
+                self.report(exchange)
+        return exchange
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def _process(self, exchange: Exchange, raw_path: str) -> None:
+        if not self._serves(exchange.path):
+            return self._refuse(exchange, 404, f"not under --path {self.path}")
+        if exchange.method != "POST":
+            return self._refuse(exchange, 405, "callbacks are POSTed")
+        exchange.auth = exchange.headers.get("authorization", "").strip().partition(" ")[0].lower() or "none"
+        if self.verify and not self._verified(exchange, raw_path):
+            return self._refuse(exchange, 401, f"Invalid signature: {exchange.reason}")
+        if not self.verify:
+            exchange.reason = "not verified (--no-verify)"
+        if not exchange.event.get("event"):
+            return self._refuse(exchange, 400, "the body is not a JSON callback event")
+        if self.forward_to:
+            return self._forward(exchange)
+        reply = self.replies.get(exchange.name) if exchange.name in SVAML_EVENTS else None
+        if reply is not None:
+            exchange.reply, exchange.reply_type = json.dumps(reply).encode(), "application/json"
+
+    def _serves(self, path: str) -> bool:
+        # The path and everything under it: custom callouts may use one URL per event (/cb/ice, /cb/ace).
+        base = self.path.rstrip("/")
+        return path == self.path or path == base or path.startswith(base + "/")
+
+    @staticmethod
+    def _refuse(exchange: Exchange, status: int, problem: str) -> None:
+        exchange.status, exchange.problem = status, problem
+        exchange.reply, exchange.reply_type = json.dumps({"message": problem}).encode(), "application/json"
+
+    def _verified(self, exchange: Exchange, raw_path: str) -> bool:
+        headers = exchange.headers
+        if exchange.auth == "basic":
+            result = check_basic(headers.get("authorization"), key=self.key, secret=self.secret)
+        else:
+            common = dict(key=self.key, secret=self.secret, method=exchange.method, body=exchange.body,
+                          content_type=headers.get("content-type", ""), timestamp=headers.get("x-timestamp"),
+                          now=self.now())
+            result = verify(headers.get("authorization"), path=exchange.path, **common)
+            if not result.ok and result.reason == "signature does not match" and raw_path != exchange.path:
+                result = verify(headers.get("authorization"), path=raw_path, **common)  # signed percent-encoded
+        exchange.verified, exchange.reason = result.ok, result.reason
+        return result.ok
+
+    def _forward(self, exchange: Exchange) -> None:
+        """Re-sign for the handler's own path with a fresh x-timestamp, and relay whatever it answers."""
+        import httpx
+
+        content_type = exchange.headers.get("content-type", "")
+        signed = sign_request(self.key, self.secret, exchange.method, urlsplit(self.forward_to).path or "/",
+                              exchange.body, content_type, utc_timestamp(self.now()), scheme="application")
+        headers = {"x-timestamp": signed.timestamp, "authorization": signed.authorization}
+        if content_type:
+            headers["content-type"] = content_type
+        if self._http is None:
+            # trust_env=False: a proxy from the environment must not see (or break) loopback callbacks.
+            self._http = httpx.Client(timeout=self.timeout, trust_env=False, follow_redirects=False)
+        started = time.perf_counter()
+        try:
+            response = self._http.post(self.forward_to, content=exchange.body, headers=headers)
+        except httpx.HTTPError as exc:
+            exchange.forwarded = {"url": self.forward_to, "status": None, "error": type(exc).__name__}
+            return self._refuse(exchange, 502, f"forwarding to {self.forward_to} failed: {type(exc).__name__}")
+        exchange.forwarded = {"url": self.forward_to, "status": response.status_code,
+                              "latencyMs": round((time.perf_counter() - started) * 1000, 1)}
+        exchange.status, exchange.reply = response.status_code, response.content
+        exchange.reply_type = response.headers.get("content-type", "")
+        self._check_forwarded_reply(exchange)
+
+    @staticmethod
+    def _check_forwarded_reply(exchange: Exchange) -> None:
+        """Your handler's SVAML gets the same check as --reply, so a typo shows here, not as a dropped call."""
+        from sinchvoice import svaml
+        from sinchvoice.errors import UsageError
+        from sinchvoice.listener.exchange import decode
+
+        if exchange.name not in SVAML_EVENTS or not exchange.reply or exchange.status >= 300:
+            return
+        try:
+            svaml.check(decode(exchange.reply), what=f"the {exchange.name} reply")
+        except UsageError as problem:
+            exchange.warnings.append(problem.message)

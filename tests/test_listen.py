@@ -1,0 +1,421 @@
+"""listen: verification, replies, journal, forwarding, the sandbox loop, and the real command in a subprocess."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+from datetime import datetime, timedelta, timezone
+
+import httpx
+import pytest
+
+from sinchvoice import signing
+from sinchvoice.listener.events import DEFAULT_REPLIES, NO_REPLY_TEXT, load_replies
+from sinchvoice.listener.handler import Listener
+from sinchvoice.listener.server import run_in_thread
+from tests.conftest import ROOT
+
+KEY = "669E367E-6BBA-48AB-AF15-266871C28135"
+SECRET = "BeIukql3pTKJ8RGL5zo0DA=="
+NOW = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+STAMP = signing.utc_timestamp(NOW)
+CALL = "4f1c6f4e-0000-4000-8000-000000000001"
+EVENTS = {
+    "ice": {"event": "ice", "callid": CALL, "cli": "+46700000100",
+            "to": {"type": "number", "endpoint": "+46701234567"}},
+    "ace": {"event": "ace", "callid": CALL, "amd": {"status": "machine", "reason": "", "duration": 2}},
+    "pie": {"event": "pie", "callid": CALL, "menuResult": {"menuId": "main", "type": "sequence", "value": "1",
+                                                           "inputMethod": "dtmf"}},
+    "dice": {"event": "dice", "callid": CALL, "result": "ANSWERED", "reason": "CALLEEHANGUP", "duration": 42},
+    "notify": {"event": "notify", "callid": CALL, "type": "recording_finished"},
+}
+CONTINUE = {"action": {"name": "continue"}}
+SAY_HANGUP = {"instructions": [{"name": "say", "text": "Hi"}], "action": {"name": "hangup"}}
+
+
+def signed_headers(body: bytes, path: str = "/", key: str = KEY, stamp: str = STAMP) -> dict:
+    signed = signing.sign_request(key, SECRET, "POST", path, body, "application/json", stamp, scheme="application")
+    return {"content-type": "application/json", "x-timestamp": signed.timestamp, "authorization": signed.authorization}
+
+
+def encode(event: dict) -> bytes:
+    return json.dumps(event, separators=(",", ":")).encode()
+
+
+@contextlib.contextmanager
+def listening(now=lambda: NOW, **options):
+    """A Listener on an ephemeral port in a thread; yields (url, exchanges seen by its reporter)."""
+    seen: list = []
+    options.setdefault("replies", DEFAULT_REPLIES)
+    options = {"key": KEY, "secret": SECRET, **options}
+    with run_in_thread(Listener(report=seen.append, now=now, **options)) as url:
+        with httpx.Client(timeout=10, trust_env=False) as http:
+            yield url, seen, http
+
+
+def post(http, url: str, event: dict, **sign) -> httpx.Response:
+    body = encode(event)
+    return http.post(url, content=body, headers=signed_headers(body, **sign))
+
+
+@pytest.mark.parametrize("name, reply", [
+    ("ice", DEFAULT_REPLIES["ice"]), ("ace", CONTINUE), ("pie", CONTINUE), ("dice", None), ("notify", None)])
+def test_verified_events_get_the_default_replies(name, reply):
+    with listening() as (url, seen, http):
+        response = post(http, url, EVENTS[name])
+    assert response.status_code == 200
+    assert (response.json() if reply else response.content) == (reply or b"")
+    assert [(e.name, e.verified, e.reason) for e in seen] == [(name, True, "valid signature")]
+    assert DEFAULT_REPLIES["ice"] == {"instructions": [{"name": "say", "text": NO_REPLY_TEXT, "locale": "en-US"}],
+                                      "action": {"name": "hangup"}}
+
+
+def test_one_line_per_event_with_its_key_fields():
+    with listening() as (url, seen, http):
+        for event in EVENTS.values():
+            post(http, url, event)
+    when = NOW.astimezone().strftime("%H:%M:%S")
+    assert [e.line() for e in seen] == [
+        f"{when}  ice     {CALL}  cli=+46700000100 to=+46701234567  verified -> 200 say+hangup",
+        f"{when}  ace     {CALL}  amd=machine  verified -> 200 continue",
+        f"{when}  pie     {CALL}  menu=main type=sequence value=1 input=dtmf  verified -> 200 continue",
+        f"{when}  dice    {CALL}  result=ANSWERED reason=CALLEEHANGUP duration=42  verified -> 200 (empty)",
+        f"{when}  notify  {CALL}  type=recording_finished  verified -> 200 (empty)",
+    ]
+
+
+def _tampered(http, url):
+    body = encode(EVENTS["ace"])
+    return http.post(url, content=body.replace(b"machine", b"human"), headers=signed_headers(body))
+
+
+@pytest.mark.parametrize("send, reason", [
+    (_tampered, "signature does not match"),
+    (lambda http, url: post(http, url, EVENTS["ace"], key="00000000-6BBA-48AB-AF15-266871C28135"),
+     "unknown application key"),
+    (lambda http, url: post(http, url, EVENTS["ace"], stamp=signing.utc_timestamp(NOW - timedelta(minutes=16))),
+     "x-timestamp is 960 s away from now (limit 900 s)"),
+    (lambda http, url: post(http, url, EVENTS["ace"], stamp=signing.utc_timestamp(NOW + timedelta(minutes=16))),
+     "x-timestamp is 960 s away from now (limit 900 s)"),
+    (lambda http, url: post(http, url, EVENTS["ace"], path="/other"), "signature does not match"),
+    (lambda http, url: http.post(url, json=EVENTS["ace"]), "missing authorization header"),
+    (lambda http, url: http.post(url, json=EVENTS["ace"], headers={
+        "authorization": signing.basic_authorization(KEY, "d3Jvbmc=")}), "wrong application key or secret"),
+])
+def test_bad_signatures_are_answered_401_and_shown_as_rejected(send, reason):
+    with listening() as (url, seen, http):
+        response = send(http, url)
+    assert response.status_code == 401
+    assert response.json() == {"message": f"Invalid signature: {reason}"}
+    assert [(e.verified, e.reason, e.rejected) for e in seen] == [(False, reason, True)]
+    assert re.search(rf"  ace     {CALL}  amd=(machine|human)  REJECTED \({re.escape(reason)}\) -> 401$",
+                     seen[0].line())
+
+
+def test_basic_auth_callbacks_are_recognised():
+    with listening() as (url, seen, http):
+        response = http.post(url, json=EVENTS["ace"],
+                             headers={"authorization": signing.basic_authorization(KEY, SECRET)})
+    assert (response.status_code, response.json()) == (200, CONTINUE)
+    assert (seen[0].auth, seen[0].reason) == ("basic", "valid basic credentials")
+    assert seen[0].line().endswith("verified (basic) -> 200 continue")
+
+
+def test_no_verify_accepts_anything():
+    with listening(verify=False, key=None, secret=None) as (url, seen, http):
+        response = http.post(url, json=EVENTS["ace"])
+    assert (response.status_code, response.json()) == (200, CONTINUE)
+    assert (seen[0].verified, seen[0].line().endswith("unverified -> 200 continue")) == (None, True)
+
+
+@pytest.mark.parametrize("method, path, status, problem", [
+    ("GET", "/cb", 405, "callbacks are POSTed"),
+    ("POST", "/elsewhere", 404, "not under --path /cb"),
+])
+def test_only_posts_under_the_path_are_callbacks(method, path, status, problem):
+    with listening(path="/cb") as (url, seen, http):
+        response = http.request(method, url.replace("/cb", path))
+        assert post(http, url + "/ace", EVENTS["ace"], path="/cb/ace").status_code == 200  # under the path
+    assert (response.status_code, response.json()) == (status, {"message": problem})
+    assert seen[0].line() == f"{NOW.astimezone():%H:%M:%S}  {method} {path}  -> {status} ({problem})"
+
+
+def test_a_body_that_is_not_an_event_is_400():
+    with listening() as (url, seen, http):
+        body = b"hello"
+        response = http.post(url, content=body, headers=signed_headers(body))
+    assert (response.status_code, response.json()) == (400, {"message": "the body is not a JSON callback event"})
+    assert seen[0].line().endswith("-  verified -> 400 (the body is not a JSON callback event)")
+
+
+def test_replies_from_flags_override_the_dir(tmp_path):
+    (tmp_path / "ice.json").write_text(json.dumps(SAY_HANGUP))
+    (tmp_path / "pie.json").write_text('{"action": {"name": "hangup"}}')
+    replies = load_replies(["ace=" + json.dumps(SAY_HANGUP), "PIE=-"], str(tmp_path),
+                           stdin=io.StringIO('{"action": {"name": "continue"}}'))
+    assert replies == {"ice": (SAY_HANGUP, str(tmp_path / "ice.json")), "ace": (SAY_HANGUP, "--reply"),
+                       "pie": (CONTINUE, "--reply")}
+    with listening(replies={event: doc for event, (doc, _) in replies.items()}) as (url, seen, http):
+        answers = {name: post(http, url, EVENTS[name]).json() for name in ("ice", "ace", "pie")}
+    assert answers == {"ice": SAY_HANGUP, "ace": SAY_HANGUP, "pie": CONTINUE}
+
+
+def test_journal_lines_redact_the_signature():
+    journal = io.StringIO()
+    with listening(journal=journal) as (url, seen, http):
+        post(http, url, EVENTS["dice"])
+        _tampered(http, url)
+    tampered = encode(EVENTS["ace"]).replace(b"machine", b"human")
+
+    def headers(body: bytes) -> dict:
+        return {"accept": "*/*", "accept-encoding": "gzip, deflate", "authorization": f"application {KEY}:<redacted>",
+                "connection": "keep-alive", "content-length": str(len(body)), "content-type": "application/json",
+                "host": url[len("http://"):-1], "user-agent": f"python-httpx/{httpx.__version__}",
+                "x-timestamp": STAMP}
+
+    expected = [
+        {"time": "2026-01-01T12:00:00.000Z",
+         "request": {"method": "POST", "path": "/", "headers": headers(encode(EVENTS["dice"])), "body": EVENTS["dice"]},
+         "verification": {"scheme": "application", "verified": True, "reason": "valid signature"},
+         "reply": {"status": 200, "body": None}},
+        {"time": "2026-01-01T12:00:00.000Z",
+         "request": {"method": "POST", "path": "/", "headers": headers(tampered), "body": json.loads(tampered)},
+         "verification": {"scheme": "application", "verified": False, "reason": "signature does not match"},
+         "reply": {"status": 401, "body": {"message": "Invalid signature: signature does not match"}}},
+    ]
+    assert journal.getvalue() == "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in expected)
+    assert signed_headers(encode(EVENTS["dice"]))["authorization"].split(":")[1] not in journal.getvalue()
+
+
+class Downstream:
+    """The user's own handler: checks the re-signed request with signing.verify and answers `reply`."""
+
+    def __init__(self, path: str, reply: dict):
+        self.path, self.reply, self.seen = path, reply, []
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body, more = body + message.get("body", b""), message.get("more_body", False)
+        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
+        result = signing.verify(headers.get("authorization"), key=KEY, secret=SECRET, method=scope["method"],
+                                path=scope["path"], body=body, content_type=headers.get("content-type", ""),
+                                timestamp=headers.get("x-timestamp"), now=NOW)
+        self.seen.append({"path": scope["path"], "timestamp": headers.get("x-timestamp"), "verified": result.ok})
+        status = 200 if result.ok else 401
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": json.dumps(self.reply).encode()})
+
+
+@contextlib.contextmanager
+def serving(app):
+    import uvicorn
+
+    from sinchvoice.sandbox.server import bind
+
+    sock = bind("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", http="h11"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        threading.Event().wait(0.005)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(5)
+        sock.close()
+
+
+def test_forward_to_re_signs_for_the_handler_and_relays_its_reply():
+    downstream = Downstream("/my/handler", SAY_HANGUP)
+    with serving(downstream) as base, listening(forward_to=base + "/my/handler") as (url, seen, http):
+        earlier = signing.utc_timestamp(NOW - timedelta(seconds=30))
+        response = post(http, url, EVENTS["ice"], stamp=earlier)
+    assert (response.status_code, response.json()) == (200, SAY_HANGUP)
+    assert downstream.seen == [{"path": "/my/handler", "timestamp": STAMP, "verified": True}]  # fresh x-timestamp
+    exchange = seen[0]
+    assert {k: v for k, v in exchange.forwarded.items() if k != "latencyMs"} == {
+        "url": base + "/my/handler", "status": 200}
+    assert exchange.line().endswith(f"verified -> forwarded to {base}/my/handler: 200 say+hangup")
+    assert exchange.warnings == []
+
+
+def test_forward_to_checks_the_handlers_svaml_and_reports_a_dead_handler():
+    downstream = Downstream("/h", {"action": {"name": "hangUp"}})
+    with serving(downstream) as base, listening(forward_to=base + "/h") as (url, seen, http):
+        assert post(http, url, EVENTS["ace"]).json() == {"action": {"name": "hangUp"}}
+    assert seen[0].warnings == [
+        'the ace reply: unknown action "hangUp"; use one of: hangup, continue, connectPstn, connectMxp, '
+        "connectConf, connectSip, runMenu, park"]
+    with listening(forward_to=base + "/h") as (url, seen, http):  # the handler is gone now
+        response = post(http, url, EVENTS["ace"])
+    assert response.status_code == 502
+    assert seen[0].line().endswith(f"verified -> forwarded to {base}/h: ConnectError")
+
+
+def test_bad_signatures_are_not_forwarded():
+    downstream = Downstream("/h", CONTINUE)
+    with serving(downstream) as base, listening(forward_to=base + "/h") as (url, seen, http):
+        assert _tampered(http, url).status_code == 401
+    assert downstream.seen == [] and seen[0].forwarded is None
+
+
+def test_sandbox_loop_ace_then_dice_verified(sandbox):
+    """The offline loop: the sandbox calls back the listener, signed with its key, as the manual clock moves."""
+    with listening(now=lambda: datetime.now(timezone.utc), key=sandbox.key, secret=sandbox.secret) as (url, seen, _):
+        with sandbox.client() as api:
+            api.post(f"/calling/v1/configuration/callbacks/applications/{sandbox.key}", json={"url": {"primary": url}})
+            call_id = api.post("/calling/v1/callouts", json={"method": "ttsCallout", "ttsCallout": {
+                "cli": "+46700000100", "destination": {"type": "number", "endpoint": "+46701234567"},
+                "text": "Hello from the sandbox", "enableAce": True, "enableDice": True}}).json()["callId"]
+        sandbox.advance(2)
+        assert [(e.name, e.verified, e.status) for e in seen] == [("ace", True, 200)]
+        sandbox.advance(10)
+    assert [(e.name, e.callid, e.verified, e.status) for e in seen] == [
+        ("ace", call_id, True, 200), ("dice", call_id, True, 200)]
+    assert seen[1].event["result"] == "ANSWERED" and seen[1].event["duration"] == 2
+    assert re.search(r"dice    \S+  result=ANSWERED reason=\S+ duration=2  verified -> 200 \(empty\)$", seen[1].line())
+    assert [(c["event"], c["status"]) for c in sandbox.callbacks()] == [("ace", 200), ("dice", 200)]
+
+
+# --- the real command ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, env, code, message", [
+    (["--reply", "ice=@{tmp}/bad.json"], True, 2, 'error: --reply ice: unknown action "hangUp"; use one of: '
+     "hangup, continue, connectPstn, connectMxp, connectConf, connectSip, runMenu, park"),
+    (["--reply-dir", "{tmp}"], True, 2, 'error: {tmp}/ace.json: unknown action "hangUp"; use one of: '
+     "hangup, continue, connectPstn, connectMxp, connectConf, connectSip, runMenu, park"),
+    (["--reply", "ring=" + json.dumps(CONTINUE)], True, 2,
+     "error: --reply: unknown event 'ring'; use one of: ice, ace, pie"),
+    (["--reply", "dice=" + json.dumps(CONTINUE)], True, 2, "error: --reply dice: dice events take no SVAML reply"),
+    (["--reply", "ice"], True, 2, "error: --reply 'ice' is not EVENT=SVAML"),
+    (["--reply-dir", "{tmp}/missing"], True, 2, "error: --reply-dir {tmp}/missing: no such directory"),
+    (["--host", "0.0.0.0"], True, 2, "error: refusing to listen on 0.0.0.0: not a loopback address"),
+    (["--path", "cb"], True, 2, "error: --path 'cb' must start with /"),
+    (["--forward-to", "http://example.com/cb"], True, 2,
+     "error: --forward-to 'http://example.com/cb' uses http:// on a non-loopback host"),
+    (["--journal", "{tmp}/no/such/dir/j.jsonl"], True, 2,
+     "error: --journal {tmp}/no/such/dir/j.jsonl: cannot open it: No such file or directory"),
+    ([], False, 4, "error: no credentials for profile 'default'"),
+])
+def test_bad_options_exit_before_serving(cli, tmp_path, args, env, code, message):
+    (tmp_path / "bad.json").write_text('{"action": {"name": "hangUp"}}')
+    (tmp_path / "ace.json").write_text('{"action": {"name": "hangUp"}}')
+    credentials = {"SINCH_APPLICATION_KEY": KEY, "SINCH_APPLICATION_SECRET": SECRET} if env else {}
+    result = cli("listen", "--port", "0", *[a.replace("{tmp}", str(tmp_path)) for a in args], env=credentials)
+    assert result.exit_code == code
+    assert result.stderr.splitlines()[0] == message.replace("{tmp}", str(tmp_path))
+    assert "receiving callbacks" not in result.stderr
+
+
+class ListenProcess:
+    """`python -m sinchvoice listen --port 0 ...` with its output read line by line in the background."""
+
+    def __init__(self, *args: str, env: dict):
+        self.proc = subprocess.Popen([sys.executable, "-m", "sinchvoice", "listen", "--port", "0", *args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+        self.lines = {"stdout": queue.Queue(), "stderr": queue.Queue()}
+        for name, queue_ in self.lines.items():
+            threading.Thread(target=self._pump, args=(getattr(self.proc, name), queue_), daemon=True).start()
+        self.banner = [self.next("stderr")]
+        while not self.banner[-1].startswith("  sinchvoice applications callbacks set --primary "):
+            self.banner.append(self.next("stderr"))
+        self.url = re.fullmatch(r"sinchvoice listen: receiving callbacks on (\S+) \(Ctrl-C stops it\)",
+                                self.banner[0]).group(1)
+
+    @staticmethod
+    def _pump(stream, into: queue.Queue) -> None:
+        for line in stream:
+            into.put(line.rstrip("\n"))
+
+    def next(self, stream: str) -> str:
+        return self.lines[stream].get(timeout=20)
+
+    def stop(self) -> tuple[int, list[str]]:
+        self.proc.send_signal(signal.SIGINT)
+        code = self.proc.wait(20)
+        rest = []
+        with contextlib.suppress(queue.Empty):
+            while True:
+                rest.append(self.lines["stderr"].get(timeout=1))
+        return code, rest
+
+
+def test_listen_command_with_the_sandbox_end_to_end(sandbox, tmp_path):
+    (tmp_path / "ace.json").write_text(json.dumps(SAY_HANGUP))
+    listener = ListenProcess("--reply-dir", str(tmp_path), "--journal", str(tmp_path / "j.jsonl"), "-o", "json",
+                             env=sandbox.env())
+    try:
+        assert listener.banner[1:] == [
+            "  signatures:  checked against application 1111…5555 (x-timestamp within 15 min)",
+            f"  replies:     ice say+hangup (default), ace say+hangup ({tmp_path / 'ace.json'}), "
+            "pie continue (default); dice, notify: empty 200",
+            f"  journal:     {tmp_path / 'j.jsonl'}",
+            "Point your application's callbacks at it:",
+            f"  sinchvoice applications callbacks set --primary {listener.url}",
+        ]
+        with sandbox.client() as api:
+            api.post(f"/calling/v1/configuration/callbacks/applications/{sandbox.key}",
+                     json={"url": {"primary": listener.url}})
+            call_id = api.post("/calling/v1/callouts", json={"method": "ttsCallout", "ttsCallout": {
+                "cli": "+46700000100", "destination": {"type": "number", "endpoint": "+46701234567"},
+                "text": "Hello", "enableAce": True, "enableDice": True}}).json()["callId"]
+        sandbox.advance(2)
+        ace_line, ace = listener.next("stderr"), json.loads(listener.next("stdout"))
+        sandbox.advance(10)
+        dice_line, dice = listener.next("stderr"), json.loads(listener.next("stdout"))
+        wrong = httpx.post(listener.url, json={"event": "ace", "callid": "x"}, trust_env=False)
+        rejected_line = listener.next("stderr")
+    finally:
+        code, rest = listener.stop()
+    assert re.fullmatch(rf"\d\d:\d\d:\d\d  ace     {call_id}  amd=human  verified -> 200 say\+hangup", ace_line)
+    assert re.fullmatch(rf"\d\d:\d\d:\d\d  dice    {call_id}  result=ANSWERED reason=\S+ duration=2  "
+                        r"verified -> 200 \(empty\)", dice_line)
+    assert wrong.status_code == 401
+    assert rejected_line.endswith("REJECTED (missing authorization header) -> 401")
+    assert (ace["reply"], ace["verification"]["verified"]) == ({"status": 200, "body": SAY_HANGUP}, True)
+    assert (dice["request"]["body"]["result"], dice["reply"]) == ("ANSWERED", {"status": 200, "body": None})
+    journal = [json.loads(line) for line in (tmp_path / "j.jsonl").read_text().splitlines()]
+    assert journal[:2] == [ace, dice] and len(journal) == 3
+    assert sandbox.secret not in (tmp_path / "j.jsonl").read_text()
+    assert (code, rest) == (130, ["stopped"])
+
+
+def test_listen_command_replies_from_flags_and_shows_json_with_verbose():
+    listener = ListenProcess("--path", "/cb", "--reply", "ice=" + json.dumps(SAY_HANGUP), "-v",
+                             env={"SINCH_APPLICATION_KEY": KEY, "SINCH_APPLICATION_SECRET": SECRET})
+    try:
+        assert listener.url.endswith("/cb")
+        assert listener.banner[2] == ("  replies:     ice say+hangup (--reply), ace continue (default), "
+                                      "pie continue (default); dice, notify: empty 200")
+        body = encode(EVENTS["ice"])
+        stamp = signing.utc_timestamp()
+        response = httpx.post(listener.url + "/ice", content=body, trust_env=False,
+                              headers=signed_headers(body, path="/cb/ice", stamp=stamp))
+        shown = [listener.next("stderr") for _ in range(17)]
+    finally:
+        code, rest = listener.stop()
+    assert (response.status_code, response.json()) == (200, SAY_HANGUP)
+    assert re.fullmatch(rf"\d\d:\d\d:\d\d  ice     {CALL}  cli=\+46700000100 to=\+46701234567  verified -> 200 "
+                        r"say\+hangup", shown[0])
+    assert shown[1:] == [
+        "    request: {", '      "event": "ice",', f'      "callid": "{CALL}",', '      "cli": "+46700000100",',
+        '      "to": {', '        "type": "number",', '        "endpoint": "+46701234567"', "      }", "    }",
+        "    reply: {", '      "instructions": [', "        {", '          "name": "say",', '          "text": "Hi"',
+        "        }", "      ],"]
+    assert (code, rest[-1]) == (130, "stopped")
