@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import random
@@ -168,6 +169,17 @@ class Transport:
         self.out = out
         self.sleep = sleep
         self._client = None
+        self._reads_in_dry_run = False
+
+    @contextlib.contextmanager
+    def reads_in_dry_run(self):
+        """Let GETs through during --dry-run, for commands that read state to plan their writes; writes stay
+        printed-only, even inside this block."""
+        self._reads_in_dry_run = True
+        try:
+            yield
+        finally:
+            self._reads_in_dry_run = False
 
     def _http(self):
         if self._client is None:
@@ -194,7 +206,7 @@ class Transport:
         method = method.upper()
         content = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
         headers = {"content-type": "application/json"} if content is not None else {}
-        if self.dry_run:
+        if self.dry_run and not (self._reads_in_dry_run and method == "GET"):
             self._show_dry_run(method, path, content, headers, body)
             return None
         for attempt in range(MAX_ATTEMPTS):

@@ -191,12 +191,9 @@ def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action,
 
 def _all_but(app_ctx, conference_id: str, excluded: list[str]) -> list[str]:
     """Read the participant list, even in --dry-run: a GET changes nothing, and the plan then names real calls."""
-    transport = app_ctx.client().transport
-    dry_run, transport.dry_run = transport.dry_run, False
-    try:
+    dry_run = app_ctx.settings.dry_run
+    with app_ctx.client().transport.reads_in_dry_run():
         body = _fetch(app_ctx, conference_id)
-    finally:
-        transport.dry_run = dry_run
     targets, absent = p.select(body, excluded)
     for call_id in absent:
         app_ctx.out.warn(f"--except {call_id}: not in conference {conference_id}")
