@@ -31,8 +31,9 @@ POSITIONAL_HISTORY: dict[tuple[str, ...], tuple[str, ...]] = {
 }
 # Options whose values are ids from the history, wherever they appear.
 OPTION_HISTORY = {"--profile": "profiles", "--except": "calls*", "--call-id": "calls", "--conference-id": "conferences"}
-# Options that name files or folders although their type is a plain string. Besides these: click Path
-# types, and options whose help names a FILE (but not `@FILE`, which is a value form, not a file name).
+# Options that name files or folders although their type is a plain string. Besides these: click Path and
+# File types, names ending in -file/-path (files) or -dir (folders), and options whose help or metavar names a
+# FILE (but not `@FILE`, which is a value form, not a file name).
 FILE_OPTIONS = {"--journal": "f", "--from-file": "f", "--reply-dir": "d"}
 _FILE_IN_HELP = re.compile(r"(?<![@\w])FILE\b")
 _WORD = re.compile(r"^[\w.+@:/-]+$")
@@ -88,7 +89,12 @@ def value_kind(param, history: str | None = None) -> str:
             return "h:" + OPTION_HISTORY[name]
     if history:
         return "h:" + history
-    if param.param_type_name == "option" and _FILE_IN_HELP.search(param.help or ""):
+    if param.param_type_name != "option":
+        return "v"
+    if any(name.endswith("-dir") for name in names):
+        return "d"
+    said = f"{param.help or ''} {param.metavar or ''}"
+    if any(name.endswith(("-file", "-path")) for name in names) or _FILE_IN_HELP.search(said):
         return "f"
     return "v"
 
