@@ -23,7 +23,8 @@ class Shell(str, Enum):
 
 
 @app.command()
-def show(ctx: typer.Context, shell: Annotated[Shell, typer.Argument(help="bash, zsh or fish.")]) -> None:
+def show(ctx: typer.Context,
+         shell: Annotated[Shell, typer.Argument(metavar="SHELL", help="bash, zsh or fish.")]) -> None:
     """Print the completion script for SHELL (generated from the command tree)."""
     from sinchvoice.completion_gen import generate
 
@@ -34,7 +35,8 @@ def show(ctx: typer.Context, shell: Annotated[Shell, typer.Argument(help="bash, 
 @app.command()
 def install(
     ctx: typer.Context,
-    shell: Annotated[Optional[Shell], typer.Argument(help="bash, zsh or fish (default: from $SHELL).")] = None,
+    shell: Annotated[Optional[Shell], typer.Argument(metavar="SHELL",
+                                                     help="bash, zsh or fish (default: from $SHELL).")] = None,
 ) -> None:
     """Write the completion script where SHELL loads it from, and print how to turn it on.
 
