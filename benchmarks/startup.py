@@ -41,27 +41,49 @@ def main() -> None:
     results = [(name, median_ms(cmd, runs, env)) for name, cmd in cases]
     results += completion_cases(runs, env)
     base = results[0][1]
-    print(f"{'case':44} {'median ms':>10} {'x python':>9}")
+    print(f"{'case':46} {'median ms':>10} {'x python':>9}")
     for name, ms in results:
-        print(f"{name:44} {ms:10.1f} {ms / base:9.2f}")
+        print(f"{name:46} {ms:10.1f} {ms / base:9.2f}")
 
 
 def completion_cases(runs: int, env: dict) -> list[tuple[str, float]]:
-    """Static bash completion for `sinchvoice calls ` versus typer's dynamic completion (starts Python)."""
+    """TAB on `calls `, `calls get ` and `auth switch ` (ids from the history files): our static bash script
+    versus typer's dynamic completion, which starts Python and builds the tree on every TAB.
+
+    Static: `bash -c` that sources completions/sinchvoice.bash and calls _sinchvoice as readline would, minus an
+    empty `bash -c` (the shell is already running when you press TAB; sourcing is counted, so this overstates).
+    Dynamic: our app has add_completion=False, so this does what typer's installed completion would: a fresh
+    interpreter with typer's completion classes registered and _SINCHVOICE_COMPLETE=complete_bash.
+    """
+    import tempfile
+
     script = ROOT / "completions" / "sinchvoice.bash"
     bash = shutil.which("bash")
     if not (script.exists() and bash):
         return []
-    static = (f"source {script}; COMP_WORDS=(sinchvoice calls ''); COMP_CWORD=2; COMP_LINE='sinchvoice calls ';"
-              f" COMP_POINT=${{#COMP_LINE}}; _sinchvoice; echo \"${{COMPREPLY[*]}}\"")
-    dynamic_env = {**env, "_SINCHVOICE_COMPLETE": "complete_bash", "COMP_WORDS": "sinchvoice calls ",
-                   "COMP_CWORD": "2"}
-    empty = median_ms([bash, "--norc", "-c", "true"], runs, env)
-    static_ms = median_ms([bash, "--norc", "-c", static], runs, env) - empty
-    dynamic_ms = median_ms([sys.executable, "-c", "import typer, typer.main; from sinchvoice.root import build_app; "
-                            "typer.main.get_command(build_app())(prog_name='sinchvoice')"], runs, dynamic_env)
-    return [("bash static completion `calls ` (minus bash)", static_ms),
-            ("typer dynamic completion `calls `", dynamic_ms)]
+    state = tempfile.mkdtemp(prefix="sinchvoice-bench-")
+    (Path(state) / "history").mkdir()  # a full history (50 call ids), in the format sinchvoice/history.py writes
+    (Path(state) / "history" / "calls").write_text("".join(f"4398599d-1ba0-4d29-8b1a-{i:012d}\n" for i in range(50)))
+    (Path(state) / "history" / "profiles").write_text("".join(f"profile-{i}\n" for i in range(50)))
+    env = {**env, "SINCHVOICE_STATE_DIR": state}
+    empty = median_ms([bash, "--norc", "--noprofile", "-c", "true"], runs, env)
+    dynamic_code = ("import typer._completion_classes as c; c.completion_init(); import typer.main; "
+                    "from sinchvoice.root import build_app; "
+                    "typer.main.get_command(build_app())(prog_name='sinchvoice')")
+    results = [("bash -c true (subtracted below)", empty)]
+    for line in ("sinchvoice calls ", "sinchvoice calls get ", "sinchvoice auth switch "):
+        static = (f'source {script}; COMP_LINE="{line}"; COMP_POINT=${{#COMP_LINE}}; read -ra COMP_WORDS <<< '
+                  f'"$COMP_LINE"; COMP_WORDS+=(""); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 )); _sinchvoice; '
+                  'echo "${COMPREPLY[*]}"')
+        words = line.split()
+        dynamic_env = {**env, "_SINCHVOICE_COMPLETE": "complete_bash", "COMP_WORDS": line,
+                       "COMP_CWORD": str(len(words))}
+        results.append((f"bash static `{line[11:]}` (minus bash start)",
+                        median_ms([bash, "--norc", "--noprofile", "-c", static], runs, env) - empty))
+        results.append((f"typer dynamic `{line[11:]}`",
+                        median_ms([sys.executable, "-c", dynamic_code], runs, dynamic_env)))
+    shutil.rmtree(state, ignore_errors=True)
+    return results
 
 
 if __name__ == "__main__":

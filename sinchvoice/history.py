@@ -15,7 +15,7 @@ from typing import Iterable
 KINDS = ("calls", "conferences", "numbers", "profiles")
 CAP = 50
 # Identifiers only: anything with spaces, quotes or control characters is not worth completing.
-SAFE = re.compile(r"^[A-Za-z0-9+_.:@-]{1,128}$")
+SAFE = re.compile(r"[A-Za-z0-9+_.:@-]{1,128}")
 
 
 def enabled() -> bool:
@@ -27,17 +27,19 @@ def path(state_dir: Path, kind: str) -> Path:
 
 
 def read(state_dir: Path, kind: str) -> list[str]:
+    """Oldest first; lines that are not identifiers (a hand-edited or foreign file) are ignored."""
     try:
-        return path(state_dir, kind).read_text("utf-8").split()
-    except OSError:
+        lines = path(state_dir, kind).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
         return []
+    return [line for line in lines if SAFE.fullmatch(line)]
 
 
 def remember(state_dir: Path, kind: str, values: Iterable[str]) -> None:
     """Move `values` to the end (most recent), keep the last CAP; best effort, a failure never stops a command."""
     if kind not in KINDS:
         raise ValueError(f"unknown history kind {kind!r}")
-    fresh = [v for v in values if isinstance(v, str) and SAFE.match(v)]
+    fresh = [v for v in values if isinstance(v, str) and SAFE.fullmatch(v)]
     if not fresh or not enabled():
         return
     kept = [v for v in read(state_dir, kind) if v not in fresh] + list(dict.fromkeys(fresh))
@@ -48,8 +50,12 @@ def remember(state_dir: Path, kind: str, values: Iterable[str]) -> None:
 
 
 def forget(state_dir: Path, kind: str, values: Iterable[str]) -> None:
+    """Drop `values` (e.g. a logged-out profile); works even with history off, and writes only on a change."""
     gone = set(values)
-    kept = [v for v in read(state_dir, kind) if v not in gone]
+    current = read(state_dir, kind)
+    kept = [v for v in current if v not in gone]
+    if kept == current:
+        return
     try:
         _write_atomic(path(state_dir, kind), "".join(f"{v}\n" for v in kept))
     except OSError:

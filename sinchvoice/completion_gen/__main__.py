@@ -1,0 +1,34 @@
+"""`python -m sinchvoice.completion_gen --write completions/` regenerates the checked-in scripts (--check: compare)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sinchvoice.completion_gen import FILES, SHELLS, generate
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sinchvoice.completion_gen", description=__doc__)
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument("--write", metavar="DIR", type=Path, help="write the scripts into DIR")
+    action.add_argument("--check", metavar="DIR", type=Path, help="exit 1 if a script in DIR is stale")
+    args = parser.parse_args(argv)
+    folder = args.write or args.check
+    stale = []
+    for shell in SHELLS:
+        target, text = folder / FILES[shell], generate(shell)
+        if args.write:
+            folder.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            print(f"wrote {target}")
+        elif not target.exists() or target.read_text(encoding="utf-8") != text:
+            stale.append(str(target))
+    if stale:
+        print("stale (run with --write): " + ", ".join(stale), file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
