@@ -33,20 +33,26 @@ class AppContext:
 
         return resolve(self.store, self.secrets, self.settings.profile)
 
+    def signing_credentials(self):
+        """Credentials whose secret can key an HMAC: signing requests, or checking callbacks' signatures."""
+        from sinchvoice.signing import is_valid_secret
+
+        credentials = self.credentials()
+        if not is_valid_secret(credentials.secret):
+            raise UsageError(
+                "the application secret is not base64, so signatures cannot be made or checked",
+                hint="copy the secret exactly from the Sinch dashboard (it ends in ==), or use --auth basic",
+            )
+        return credentials
+
     def client(self):
         """One client (one connection pool) per invocation, built on first use."""
         if self._client is None:
             from sinchvoice.client import VoiceClient
-            from sinchvoice.signing import is_valid_secret
             from sinchvoice.transport import Transport, check_base_url
 
             check_base_url(self.settings.api_url)  # bad input is reported before missing credentials
-            credentials = self.credentials()
-            if self.settings.auth == "signed" and not is_valid_secret(credentials.secret):
-                raise UsageError(
-                    "the application secret is not base64, so requests cannot be signed",
-                    hint="copy the secret exactly from the Sinch dashboard (it ends in ==), or use --auth basic",
-                )
+            credentials = self.signing_credentials() if self.settings.auth == "signed" else self.credentials()
             transport = Transport(
                 base_url=self.settings.api_url, credentials=credentials, auth_scheme=self.settings.auth,
                 timeout=self.settings.timeout, verbose=self.settings.verbose, dry_run=self.settings.dry_run,

@@ -49,7 +49,8 @@ def listen(
         _check_forward_url(forward_to)
     key = secret = None
     if not no_verify or forward_to:
-        key, secret = _credentials(app_ctx)
+        credentials = app_ctx.signing_credentials()
+        key, secret = credentials.key, credentials.secret
     _serve(app_ctx, host, port, allow_remote, path=path, key=key, secret=secret, verify=not no_verify,
            replies=replies, journal=journal, forward_to=forward_to)
 
@@ -66,15 +67,6 @@ def _check_forward_url(url: str) -> None:
         raise UsageError(f"--forward-to {url!r} uses http:// on a non-loopback host",
                          hint="use https://, or http:// only with 127.0.0.1, ::1 or localhost")
 
-
-def _credentials(app_ctx) -> tuple[str, str]:
-    from sinchvoice.signing import is_valid_secret
-
-    credentials = app_ctx.credentials()
-    if not is_valid_secret(credentials.secret):
-        raise UsageError("the application secret is not base64, so signatures cannot be checked",
-                         hint="copy the secret exactly from the Sinch dashboard, or pass --no-verify")
-    return credentials.key, credentials.secret
 
 
 def _serve(app_ctx, host: str, port: int, allow_remote: bool, *, journal: str | None, replies: dict, **options):

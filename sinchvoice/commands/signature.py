@@ -43,7 +43,8 @@ def sign(
     if content_type is None:
         content_type = "application/json" if content else ""
     timestamp = _timestamp(timestamp) if timestamp else utc_timestamp()
-    key, secret = _credentials(app_ctx)
+    credentials = app_ctx.signing_credentials()
+    key, secret = credentials.key, credentials.secret
     signed = sign_request(key, secret, method, path, content, content_type, timestamp, scheme="application")
     headers = {"x-timestamp": signed.timestamp}
     if content_type:
@@ -97,7 +98,8 @@ def verify(
     content_type = content_type if content_type is not None else headers.get(
         "content-type", "application/json" if content else "")
     stamp = _timestamp(timestamp) if timestamp else headers.get("x-timestamp")
-    key, secret = _credentials(app_ctx)
+    credentials = app_ctx.signing_credentials()
+    key, secret = credentials.key, credentials.secret
     authorization = headers["authorization"]
     scheme = authorization.strip().partition(" ")[0].lower()
     if scheme == "basic":
@@ -170,13 +172,3 @@ def _headers(values: list[str]) -> dict[str, str]:
             raise UsageError(f"--header {value!r} is not 'NAME: VALUE'", hint="e.g. --header 'x-timestamp: ...'")
         headers[name.strip().lower()] = content.strip()
     return headers
-
-
-def _credentials(app_ctx) -> tuple[str, str]:
-    from sinchvoice.signing import is_valid_secret
-
-    credentials = app_ctx.credentials()
-    if not is_valid_secret(credentials.secret):
-        raise UsageError("the application secret is not base64, so nothing can be signed",
-                         hint="copy the secret exactly from the Sinch dashboard (it ends in ==)")
-    return credentials.key, credentials.secret
