@@ -306,3 +306,17 @@ def test_verbose_never_shows_the_secret(cli, sandbox):
         assert f"> POST {sandbox.base_url}{CALLOUTS}" in result.stderr
         assert "< 200 OK" in result.stderr
         assert sandbox.secret not in result.stdout + result.stderr
+
+
+def test_wait_on_a_terminal_shows_a_live_status_line_on_stderr(cli, sandbox, monkeypatch):
+    from sinchvoice import callstatus
+
+    monkeypatch.setattr(callstatus, "is_terminal", lambda stream: True)  # as if stderr were a terminal
+    cli.on_sleep = sandbox.advance
+    result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", "Hello there", "--wait")
+    assert result.exit_code == 0, result.stderr
+    call_id = only_call(sandbox)["callId"]
+    states = ["ringing", "ringing", "ringing", "answered 0:01", "ended ANSWERED/CALLERHANGUP after 0:02"]
+    assert result.stderr == (f"Calling {TO} from {FROM} (tts)\n"
+                             + "".join(f"\r\x1b[KCall {call_id}: {state}" for state in states) + "\n")
+    assert result.stdout.startswith(f"Call {call_id}\n")
