@@ -19,7 +19,14 @@ To = Annotated[str, typer.Option("--to", metavar="DEST",
                                  help="Who to call: +E164, sip:user@host, user:NAME or did:+E164.")]
 From = Annotated[Optional[str], typer.Option("--from", "--cli", metavar="E164",
                                              help="Caller ID (default: SINCHVOICE_FROM or the profile's).")]
-Locale = Annotated[Optional[str], typer.Option("--locale", help="Text-to-speech language or voice, e.g. en-US.")]
+Locale = Annotated[Optional[str], typer.Option("--locale", metavar="LOCALE",
+                                               help="Text-to-speech language or voice, e.g. en-US.")]
+Text = Annotated[str, typer.Option("--text", metavar="TEXT",
+                                   help="Words to speak: inline, @FILE or - (stdin); max 600 chars.")]
+Greeting = Annotated[Optional[str], typer.Option(metavar="TEXT", help="Text spoken on joining: inline, @FILE or -.")]
+Moh = Annotated[Optional[str], typer.Option(metavar="CLASS", help="Music on hold: ring, music1, music2 or music3.")]
+Dtmf = Annotated[Optional[str], typer.Option(metavar="DIGITS", help="Digits to send when answered (0-9, #, *, w).")]
+MaxDuration = Annotated[Optional[int], typer.Option(metavar="S", help="End the call after S s (1-14400).")]
 Ace = Annotated[bool, typer.Option("--ace", help="Send the answered-call event (ace) to the callback URL.")]
 Dice = Annotated[bool, typer.Option("--dice", help="Send the disconnected-call event (dice) to the callback URL.")]
 Wait = Annotated[bool, typer.Option("--wait", help="Follow the call until it ends; exit 5 if not answered.")]
@@ -31,7 +38,7 @@ WaitTimeout = Annotated[float, typer.Option("--wait-timeout", metavar="S",
 def tts(
     ctx: typer.Context,
     to: To,
-    text: Annotated[str, typer.Option("--text", help="Words to speak: inline, @FILE or - (stdin); max 600 chars.")],
+    text: Text,
     caller_id: From = None,
     locale: Locale = None,
     ace: Ace = False,
@@ -56,11 +63,11 @@ def conference(
     to: To,
     conference_id: Annotated[str, typer.Option("--conference-id", metavar="ID", help="Conference to join (max 64).")],
     caller_id: From = None,
-    greeting: Annotated[Optional[str], typer.Option(help="Text spoken on joining: inline, @FILE or -.")] = None,
+    greeting: Greeting = None,
     locale: Locale = None,
-    moh: Annotated[Optional[str], typer.Option(help="Music on hold: ring, music1, music2 or music3.")] = None,
-    dtmf: Annotated[Optional[str], typer.Option(help="Digits to send when answered (0-9, #, *, w).")] = None,
-    max_duration: Annotated[Optional[int], typer.Option(metavar="S", help="End the call after S s (1-14400).")] = None,
+    moh: Moh = None,
+    dtmf: Dtmf = None,
+    max_duration: MaxDuration = None,
     ace: Ace = False,
     dice: Dice = False,
     pie: Annotated[bool, typer.Option("--pie", help="Send prompt-input events (pie) to the callback URL.")] = False,

@@ -12,6 +12,9 @@ from sinchvoice.context import app_context
 app = group(help="Inspect and steer calls: status, SVAML updates, hang up, say, play.")
 
 CallId = Annotated[str, typer.Argument(metavar="CALL_ID", help="The call id a callout printed.")]
+Text = Annotated[str, typer.Option("--text", metavar="TEXT",
+                                   help="Words to speak: inline, @FILE or - (stdin); max 600 chars.")]
+Locale = Annotated[Optional[str], typer.Option("--locale", metavar="LOCALE", help="Language or voice, e.g. en-US.")]
 Then = Annotated[str, typer.Option("--then", metavar="continue|hangup", help="What the call does afterwards.")]
 
 
@@ -22,7 +25,10 @@ def get(
     watch: Annotated[bool, typer.Option("--watch", help="Refresh until the call ends (JSON lines when piped).")]
     = False,
 ) -> None:
-    """Show a call's status: from, to, status, result, reason, duration, started, rate and debit."""
+    """Show a call's status; --watch follows it until it ends.
+
+    The panel shows from, to, status, result, reason, duration (m:ss), started, rate and debit.
+    """
     from sinchvoice import callstatus
 
     app_ctx = app_context(ctx)
@@ -64,8 +70,8 @@ def hangup(ctx: typer.Context, call_id: CallId) -> None:
 def say(
     ctx: typer.Context,
     call_id: CallId,
-    text: Annotated[str, typer.Option("--text", help="Words to speak: inline, @FILE or - (stdin); max 600 chars.")],
-    locale: Annotated[Optional[str], typer.Option("--locale", help="Language or voice, e.g. en-US.")] = None,
+    text: Text,
+    locale: Locale = None,
     then: Then = "continue",
 ) -> None:
     """Speak a text into a live call, then continue or hang up."""
