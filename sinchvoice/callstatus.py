@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, TextIO
 
-from sinchvoice.errors import CallNotAnswered, NotFoundError, UsageError, WaitTimeout
+from sinchvoice.errors import CallNotAnswered, NotFoundError, SinchVoiceError, UsageError, WaitTimeout
 from sinchvoice.output import cell, minutes
 
 FINAL = "FINAL"
@@ -148,15 +148,33 @@ class StatusLine:
             self.shown = False
 
 
-def wait(app_ctx, call_id: str, timeout: float) -> dict | None:
-    """callouts --wait: follow the call with a live status line on stderr; returns the final information."""
+def wait(app_ctx, call_id: str, timeout: float) -> None:
+    """callouts --wait: follow the call with a live status line on stderr, then show it and give the verdict.
+
+    Whatever stops the wait, what is known about the call is printed (and its id named), so a script
+    still has the call id to hang up or look at.
+    """
     stderr = app_ctx.env.stderr
     line = StatusLine(stderr, is_terminal(stderr) and not app_ctx.settings.quiet)
+    last: list[dict] = []
+
+    def update(info: dict) -> None:
+        last[:] = [info]
+        line.update(f"Call {call_id}: {progress(info)}")
+
     try:
-        return follow(app_ctx.client(), call_id, app_ctx.env.sleep, timeout=timeout,
-                      on_update=lambda info: line.update(f"Call {call_id}: {progress(info)}"))
+        info = follow(app_ctx.client(), call_id, app_ctx.env.sleep, timeout=timeout, on_update=update)
+    except WaitTimeout:
+        line.close()
+        show(app_ctx.out, last[0])
+        raise
+    except SinchVoiceError as error:
+        error.message = f"while following call {call_id}: {error.message}"
+        raise
     finally:
         line.close()
+    show(app_ctx.out, info)
+    require_answered(info)
 
 
 def watch(app_ctx, call_id: str) -> dict | None:

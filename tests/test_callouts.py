@@ -241,12 +241,31 @@ def test_wait_timeout_exits_6_after_summed_sleeps(cli, sandbox):
     assert result.exit_code == 6
     call_id = only_call(sandbox)["callId"]
     assert result.sleeps == [0.5, 1.0, 2.0, 1.5]
-    assert result.stdout == ""
+    # what is known when giving up is printed, so `CALL=$(... --wait -q)` still gets the id
+    assert result.stdout == panel(call_id, TO, "ONGOING", "ANSWERED", "N/A", "0:03", "0.0250")
     assert result.stderr == (
         f"error: gave up waiting after 5 s: call {call_id} is still answered 0:03\n"
         f"hint: follow it with `sinchvoice calls get {call_id} --watch`, "
         f"or end it with `sinchvoice calls hangup {call_id}`\n")
     assert only_call(sandbox)["status"] == "ONGOING"
+
+
+def test_wait_timeout_quiet_still_prints_the_call_id(cli, sandbox):
+    cli.on_sleep = sandbox.advance
+    result = run(cli, sandbox, "callouts", "conference", "--to", TO, "--conference-id", "c", "--wait",
+                 "--wait-timeout", "1", "-q")
+    assert (result.exit_code, result.stdout) == (6, f"{only_call(sandbox)['callId']}\n")
+
+
+def test_a_failure_while_following_names_the_call(cli, sandbox):
+    sandbox.fault(method="GET", path="/calling/v1/calls/id/*", status=503, count=4)
+    result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", "Hi", "--wait")
+    assert result.exit_code == 75
+    call_id = only_call(sandbox)["callId"]
+    assert result.stderr.splitlines()[-2] == (
+        f"error: while following call {call_id}: "
+        "Injected fault (HTTP 503): HTTP 503 (errorCode 50300) after 4 attempts")
+    assert [r["method"] for r in sandbox.requests()] == ["POST", "GET", "GET", "GET", "GET"]  # the callout once
 
 
 # --- safety ----------------------------------------------------------------------------------------------------

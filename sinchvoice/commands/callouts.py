@@ -166,9 +166,7 @@ def _place(app_ctx, method: str, body: dict, label: str, wait: bool, wait_timeou
     if not wait:
         _print_call_id(out, result, call_id)
         return
-    info = callstatus.wait(app_ctx, call_id, wait_timeout)
-    callstatus.show(out, info)
-    callstatus.require_answered(info)
+    callstatus.wait(app_ctx, call_id, wait_timeout)
 
 
 def _print_call_id(out, result: dict, call_id: str) -> None:
