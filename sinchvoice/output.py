@@ -5,6 +5,7 @@ The only module that imports rich, and only inside functions, when something is 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 from typing import Any, Iterable, Sequence
@@ -86,15 +87,15 @@ class Output:
             lines = [title] + [f"{label.ljust(width)}  {cell(value)}".rstrip() for label, value in fields]
             print("\n".join(lines), file=self.env.stdout, flush=True)
             return
-        from rich.panel import Panel
-        from rich.table import Table
+        self.console().print(_rich_panel(title, fields))
 
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="bold")
-        grid.add_column()
-        for label, value in fields:
-            grid.add_row(label, cell(value))
-        self.console().print(Panel(grid, title=title, title_align="left", expand=False))
+    @contextlib.contextmanager
+    def live_panel(self, title: str):
+        """A panel redrawn in place on a terminal (--watch); yields update(fields)."""
+        from rich.live import Live
+
+        with Live(console=self.console(), auto_refresh=False, transient=False) as live:
+            yield lambda fields: live.update(_rich_panel(title, fields), refresh=True)
 
     def render(self, body: Any, *, columns: Sequence[str] = (), rows: Sequence[Row] = (), ids: Iterable[Any] = (),
                panel: Sequence[tuple[str, Any]] | None = None, title: str | None = None,
@@ -141,3 +142,15 @@ class Output:
 
             print(json.dumps({"error": as_json(message, details)}, ensure_ascii=False), file=self.env.stderr)
         self.env.stderr.flush()
+
+
+def _rich_panel(title: str, fields: Sequence[tuple[str, Any]]):
+    from rich.panel import Panel
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    for label, value in fields:
+        grid.add_row(label, cell(value))
+    return Panel(grid, title=title, title_align="left", expand=False)

@@ -1,5 +1,178 @@
 """`callouts`: place TTS, conference and custom calls (createCallout)."""
 
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
 from sinchvoice.commands import group
+from sinchvoice.context import app_context
+from sinchvoice.errors import UsageError
 
 app = group(help="Place calls: text-to-speech, conference and custom SVAML callouts.")
+
+MAX_CONFERENCE_ID = 64
+MAX_DURATION = 14400
+
+To = Annotated[str, typer.Option("--to", metavar="DEST",
+                                 help="Who to call: +E164, sip:user@host, user:NAME or did:+E164.")]
+From = Annotated[Optional[str], typer.Option("--from", "--cli", metavar="E164",
+                                             help="Caller ID (default: SINCHVOICE_FROM or the profile's).")]
+Locale = Annotated[Optional[str], typer.Option("--locale", metavar="LOCALE",
+                                               help="Text-to-speech language or voice, e.g. en-US.")]
+Text = Annotated[str, typer.Option("--text", metavar="TEXT",
+                                   help="Words to speak: inline, @FILE or - (stdin); max 600 chars.")]
+Greeting = Annotated[Optional[str], typer.Option(metavar="TEXT", help="Text spoken on joining: inline, @FILE or -.")]
+Moh = Annotated[Optional[str], typer.Option(metavar="CLASS", help="Music on hold: ring, music1, music2 or music3.")]
+Dtmf = Annotated[Optional[str], typer.Option(metavar="DIGITS", help="Digits to send when answered (0-9, #, *, w).")]
+MaxDuration = Annotated[Optional[int], typer.Option(metavar="S", help="End the call after S s (1-14400).")]
+Ace = Annotated[bool, typer.Option("--ace", help="Send the answered-call event (ace) to the callback URL.")]
+Dice = Annotated[bool, typer.Option("--dice", help="Send the disconnected-call event (dice) to the callback URL.")]
+Wait = Annotated[bool, typer.Option("--wait", help="Follow the call until it ends; exit 5 if not answered.")]
+WaitTimeout = Annotated[float, typer.Option("--wait-timeout", metavar="S",
+                                            help="With --wait: give up after S seconds (exit 6).")]
+
+
+@app.command()
+def tts(
+    ctx: typer.Context,
+    to: To,
+    text: Text,
+    caller_id: From = None,
+    locale: Locale = None,
+    ace: Ace = False,
+    dice: Dice = False,
+    wait: Wait = False,
+    wait_timeout: WaitTimeout = 120.0,
+) -> None:
+    """Call DEST and speak a text (ttsCallout); prints the call id."""
+    from sinchvoice import svaml
+    from sinchvoice.inputs import read_value
+
+    app_ctx = app_context(ctx)
+    body = _parties(app_ctx, to, caller_id)
+    body["text"] = svaml.check_text(read_value(text, what="--text", stdin=app_ctx.env.stdin))
+    _set(body, locale=locale and svaml.check_locale(locale), enableAce=ace, enableDice=dice)
+    _place(app_ctx, "ttsCallout", body, "tts", wait, wait_timeout)
+
+
+@app.command()
+def conference(
+    ctx: typer.Context,
+    to: To,
+    conference_id: Annotated[str, typer.Option("--conference-id", metavar="ID", help="Conference to join (max 64).")],
+    caller_id: From = None,
+    greeting: Greeting = None,
+    locale: Locale = None,
+    moh: Moh = None,
+    dtmf: Dtmf = None,
+    max_duration: MaxDuration = None,
+    ace: Ace = False,
+    dice: Dice = False,
+    pie: Annotated[bool, typer.Option("--pie", help="Send prompt-input events (pie) to the callback URL.")] = False,
+    wait: Wait = False,
+    wait_timeout: WaitTimeout = 120.0,
+) -> None:
+    """Call DEST and put them into a conference (conferenceCallout); prints the call id."""
+    from sinchvoice import svaml
+    from sinchvoice.inputs import read_value
+
+    app_ctx = app_context(ctx)
+    body = _parties(app_ctx, to, caller_id)
+    body["conferenceId"] = _conference_id(conference_id)
+    if greeting is not None:
+        greeting = svaml.check_text(read_value(greeting, what="--greeting", stdin=app_ctx.env.stdin), "--greeting")
+    _set(body, greeting=greeting, locale=locale and svaml.check_locale(locale), mohClass=moh and svaml.check_moh(moh),
+         dtmf=dtmf and svaml.check_dtmf(dtmf), maxDuration=_max_duration(max_duration),
+         enableAce=ace, enableDice=dice, enablePie=pie)
+    _place(app_ctx, "conferenceCallout", body, f"conference {conference_id}", wait, wait_timeout)
+
+
+@app.command()
+def custom(
+    ctx: typer.Context,
+    to: To,
+    ice: Annotated[Optional[str], typer.Option(metavar="SVAML",
+                                               help="Reply to the call's start: SVAML inline, @FILE, - or https URL.")]
+    = None,
+    ace: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply when answered: SVAML or https URL.")]
+    = None,
+    pie: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply to prompt input: SVAML or https URL.")]
+    = None,
+    caller_id: From = None,
+    wait: Wait = False,
+    wait_timeout: WaitTimeout = 120.0,
+) -> None:
+    """Call DEST and steer it with your own SVAML (customCallout); prints the call id."""
+    from sinchvoice import svaml
+
+    app_ctx = app_context(ctx)
+    body = _parties(app_ctx, to, caller_id)
+    if ice is None:
+        raise UsageError("a custom callout needs --ice", hint=f"e.g. --ice '{svaml.SKELETON}', or --ice @ice.json")
+    if [ice, ace, pie].count("-") > 1:
+        raise UsageError("only one of --ice, --ace and --pie can read standard input (-)",
+                         hint="give the others inline or as @FILE")
+    for name, value in (("ice", ice), ("ace", ace), ("pie", pie)):
+        if value is not None:
+            body[name] = svaml.callout_svaml(value, what=f"--{name}", stdin=app_ctx.env.stdin)
+    _place(app_ctx, "customCallout", body, "custom", wait, wait_timeout)
+
+
+def _parties(app_ctx, to: str, caller_id: str | None) -> dict:
+    from sinchvoice.destinations import parse_destination
+
+    destination = parse_destination(to)
+    return {"cli": app_ctx.caller_id(caller_id), "destination": destination}
+
+
+def _set(body: dict, **values) -> None:
+    """Add the optional fields that were given; a flag that is off is left out rather than sent as false."""
+    body.update({key: value for key, value in values.items() if value is not None and value is not False})
+
+
+def _conference_id(value: str) -> str:
+    if not value.strip():
+        raise UsageError("--conference-id is empty", hint="name the conference, e.g. --conference-id standup")
+    if len(value) > MAX_CONFERENCE_ID:
+        raise UsageError(f"--conference-id is {len(value)} characters long; at most {MAX_CONFERENCE_ID} are allowed",
+                         hint="use a shorter conference id")
+    return value
+
+
+def _max_duration(seconds: int | None) -> int | None:
+    if seconds is not None and not 1 <= seconds <= MAX_DURATION:
+        raise UsageError(f"--max-duration {seconds} is out of range; use 1 to {MAX_DURATION} seconds (4 hours)")
+    return seconds
+
+
+def _place(app_ctx, method: str, body: dict, label: str, wait: bool, wait_timeout: float) -> None:
+    """Send the callout once (the transport never replays it), then print its id or follow it."""
+    from sinchvoice import callstatus
+    from sinchvoice.destinations import describe_destination
+
+    if wait:
+        callstatus.check_wait_timeout(wait_timeout)
+    result = app_ctx.client().create_callout({"method": method, method: body})
+    if result is None:  # --dry-run: the request was printed, nothing was sent
+        return
+    call_id, out = result.get("callId", ""), app_ctx.out
+    app_ctx.remember("calls", call_id)
+    if "conferenceId" in body:
+        app_ctx.remember("conferences", body["conferenceId"])
+    if app_ctx.env.stdout_isatty or callstatus.is_terminal(app_ctx.env.stderr):
+        out.note(f"Calling {describe_destination(body['destination'])} from {body['cli']} ({label})")
+    if not wait:
+        _print_call_id(out, result, call_id)
+        return
+    callstatus.wait(app_ctx, call_id, wait_timeout)
+
+
+def _print_call_id(out, result: dict, call_id: str) -> None:
+    if out.mode == "json":
+        out.json(result)
+    elif out.mode == "csv" and not out.quiet:
+        out.csv(["callId"], [[call_id]])
+    else:
+        out.ids([call_id])

@@ -1,5 +1,115 @@
 """`calls`: inspect and steer a call (getCall, updateCall)."""
 
+from __future__ import annotations
+
+from typing import Annotated, List, Optional
+
+import typer
+
 from sinchvoice.commands import group
+from sinchvoice.context import app_context
 
 app = group(help="Inspect and steer calls: status, SVAML updates, hang up, say, play.")
+
+CallId = Annotated[str, typer.Argument(metavar="CALL_ID", help="The call id a callout printed.")]
+Text = Annotated[str, typer.Option("--text", metavar="TEXT",
+                                   help="Words to speak: inline, @FILE or - (stdin); max 600 chars.")]
+Locale = Annotated[Optional[str], typer.Option("--locale", metavar="LOCALE", help="Language or voice, e.g. en-US.")]
+Then = Annotated[str, typer.Option("--then", metavar="continue|hangup", help="What the call does afterwards.")]
+
+
+@app.command("get")
+def get(
+    ctx: typer.Context,
+    call_id: CallId,
+    watch: Annotated[bool, typer.Option("--watch", help="Refresh until the call ends (JSON lines when piped).")]
+    = False,
+) -> None:
+    """Show a call's status; --watch follows it until it ends.
+
+    The panel shows from, to, status, result, reason, duration (m:ss), started, rate and debit.
+    """
+    from sinchvoice import callstatus
+
+    app_ctx = app_context(ctx)
+    call_id = callstatus.check_call_id(call_id)
+    if watch:
+        info = callstatus.watch(app_ctx, call_id)
+    else:
+        info = callstatus.fetch(app_ctx.client(), call_id)
+        if info is not None:
+            callstatus.show(app_ctx.out, info)
+    if info is not None:
+        app_ctx.remember("calls", call_id)
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    call_id: CallId,
+    svaml_value: Annotated[str, typer.Option("--svaml", metavar="JSON|@FILE|-",
+                                             help="SVAML document; the action must be hangup, continue or park.")],
+) -> None:
+    """Send a SVAML document to a live call (updateCall)."""
+    from sinchvoice import svaml
+
+    app_ctx = app_context(ctx)
+    document = svaml.load(svaml_value, what="--svaml", actions=svaml.PATCH_ACTIONS, stdin=app_ctx.env.stdin)
+    _update(app_ctx, call_id, document, "Updated call {}")
+
+
+@app.command("hangup")
+def hangup(ctx: typer.Context, call_id: CallId) -> None:
+    """End a call (updateCall with the hangup action)."""
+    from sinchvoice import svaml
+
+    _update(app_context(ctx), call_id, svaml.hangup(), "Hung up call {}")
+
+
+@app.command("say")
+def say(
+    ctx: typer.Context,
+    call_id: CallId,
+    text: Text,
+    locale: Locale = None,
+    then: Then = "continue",
+) -> None:
+    """Speak a text into a live call, then continue or hang up."""
+    from sinchvoice import svaml
+    from sinchvoice.inputs import read_value
+
+    app_ctx = app_context(ctx)
+    document = svaml.say(read_value(text, what="--text", stdin=app_ctx.env.stdin), locale=locale, then=then)
+    _update(app_ctx, call_id, document, f"Updated call {{}}: said the text, then {then}")
+
+
+@app.command("play")
+def play(
+    ctx: typer.Context,
+    call_id: CallId,
+    files: Annotated[List[str], typer.Option("--file", metavar="URL", help="Audio file URL; repeat for several.")],
+    then: Then = "continue",
+) -> None:
+    """Play audio files into a live call, then continue or hang up."""
+    from sinchvoice import svaml
+
+    document = svaml.play(files, then=then, what="--file")
+    _update(app_context(ctx), call_id, document, f"Updated call {{}}: played {len(files)} file(s), then {then}")
+
+
+def _update(app_ctx, call_id: str, document: dict, note: str) -> None:
+    """Every shortcut ends here: one checked SVAML document, one PATCH, one note."""
+    from sinchvoice import callstatus, svaml
+
+    call_id = callstatus.check_call_id(call_id)
+    svaml.check(document, what="SVAML", actions=svaml.PATCH_ACTIONS)
+    body = app_ctx.client().update_call(call_id, document)
+    if body is None:  # --dry-run
+        return
+    out = app_ctx.out
+    if out.mode == "json":
+        out.json(body)
+    elif out.quiet:
+        out.ids([call_id])
+    app_ctx.remember("calls", call_id)
+    out.note(note.format(call_id))

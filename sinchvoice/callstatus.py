@@ -1,0 +1,196 @@
+"""A call's status: fetch it, render it (panel, csv, ids, JSON lines), and follow it until it ends."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, TextIO
+
+from sinchvoice.errors import CallNotAnswered, NotFoundError, SinchVoiceError, UsageError, WaitTimeout
+from sinchvoice.output import cell, minutes
+
+FINAL = "FINAL"
+POLL_FIRST = 0.5
+POLL_MAX = 2.0
+DEFAULT_WAIT_TIMEOUT = 120.0
+CSV_COLUMNS = ("callId", "from", "to", "status", "result", "reason", "duration", "started", "rate", "debit",
+               "currency")
+NOT_ANSWERED_HINTS = {
+    "BUSY": "the line was busy; try again later",
+    "NOANSWER": "nobody picked up",
+    "FAILED": "the call could not be connected; check the number and the caller ID",
+}
+
+
+def check_call_id(call_id: str) -> str:
+    call_id = call_id.strip()
+    if not call_id:
+        raise UsageError("the call id is empty", hint="callouts print it; e.g. CALL=$(sinchvoice callouts tts ... -q)")
+    return call_id
+
+
+def fetch(client, call_id: str) -> dict | None:
+    """getCall, with a 404 that names the call; None in --dry-run."""
+    try:
+        return client.get_call(call_id)
+    except NotFoundError as error:
+        status, code = error.details.get("httpStatus"), error.details.get("errorCode")
+        http = f": HTTP {status}" + (f" (errorCode {code})" if code is not None else "") if status else ""
+        raise NotFoundError(f"call {call_id} not found{http}", hint=error.hint, **error.details) from None
+
+
+def _price(price: Any, suffix: str = "") -> str:
+    if not isinstance(price, dict) or price.get("amount") is None:
+        return ""
+    try:
+        amount = f"{float(price['amount']):.4f}"
+    except (TypeError, ValueError):
+        amount = cell(price["amount"])
+    return f"{cell(price.get('currencyId'))} {amount}{suffix}".strip()
+
+
+def fields(info: dict) -> list[tuple[str, Any]]:
+    """The status panel of cli.md "Output"."""
+    return [("from", info.get("from")), ("to", info.get("to")), ("status", info.get("status")),
+            ("result", info.get("result")), ("reason", info.get("reason")),
+            ("duration", minutes(info.get("duration"))), ("started", info.get("timestamp")),
+            ("rate", _price(info.get("userRate"), "/min")), ("debit", _price(info.get("debit")))]
+
+
+def csv_row(info: dict) -> list[Any]:
+    # Raw values for scripts: seconds, ISO time, bare amounts, one currency column.
+    rate, debit = info.get("userRate") or {}, info.get("debit") or {}
+    return [info.get("callId"), info.get("from"), info.get("to"), info.get("status"), info.get("result"),
+            info.get("reason"), info.get("duration"), info.get("timestamp"), rate.get("amount"),
+            debit.get("amount"), debit.get("currencyId") or rate.get("currencyId")]
+
+
+def show(out, info: dict) -> None:
+    """The one rendering of a call: panel (table), csv row, JSON body, or the call id (-q)."""
+    out.render(info, panel=fields(info), title=f"Call {cell(info.get('callId'))}", columns=CSV_COLUMNS,
+               rows=[csv_row(info)], ids=[info.get("callId")])
+
+
+def progress(info: dict) -> str:
+    """One phrase for a status line: ringing, answered 0:04, ended ANSWERED/CALLERHANGUP after 0:12."""
+    result, duration = info.get("result"), minutes(info.get("duration") or 0)
+    if info.get("status") == FINAL:
+        return f"ended {result}/{info.get('reason')} after {duration}"
+    return "ringing" if result in (None, "", "N/A") else f"answered {duration}"
+
+
+def change_key(info: dict) -> tuple:
+    """What counts as a change for --watch lines: not the ticking duration or debit."""
+    return info.get("status"), info.get("result"), info.get("reason")
+
+
+def follow(client, call_id: str, sleep: Callable[[float], None], *, timeout: float | None = None,
+           on_update: Callable[[dict], None] | None = None) -> dict | None:
+    """Poll getCall with backoff (0.5 s doubling to 2 s) until FINAL.
+
+    The timeout counts the seconds slept, not wall time, so a test's manual clock makes it exact.
+    """
+    waited, delay = 0.0, POLL_FIRST
+    while True:
+        info = fetch(client, call_id)
+        if info is None:  # --dry-run: the GET was printed, there is nothing to follow
+            return None
+        if on_update is not None:
+            on_update(info)
+        if info.get("status") == FINAL:
+            return info
+        if timeout is not None and waited >= timeout:
+            raise WaitTimeout(
+                f"gave up waiting after {timeout:g} s: call {call_id} is still {progress(info)}",
+                hint=f"follow it with `sinchvoice calls get {call_id} --watch`, "
+                     f"or end it with `sinchvoice calls hangup {call_id}`")
+        step = delay if timeout is None else min(delay, timeout - waited)
+        sleep(step)
+        waited += step
+        delay = min(delay * 2, POLL_MAX)
+
+
+def require_answered(info: dict) -> None:
+    """--wait's verdict on a final call: exit 0 if answered, 5 otherwise."""
+    result = info.get("result")
+    if result != "ANSWERED":
+        hint = NOT_ANSWERED_HINTS.get(result, f"the call ended with reason {info.get('reason')}")
+        raise CallNotAnswered(f"the call was not answered: {result}", hint=hint)
+
+
+def check_wait_timeout(seconds: float) -> float:
+    if not seconds > 0:
+        raise UsageError(f"--wait-timeout {seconds:g} must be more than 0 seconds", hint="e.g. --wait-timeout 60")
+    return seconds
+
+
+def is_terminal(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+class StatusLine:
+    """A line on stderr rewritten in place while waiting; silent unless stderr is a terminal."""
+
+    def __init__(self, stream: TextIO, enabled: bool):
+        self.stream, self.enabled, self.shown = stream, enabled, False
+
+    def update(self, text: str) -> None:
+        if self.enabled:
+            self.stream.write(f"\r\x1b[K{text}")
+            self.stream.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.shown = False
+
+
+def wait(app_ctx, call_id: str, timeout: float) -> None:
+    """callouts --wait: follow the call with a live status line on stderr, then show it and give the verdict.
+
+    Whatever stops the wait, what is known about the call is printed (and its id named), so a script
+    still has the call id to hang up or look at.
+    """
+    stderr = app_ctx.env.stderr
+    line = StatusLine(stderr, is_terminal(stderr) and not app_ctx.settings.quiet)
+    last: list[dict] = []
+
+    def update(info: dict) -> None:
+        last[:] = [info]
+        line.update(f"Call {call_id}: {progress(info)}")
+
+    try:
+        info = follow(app_ctx.client(), call_id, app_ctx.env.sleep, timeout=timeout, on_update=update)
+    except WaitTimeout:
+        line.close()
+        show(app_ctx.out, last[0])
+        raise
+    except SinchVoiceError as error:
+        error.message = f"while following call {call_id}: {error.message}"
+        raise
+    finally:
+        line.close()
+    show(app_ctx.out, info)
+    require_answered(info)
+
+
+def watch(app_ctx, call_id: str) -> dict | None:
+    """calls get --watch: a live panel on a terminal, else one JSON line per change; -q prints the id at the end."""
+    out, client, sleep = app_ctx.out, app_ctx.client(), app_ctx.env.sleep
+    if out.mode == "table" and not out.quiet and app_ctx.env.stdout_isatty:
+        with out.live_panel(f"Call {call_id}") as update:
+            return follow(client, call_id, sleep, on_update=lambda info: update(fields(info)))
+    last: list[tuple] = []
+
+    def emit(info: dict) -> None:
+        if not out.quiet and (not last or last[-1] != change_key(info)):
+            last.append(change_key(info))
+            out.json_line(info)
+
+    info = follow(client, call_id, sleep, on_update=emit)
+    if info is not None and out.quiet:
+        out.ids([call_id])
+    return info

@@ -1,0 +1,341 @@
+"""callouts tts|conference|custom against the sandbox: exact requests, output modes, --wait, input checks, safety."""
+
+import json
+
+import pytest
+
+from tests.conftest import SENTINEL_SECRET
+
+FROM = "+46700000100"
+TO = "+46701234567"
+CALLOUTS = "/calling/v1/callouts"
+ICE = '{"instructions": [{"name": "say", "text": "Hi"}], "action": {"name": "hangup"}}'
+NOT_PLACED = ("error: the callout may have been placed ({}); it was not retried to avoid calling twice\n"
+              "hint: check the phone or your call logs (or the sandbox state) before sending it again\n")
+
+
+def run(cli, sandbox, *args, env=None, **kwargs):
+    return cli(*args, env={**sandbox.env(), "SINCHVOICE_FROM": FROM, **(env or {})}, **kwargs)
+
+
+def only_call(sandbox) -> dict:
+    calls = sandbox.state()["calls"]
+    assert len(calls) == 1
+    return calls[0]
+
+
+def sent(sandbox) -> list[dict]:
+    """The callout requests the sandbox received, as (method, path, auth, body)."""
+    return [(r["method"], r["path"], r["auth"], r["body"]) for r in sandbox.requests()]
+
+
+def panel(call_id, to, status, result, reason, duration, debit, started="2026-01-01T00:00:00.000Z"):
+    return (f"Call {call_id}\nfrom      {FROM}\nto        {to}\nstatus    {status}\nresult    {result}\n"
+            f"reason    {reason}\nduration  {duration}\nstarted   {started}\nrate      EUR 0.0250/min\n"
+            f"debit     EUR {debit}\n")
+
+
+# --- requests and output modes ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode, expected", [
+    ((), "{id}\n"),
+    (("-q",), "{id}\n"),
+    (("-o", "json"), '{{\n  "callId": "{id}"\n}}\n'),
+    (("-o", "csv"), "callId\n{id}\n"),
+])
+def test_tts_sends_one_signed_callout_and_prints_the_call_id(cli, sandbox, mode, expected):
+    result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", "Hello there", *mode)
+    assert result.exit_code == 0, result.stderr
+    call_id = only_call(sandbox)["callId"]
+    assert result.stdout == expected.format(id=call_id)
+    assert result.stderr == ""  # the summary is for terminals only
+    assert sent(sandbox) == [("POST", CALLOUTS, "signed", {"method": "ttsCallout", "ttsCallout": {
+        "cli": FROM, "destination": {"type": "number", "endpoint": TO}, "text": "Hello there"}})]
+
+
+def test_tts_with_every_option_basic_auth_and_a_summary_on_a_terminal(cli, sandbox, tmp_path):
+    (tmp_path / "words.txt").write_text("  Your table is ready  \n")
+    result = run(cli, sandbox, "--auth", "basic", "callouts", "tts", "--to", "sip:alice@example.com",
+                 "--text", f"@{tmp_path / 'words.txt'}", "--cli", "+46700000101", "--locale", "en-GB/female",
+                 "--ace", "--dice", tty=True)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "Calling sip:alice@example.com from +46700000101 (tts)\n"
+    assert sent(sandbox) == [("POST", CALLOUTS, "basic", {"method": "ttsCallout", "ttsCallout": {
+        "cli": "+46700000101", "destination": {"type": "sip", "endpoint": "sip:alice@example.com"},
+        "text": "Your table is ready", "locale": "en-GB/female", "enableAce": True, "enableDice": True}})]
+
+
+def test_tts_text_from_stdin(cli, sandbox):
+    result = run(cli, sandbox, "callouts", "tts", "--to", "user:bob", "--text", "-", "-q", input="Hi Bob\n")
+    assert result.exit_code == 0, result.stderr
+    assert sent(sandbox)[0][3]["ttsCallout"]["text"] == "Hi Bob"
+    assert sent(sandbox)[0][3]["ttsCallout"]["destination"] == {"type": "username", "endpoint": "bob"}
+
+
+def test_conference_with_every_option(cli, sandbox, tmp_path):
+    result = run(cli, sandbox, "callouts", "conference", "--to", f"did:{TO}", "--conference-id", "standup",
+                 "--greeting", "Welcome to the standup", "--locale", "sv-SE", "--moh", "music2", "--dtmf", "12w#",
+                 "--max-duration", "600", "--ace", "--dice", "--pie", tty=True)
+    assert result.exit_code == 0, result.stderr
+    call_id = only_call(sandbox)["callId"]
+    assert (result.stdout, result.stderr) == (f"{call_id}\n", f"Calling did:{TO} from {FROM} (conference standup)\n")
+    assert sent(sandbox) == [("POST", CALLOUTS, "signed", {"method": "conferenceCallout", "conferenceCallout": {
+        "cli": FROM, "destination": {"type": "did", "endpoint": TO}, "conferenceId": "standup",
+        "greeting": "Welcome to the standup", "locale": "sv-SE", "mohClass": "music2", "dtmf": "12w#",
+        "maxDuration": 600, "enableAce": True, "enableDice": True, "enablePie": True}})]
+    history = tmp_path / "state" / "history"
+    assert (history / "calls").read_text() == f"{call_id}\n"
+    assert (history / "conferences").read_text() == "standup\n"
+
+
+def test_custom_sends_svaml_as_strings_and_urls_as_is(cli, sandbox, tmp_path):
+    (tmp_path / "ace.json").write_text('{"action": {"name": "continue"}}')
+    result = run(cli, sandbox, "callouts", "custom", "--to", TO, "--ice", "-", "--ace", f"@{tmp_path / 'ace.json'}",
+                 "--pie", "https://example.com/pie", "-o", "json", input=ICE)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {"callId": only_call(sandbox)["callId"]}
+    assert sent(sandbox) == [("POST", CALLOUTS, "signed", {"method": "customCallout", "customCallout": {
+        "cli": FROM, "destination": {"type": "number", "endpoint": TO},
+        "ice": '{"instructions":[{"name":"say","text":"Hi"}],"action":{"name":"hangup"}}',
+        "ace": '{"action":{"name":"continue"}}', "pie": "https://example.com/pie"}})]
+
+
+@pytest.mark.parametrize("env, args, expected_cli", [
+    ({}, ("--from", "+46700000101"), "+46700000101"),
+    ({}, ("--cli", "+46700000101"), "+46700000101"),
+    ({"SINCHVOICE_FROM": "+46700000102"}, (), "+46700000102"),
+])
+def test_caller_id_sources(cli, sandbox, env, args, expected_cli):
+    result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", "Hi", *args, env=env)
+    assert result.exit_code == 0, result.stderr
+    assert sent(sandbox)[0][3]["ttsCallout"]["cli"] == expected_cli
+
+
+def test_caller_id_from_the_profile(cli, sandbox):
+    login = cli("auth", "login", "--key", sandbox.key, "--secret-stdin", "--no-verify", "--from", "+46700000101",
+                input=sandbox.secret + "\n")
+    assert login.exit_code == 0, login.stderr
+    result = cli("--base-url", sandbox.base_url, "callouts", "tts", "--to", TO, "--text", "Hi")
+    assert result.exit_code == 0, result.stderr
+    assert sent(sandbox)[0][3]["ttsCallout"]["cli"] == "+46700000101"
+
+
+def test_no_caller_id_is_a_usage_error(cli, sandbox):
+    result = cli("callouts", "tts", "--to", TO, "--text", "Hi", env=sandbox.env())
+    assert result.exit_code == 2
+    assert result.stderr == ("error: no caller ID: callouts need --from\nhint: pass --from +E164, set "
+                             "SINCHVOICE_FROM, or store one with `sinchvoice auth login --from +E164`\n")
+    assert sandbox.requests() == []
+
+
+# --- input checking: exit 2, nothing sent ----------------------------------------------------------------------
+
+TTS = ("callouts", "tts", "--to", TO, "--text", "Hi")
+CONF = ("callouts", "conference", "--to", TO, "--conference-id", "c")
+CUSTOM = ("callouts", "custom", "--to", TO)
+
+
+@pytest.mark.parametrize("args, error", [
+    (("callouts", "tts", "--to", "0701234567", "--text", "Hi"), "--to '0701234567' is not an E.164 number"),
+    (("callouts", "tts", "--to", "bob", "--text", "Hi"),
+     "--to 'bob' is not a destination; expected +E164, sip:user@host, user:NAME or did:+E164"),
+    (("callouts", "tts", "--to", "sip:alice", "--text", "Hi"), "--to 'sip:alice' is not a SIP URI"),
+    ((*TTS, "--from", "46700"), "--from '46700' is not an E.164 number"),
+    (("callouts", "tts", "--to", TO, "--text", "  "), "--text is empty"),
+    (("callouts", "tts", "--to", TO, "--text", "x" * 601),
+     "--text is 601 characters long; text-to-speech allows at most 600"),
+    (("callouts", "tts", "--to", TO, "--text", "@/nonexistent/words.txt"),
+     "--text: no such file: /nonexistent/words.txt"),
+    ((*TTS, "--locale", "en-us"), "--locale 'en-us' is not a locale or voice"),
+    ((*TTS, "--wait", "--wait-timeout", "0"), "--wait-timeout 0 must be more than 0 seconds"),
+    (("callouts", "conference", "--to", TO, "--conference-id", " "), "--conference-id is empty"),
+    (("callouts", "conference", "--to", TO, "--conference-id", "c" * 65),
+     "--conference-id is 65 characters long; at most 64 are allowed"),
+    ((*CONF, "--dtmf", "12a"), "--dtmf '12a' is not a DTMF sequence"),
+    ((*CONF, "--moh", "jazz"), "--moh 'jazz' is not a music-on-hold class"),
+    ((*CONF, "--max-duration", "0"), "--max-duration 0 is out of range; use 1 to 14400 seconds (4 hours)"),
+    ((*CONF, "--max-duration", "14401"), "--max-duration 14401 is out of range; use 1 to 14400 seconds (4 hours)"),
+    ((*CONF, "--greeting", "g" * 601), "--greeting is 601 characters long; text-to-speech allows at most 600"),
+    ((*CONF, "--locale", "english"), "--locale 'english' is not a locale or voice"),
+    (CUSTOM, "a custom callout needs --ice"),
+    ((*CUSTOM, "--ice", '{"action": {"name": "hangup"'),
+     "--ice: invalid JSON at line 1, column 29: Expecting ',' delimiter"),
+    ((*CUSTOM, "--ice", '{\n  "action": {"name": "hangup",}\n}'),
+     "--ice: invalid JSON at line 2, column 31: Expecting property name enclosed in double quotes"),
+    ((*CUSTOM, "--ice", '{"instructions": []}'), '--ice: no "action"; a SVAML document needs exactly one'),
+    ((*CUSTOM, "--ice", '{"action": [{"name": "hangup"}, {"name": "park"}]}'),
+     '--ice: "action" must be one object, not an array'),
+    ((*CUSTOM, "--ice", '{"action": {"name": "hangup"}, "action": {"name": "park"}}'),
+     '--ice: key "action" appears twice in one object'),
+    ((*CUSTOM, "--ice", '{"action": {"name": "hangupp"}}'),
+     '--ice: unknown action "hangupp"; use one of: hangup, continue, connectPstn, connectMxp, connectConf, '
+     'connectSip, runMenu, park'),
+    ((*CUSTOM, "--ice", '{"instructions": [{"name": "sayy"}], "action": {"name": "hangup"}}'),
+     '--ice: instruction 1: unknown instruction "sayy"; use one of: playFiles, say, sendDtmf, setCookie, answer, '
+     'startRecording, stopRecording'),
+    ((*CUSTOM, "--ice", ICE, "--ace", "http://example.com/ace"),
+     "--ace 'http://example.com/ace' uses http://, which is allowed only for loopback hosts"),
+    ((*CUSTOM, "--ice", ICE, "--pie", "[]"), "--pie: expected a JSON object, got an array"),
+    ((*CUSTOM, "--ice", "-", "--ace", "-"), "only one of --ice, --ace and --pie can read standard input (-)"),
+])
+def test_bad_input_exits_2_and_sends_nothing(cli, sandbox, args, error):
+    result = run(cli, sandbox, *args, input="")
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.splitlines()[0] == f"error: {error}"
+    assert result.stdout == ""
+    assert sandbox.requests() == []
+
+
+# --- --wait ----------------------------------------------------------------------------------------------------
+
+
+def test_wait_answered_prints_the_final_panel(cli, sandbox):
+    cli.on_sleep = sandbox.advance
+    result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", "Hello there", "--wait")
+    assert result.exit_code == 0, result.stderr
+    call_id = only_call(sandbox)["callId"]
+    assert result.stdout == panel(call_id, TO, "FINAL", "ANSWERED", "CALLERHANGUP", "0:02", "0.0250")
+    assert result.sleeps == [0.5, 1.0, 2.0, 2.0]  # backoff 0.5 s doubling to 2 s
+    gets = [r["path"] for r in sandbox.requests() if r["method"] == "GET"]
+    assert gets == [f"/calling/v1/calls/id/{call_id}"] * 5
+
+
+@pytest.mark.parametrize("suffix, result_, reason, hint", [
+    ("0001", "BUSY", "N/A", "the line was busy; try again later"),
+    ("0002", "NOANSWER", "TIMEOUT", "nobody picked up"),
+    ("0003", "FAILED", "GENERALERROR", "the call could not be connected; check the number and the caller ID"),
+])
+def test_wait_not_answered_exits_5(cli, sandbox, suffix, result_, reason, hint):
+    cli.on_sleep = sandbox.advance
+    to = f"+4670123{suffix}"
+    result = run(cli, sandbox, "callouts", "tts", "--to", to, "--text", "Hello", "--wait")
+    assert result.exit_code == 5
+    call_id = only_call(sandbox)["callId"]
+    assert result.stdout == panel(call_id, to, "FINAL", result_, reason, "0:00", "0.0000")
+    assert result.stderr == f"error: the call was not answered: {result_}\nhint: {hint}\n"
+
+
+def test_wait_callee_hangs_up_is_still_answered(cli, sandbox):
+    cli.on_sleep = sandbox.advance
+    result = run(cli, sandbox, "callouts", "conference", "--to", "+46701230004", "--conference-id", "c", "--wait",
+                 "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert (body["status"], body["result"], body["reason"], body["duration"]) == ("FINAL", "ANSWERED",
+                                                                                  "CALLEEHANGUP", 3)
+    assert body == {k: v for k, v in only_call(sandbox).items() if k not in ("method", "conferenceId")}
+
+
+def test_wait_quiet_prints_only_the_call_id(cli, sandbox):
+    cli.on_sleep = sandbox.advance
+    result = run(cli, sandbox, "callouts", "tts", "--to", "+46701230001", "--text", "Hi", "--wait", "-q")
+    assert result.exit_code == 5
+    assert result.stdout == f"{only_call(sandbox)['callId']}\n"
+
+
+def test_wait_timeout_exits_6_after_summed_sleeps(cli, sandbox):
+    cli.on_sleep = sandbox.advance
+    result = run(cli, sandbox, "callouts", "conference", "--to", TO, "--conference-id", "c", "--wait",
+                 "--wait-timeout", "5")
+    assert result.exit_code == 6
+    call_id = only_call(sandbox)["callId"]
+    assert result.sleeps == [0.5, 1.0, 2.0, 1.5]
+    # what is known when giving up is printed, so `CALL=$(... --wait -q)` still gets the id
+    assert result.stdout == panel(call_id, TO, "ONGOING", "ANSWERED", "N/A", "0:03", "0.0250")
+    assert result.stderr == (
+        f"error: gave up waiting after 5 s: call {call_id} is still answered 0:03\n"
+        f"hint: follow it with `sinchvoice calls get {call_id} --watch`, "
+        f"or end it with `sinchvoice calls hangup {call_id}`\n")
+    assert only_call(sandbox)["status"] == "ONGOING"
+
+
+def test_wait_timeout_quiet_still_prints_the_call_id(cli, sandbox):
+    cli.on_sleep = sandbox.advance
+    result = run(cli, sandbox, "callouts", "conference", "--to", TO, "--conference-id", "c", "--wait",
+                 "--wait-timeout", "1", "-q")
+    assert (result.exit_code, result.stdout) == (6, f"{only_call(sandbox)['callId']}\n")
+
+
+def test_a_failure_while_following_names_the_call(cli, sandbox):
+    sandbox.fault(method="GET", path="/calling/v1/calls/id/*", status=503, count=4)
+    result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", "Hi", "--wait")
+    assert result.exit_code == 75
+    call_id = only_call(sandbox)["callId"]
+    assert result.stderr.splitlines()[-2] == (
+        f"error: while following call {call_id}: "
+        "Injected fault (HTTP 503): HTTP 503 (errorCode 50300) after 4 attempts")
+    assert [r["method"] for r in sandbox.requests()] == ["POST", "GET", "GET", "GET", "GET"]  # the callout once
+
+
+# --- safety ----------------------------------------------------------------------------------------------------
+
+
+def test_dry_run_prints_the_request_and_sends_nothing(cli, sandbox):
+    result = run(cli, sandbox, "--dry-run", "callouts", "conference", "--to", TO, "--conference-id", "c", "--wait")
+    assert result.exit_code == 0, result.stderr
+    head, _, body = result.stdout.partition("\n\n")
+    assert head.splitlines()[0] == f"POST {sandbox.base_url}{CALLOUTS}"
+    assert json.loads(body) == {"method": "conferenceCallout", "conferenceCallout": {
+        "cli": FROM, "destination": {"type": "number", "endpoint": TO}, "conferenceId": "c"}}
+    assert sandbox.requests() == []
+    assert result.sleeps == []
+
+
+def test_dropped_connection_after_the_callout_is_not_retried(cli, sandbox):
+    sandbox.fault(method="POST", path=CALLOUTS, drop=True, count=1)
+    result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", "Hi")
+    assert result.exit_code == 75
+    assert result.stderr == NOT_PLACED.format("no response")
+    assert result.stdout == ""
+    assert len(sandbox.state()["calls"]) == 1  # the call was placed, exactly once
+    assert [(r["method"], r["path"], r["fault"]) for r in sandbox.requests()] == [("POST", CALLOUTS, "drop")]
+
+
+def test_503_on_a_callout_is_not_retried(cli, sandbox):
+    sandbox.fault(method="POST", path=CALLOUTS, status=503, count=1)
+    result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", "Hi")
+    assert result.exit_code == 75
+    assert result.stderr == NOT_PLACED.format("HTTP 503")
+    assert [r["status"] for r in sandbox.requests()] == [503]
+
+
+def test_429_on_a_callout_is_retried(cli, sandbox):
+    sandbox.fault(method="POST", path=CALLOUTS, status=429, retryAfter=0, count=1)
+    result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", "Hi")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{only_call(sandbox)['callId']}\n"
+    assert [r["status"] for r in sandbox.requests()] == [429, 200]
+    assert result.sleeps == [0.0]
+
+
+def test_dry_run_never_shows_the_secret(cli, sandbox):
+    env = {"SINCH_APPLICATION_SECRET": SENTINEL_SECRET}
+    result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", "Hi", "--dry-run", "-v", env=env)
+    assert result.exit_code == 0, result.stderr
+    assert f"authorization: Application {sandbox.key}:<redacted>" in result.stdout.splitlines()
+    assert SENTINEL_SECRET not in result.stdout + result.stderr
+    assert sandbox.requests() == []
+
+
+def test_verbose_never_shows_the_secret(cli, sandbox):
+    for auth in ("signed", "basic"):
+        result = run(cli, sandbox, "--auth", auth, "callouts", "tts", "--to", TO, "--text", "Hi", "-v")
+        assert result.exit_code == 0, result.stderr
+        assert f"> POST {sandbox.base_url}{CALLOUTS}" in result.stderr
+        assert "< 200 OK" in result.stderr
+        assert sandbox.secret not in result.stdout + result.stderr
+
+
+def test_wait_on_a_terminal_shows_a_live_status_line_on_stderr(cli, sandbox, monkeypatch):
+    from sinchvoice import callstatus
+
+    monkeypatch.setattr(callstatus, "is_terminal", lambda stream: True)  # as if stderr were a terminal
+    cli.on_sleep = sandbox.advance
+    result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", "Hello there", "--wait")
+    assert result.exit_code == 0, result.stderr
+    call_id = only_call(sandbox)["callId"]
+    states = ["ringing", "ringing", "ringing", "answered 0:01", "ended ANSWERED/CALLERHANGUP after 0:02"]
+    assert result.stderr == (f"Calling {TO} from {FROM} (tts)\n"
+                             + "".join(f"\r\x1b[KCall {call_id}: {state}" for state in states) + "\n")
+    assert result.stdout.startswith(f"Call {call_id}\n")

@@ -1,0 +1,224 @@
+"""calls get|update|hangup|say|play against the sandbox: panels per output mode, --watch, SVAML checks, PATCH bodies."""
+
+import json
+
+import pytest
+
+from tests.sandbox_support import callout, tts
+
+FROM = "+46700000100"  # the caller ID sandbox_support uses
+TO = "+46701234567"
+
+
+def run(cli, sandbox, *args, **kwargs):
+    return cli(*args, env=sandbox.env(), **kwargs)
+
+
+@pytest.fixture
+def call_id(sandbox):
+    """A TTS call placed straight through the API (ringing; answered at 2 s, ends at 4 s)."""
+    with sandbox.client() as client:
+        return callout(client, tts(text="Hello there"))
+
+
+def api_body(sandbox, call_id):
+    with sandbox.client() as client:
+        return client.get(f"/calling/v1/calls/id/{call_id}").json()
+
+
+def patches(sandbox):
+    return [(r["path"], r["auth"], r["body"]) for r in sandbox.requests() if r["method"] == "PATCH"]
+
+
+# --- calls get -------------------------------------------------------------------------------------------------
+
+
+def test_get_plain_panel(cli, sandbox, call_id):
+    sandbox.advance(3)
+    result = run(cli, sandbox, "calls", "get", call_id)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        f"Call {call_id}\nfrom      {FROM}\nto        {TO}\nstatus    ONGOING\nresult    ANSWERED\n"
+        "reason    N/A\nduration  0:01\nstarted   2026-01-01T00:00:00.000Z\nrate      EUR 0.0250/min\n"
+        "debit     EUR 0.0250\n")
+    assert result.stderr == ""
+    assert [(r["method"], r["path"], r["auth"]) for r in sandbox.requests()][-1] == (
+        "GET", f"/calling/v1/calls/id/{call_id}", "signed")
+
+
+def test_get_json_is_the_api_body(cli, sandbox, call_id):
+    sandbox.advance(10)
+    result = run(cli, sandbox, "calls", "get", call_id, "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == api_body(sandbox, call_id)
+    assert result.stdout == json.dumps(api_body(sandbox, call_id), indent=2) + "\n"
+
+
+def test_get_csv_and_quiet(cli, sandbox, call_id):
+    sandbox.advance(10)
+    result = run(cli, sandbox, "calls", "get", call_id, "-o", "csv")
+    assert result.stdout == (
+        "callId,from,to,status,result,reason,duration,started,rate,debit,currency\n"
+        f"{call_id},{FROM},{TO},FINAL,ANSWERED,CALLERHANGUP,2,2026-01-01T00:00:00.000Z,0.025,0.025,EUR\n")
+    assert run(cli, sandbox, "calls", "get", call_id, "-q").stdout == f"{call_id}\n"
+
+
+def test_get_on_a_terminal_draws_a_panel(cli, sandbox, call_id, tmp_path):
+    result = run(cli, sandbox, "calls", "get", call_id, tty=True)
+    assert result.exit_code == 0, result.stderr
+    assert f"Call {call_id}" in result.stdout and "╭" in result.stdout and "ONGOING" in result.stdout
+    assert "EUR 0.0250/min" in result.stdout
+    assert (tmp_path / "state" / "history" / "calls").read_text() == f"{call_id}\n"
+
+
+def test_get_unknown_call_exits_3(cli, sandbox):
+    result = run(cli, sandbox, "calls", "get", "no-such-call")
+    assert result.exit_code == 3
+    assert result.stderr == ("error: call no-such-call not found: HTTP 404 (errorCode 40400)\n"
+                             "hint: check the identifier; calls and conferences are only found while they exist\n")
+    assert result.stdout == ""
+
+
+def test_get_dry_run_sends_nothing(cli, sandbox):
+    result = run(cli, sandbox, "--dry-run", "calls", "get", "abc", "--watch")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"GET {sandbox.base_url}/calling/v1/calls/id/abc"
+    assert sandbox.requests() == []
+
+
+# --- calls get --watch -----------------------------------------------------------------------------------------
+
+
+def test_watch_piped_prints_one_json_line_per_change(cli, sandbox, call_id):
+    cli.on_sleep = sandbox.advance
+    result = run(cli, sandbox, "calls", "get", call_id, "--watch")
+    assert result.exit_code == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(b["status"], b["result"], b["reason"]) for b in lines] == [
+        ("ONGOING", "N/A", "N/A"), ("ONGOING", "ANSWERED", "N/A"), ("FINAL", "ANSWERED", "CALLERHANGUP")]
+    assert lines[-1] == api_body(sandbox, call_id)
+    assert result.stdout.splitlines()[0] == json.dumps(lines[0], separators=(",", ":"))
+    assert result.sleeps == [0.5, 1.0, 2.0, 2.0]
+
+
+def test_watch_quiet_prints_the_id_when_the_call_ends(cli, sandbox, call_id):
+    cli.on_sleep = sandbox.advance
+    result = run(cli, sandbox, "calls", "get", call_id, "--watch", "-q")
+    assert (result.exit_code, result.stdout) == (0, f"{call_id}\n")
+    assert api_body(sandbox, call_id)["status"] == "FINAL"
+
+
+def test_watch_on_a_terminal_leaves_the_final_panel(cli, sandbox, call_id):
+    cli.on_sleep = sandbox.advance
+    result = run(cli, sandbox, "calls", "get", call_id, "--watch", tty=True)
+    assert result.exit_code == 0, result.stderr
+    assert "FINAL" in result.stdout and "CALLERHANGUP" in result.stdout
+    assert "{" not in result.stdout  # a live panel, not JSON lines
+
+
+# --- calls update | hangup | say | play ------------------------------------------------------------------------
+
+SAY_BYE = '{"instructions": [{"name": "say", "text": "Bye", "locale": "en-US"}], "action": {"name": "hangup"}}'
+
+
+@pytest.mark.parametrize("mode, stdout, stderr", [
+    ((), "", "Updated call {id}\n"),
+    (("-o", "json"), "{{}}\n", "Updated call {id}\n"),
+    (("-q",), "{id}\n", ""),
+])
+def test_update_sends_the_checked_svaml(cli, sandbox, call_id, mode, stdout, stderr):
+    sandbox.advance(3)
+    result = run(cli, sandbox, "calls", "update", call_id, "--svaml", SAY_BYE, *mode)
+    assert result.exit_code == 0, result.stderr
+    assert (result.stdout, result.stderr) == (stdout.format(id=call_id), stderr.format(id=call_id))
+    assert patches(sandbox) == [(f"/calling/v1/calls/id/{call_id}", "signed", json.loads(SAY_BYE))]
+    body = api_body(sandbox, call_id)
+    assert (body["status"], body["result"], body["reason"]) == ("FINAL", "ANSWERED", "MANAGERHANGUP")
+
+
+def test_update_from_a_file_and_stdin(cli, sandbox, call_id, tmp_path):
+    (tmp_path / "park.json").write_text('{"action": {"name": "park"}}')
+    assert run(cli, sandbox, "calls", "update", call_id, "--svaml", f"@{tmp_path / 'park.json'}").exit_code == 0
+    assert run(cli, sandbox, "calls", "update", call_id, "--svaml", "-",
+               input='{"action": {"name": "continue"}}').exit_code == 0
+    assert [body for _, _, body in patches(sandbox)] == [{"action": {"name": "park"}}, {"action": {"name": "continue"}}]
+
+
+def test_hangup_a_ringing_call(cli, sandbox, call_id):
+    result = run(cli, sandbox, "calls", "hangup", call_id)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", f"Hung up call {call_id}\n")
+    assert patches(sandbox) == [(f"/calling/v1/calls/id/{call_id}", "signed", {"action": {"name": "hangup"}})]
+    body = api_body(sandbox, call_id)
+    assert (body["result"], body["reason"]) == ("NOANSWER", "MANAGERHANGUP")
+
+
+def test_hangup_an_ended_call_exits_3(cli, sandbox, call_id):
+    sandbox.advance(10)
+    result = run(cli, sandbox, "calls", "hangup", call_id)
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[0] == (
+        f"error: Call {call_id} has ended (ANSWERED/CALLERHANGUP): HTTP 404 (errorCode 40400)")
+
+
+@pytest.mark.parametrize("args, body, note", [
+    (("say", "--text", "Please hold"), {"instructions": [{"name": "say", "text": "Please hold"}],
+                                        "action": {"name": "continue"}}, "said the text, then continue"),
+    (("say", "--text", "Bye", "--locale", "sv-SE", "--then", "hangup"),
+     {"instructions": [{"name": "say", "text": "Bye", "locale": "sv-SE"}], "action": {"name": "hangup"}},
+     "said the text, then hangup"),
+    (("play", "--file", "https://example.com/a.wav", "--file", "https://example.com/b.wav"),
+     {"instructions": [{"name": "playFiles", "ids": ["https://example.com/a.wav", "https://example.com/b.wav"]}],
+      "action": {"name": "continue"}}, "played 2 file(s), then continue"),
+    (("play", "--file", "https://example.com/a.wav", "--then", "hangup"),
+     {"instructions": [{"name": "playFiles", "ids": ["https://example.com/a.wav"]}], "action": {"name": "hangup"}},
+     "played 1 file(s), then hangup"),
+])
+def test_say_and_play_shortcuts(cli, sandbox, call_id, args, body, note):
+    sandbox.advance(3)
+    result = run(cli, sandbox, "calls", args[0], call_id, *args[1:])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"Updated call {call_id}: {note}\n"
+    assert patches(sandbox) == [(f"/calling/v1/calls/id/{call_id}", "signed", body)]
+
+
+def test_update_dry_run_sends_nothing(cli, sandbox):
+    result = run(cli, sandbox, "--dry-run", "calls", "hangup", "abc")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"PATCH {sandbox.base_url}/calling/v1/calls/id/abc"
+    assert result.stdout.endswith('{\n  "action": {\n    "name": "hangup"\n  }\n}\n')
+    assert sandbox.requests() == []
+
+
+@pytest.mark.parametrize("args, error", [
+    (("update", "abc", "--svaml", '{"action": {"name": "connectPstn"}}'),
+     '--svaml: "connectPstn" is not allowed when updating a live call; use one of: hangup, continue, park'),
+    (("update", "abc", "--svaml", '{"action": {"name": "hangup"}, "action": {"name": "park"}}'),
+     '--svaml: key "action" appears twice in one object'),
+    (("update", "abc", "--svaml", '{"action": {"name": "hangup"}'),
+     "--svaml: invalid JSON at line 1, column 30: Expecting ',' delimiter"),
+    (("update", "abc", "--svaml", '{"instructions": [{"name": "say"}], "action": {"name": "continue"}}'),
+     '--svaml: instruction 1 (say) needs "text" as a string; it is missing'),
+    (("update", "abc", "--svaml", '{"instructions": [{"name": "hangup"}], "action": {"name": "continue"}}'),
+     '--svaml: instruction 1: unknown instruction "hangup"; use one of: playFiles, say, sendDtmf, setCookie, '
+     'answer, startRecording, stopRecording'),
+    (("update", "abc", "--svaml", '{"action": {"name": "continue"}, "extra": 1}'),
+     '--svaml: unknown top-level key "extra"'),
+    (("update", "abc", "--svaml", '{"instructions": []}'), '--svaml: no "action"; a SVAML document needs exactly one'),
+    (("update", "abc", "--svaml", ""), "--svaml is empty"),
+    (("update", "abc", "--svaml", "[1]"), "--svaml: expected a JSON object, got an array"),
+    (("update", "abc", "--svaml", "@/nonexistent/doc.json"), "--svaml: no such file: /nonexistent/doc.json"),
+    (("update", " ", "--svaml", '{"action": {"name": "continue"}}'), "the call id is empty"),
+    (("get", ""), "the call id is empty"),
+    (("say", "abc", "--text", " "), "--text is empty"),
+    (("say", "abc", "--text", "x" * 601), "--text is 601 characters long; text-to-speech allows at most 600"),
+    (("say", "abc", "--text", "Hi", "--then", "park"), "--then 'park' is not allowed; use continue or hangup"),
+    (("say", "abc", "--text", "Hi", "--locale", "xx_yy"), "--locale 'xx_yy' is not a locale or voice"),
+    (("play", "abc", "--file", "welcome.wav"), "--file 'welcome.wav' is not an http(s) URL"),
+    (("play", "abc", "--file", "https://example.com/a.wav", "--then", "stop"),
+     "--then 'stop' is not allowed; use continue or hangup"),
+])
+def test_bad_input_exits_2_and_sends_nothing(cli, sandbox, args, error):
+    result = run(cli, sandbox, "calls", *args)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.splitlines()[0] == f"error: {error}"
+    assert sandbox.requests() == []
