@@ -48,8 +48,9 @@ def _scenario(out, speed: float):
     yield _run(out, ["callouts", "tts", "--to", "+46700000001", "--text", "Are you there?", "--wait"], 5)
     say("\n3. Three people dial into a conference bridge:")
     ids = []
-    for number in ("+46700000201", "+46700000202", "+46700000203"):
-        code, call_id = _capture(out, ["callouts", "conference", "--to", number, "--conference-id", BRIDGE, "-q"])
+    for index, number in enumerate(("+46700000201", "+46700000202", "+46700000203"), start=1):
+        args = ["callouts", "conference", "--to", number, "--conference-id", BRIDGE, "-q"]
+        code, call_id = _capture(out, f"P{index}", args)
         ids.append(call_id)
         yield code == 0
     time.sleep(3 / speed + 0.2)  # they ring for 2 s of sandbox time before joining
@@ -68,8 +69,8 @@ def _run(out, args: list[str], expected: int) -> bool:
     return code == expected
 
 
-def _capture(out, args: list[str]) -> tuple[int, str]:
-    """Run a command whose stdout the demo needs (a call id), the way `CALL=$(...)` would."""
+def _capture(out, variable: str, args: list[str]) -> tuple[int, str]:
+    """Run a command whose stdout the demo needs (a call id), the way `P1=$(...)` would."""
     import contextlib
     import io
 
@@ -77,7 +78,7 @@ def _capture(out, args: list[str]) -> tuple[int, str]:
     with contextlib.redirect_stdout(buffer):
         code = _invoke(out, args, echo=False)
     call_id = buffer.getvalue().strip()
-    out.note(f"$ CALL=$(sinchvoice {shlex.join(args)})   # {call_id}")
+    out.note(f"$ {variable}=$(sinchvoice {shlex.join(args)})   # {call_id}")
     return code, call_id
 
 

@@ -1,0 +1,50 @@
+"""`sinchvoice demo`: the main job runs end to end on its own sandbox and exits 0."""
+
+import re
+
+from tests.conftest import run_subprocess
+
+STEPS = [
+    r"\$ sinchvoice callouts tts --to \+46700000123 --text 'Disk almost full on db-1\.' --wait",
+    r"  \(exit code 0\)",
+    r"\$ sinchvoice callouts tts --to \+46700000001 --text 'Are you there\?' --wait",
+    r"error: the call was not answered: BUSY",
+    r"  \(exit code 5\)",
+    r"\$ P1=\$\(sinchvoice callouts conference --to \+46700000201 --conference-id ops-bridge -q\)   # [0-9a-f-]{36}",
+    r"\$ P2=\$\(sinchvoice callouts conference --to \+46700000202 --conference-id ops-bridge -q\)   # [0-9a-f-]{36}",
+    r"\$ P3=\$\(sinchvoice callouts conference --to \+46700000203 --conference-id ops-bridge -q\)   # [0-9a-f-]{36}",
+    r"\$ sinchvoice conferences get ops-bridge",
+    r"\$ sinchvoice conferences mute ops-bridge [0-9a-f-]{36}",
+    r"\$ sinchvoice conferences kick ops-bridge [0-9a-f-]{36} --yes",
+    r"\$ sinchvoice conferences get ops-bridge",
+    r"\$ sinchvoice conferences kick-all ops-bridge --yes",
+    r"\$ sinchvoice conferences get ops-bridge",
+    r"error: conference ops-bridge not found \(it ends when the last participant leaves\)",
+    r"  \(exit code 3\)",
+]
+
+
+def test_demo_runs_the_scenario(cli):
+    result = cli("demo")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    position = 0
+    for pattern in STEPS:  # in this order, each exactly as narrated
+        position = next(i for i in range(position, len(lines)) if re.fullmatch(pattern, lines[i])) + 1
+    assert "expected" not in result.stderr  # no step ended with another exit code than scripted
+    out = result.stdout.splitlines()
+    assert [line for line in out if line.startswith(("result", "status"))] == [
+        "status    FINAL", "result    ANSWERED", "status    FINAL", "result    BUSY"]
+    assert "3 participants" in out and "2 participants" in out
+    muted = [line for line in out if line.endswith("yes    no")]
+    assert len(muted) == 1 and "+46700000201" in muted[0]
+
+
+def test_demo_needs_no_credentials_keyring_or_config(tmp_path):
+    """A fresh machine: no profile, a keyring that fails, an empty HOME; the demo still works."""
+    result = run_subprocess("demo", env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+                                         "HOME": str(tmp_path), "SINCHVOICE_CONFIG_DIR": str(tmp_path / "cfg"),
+                                         "SINCHVOICE_STATE_DIR": str(tmp_path / "state")})
+    assert result.returncode == 0, result.stderr
+    assert "Done." in result.stderr
+    assert not (tmp_path / "state").exists()  # the demo's ids stay out of the completion history
