@@ -356,7 +356,7 @@ class ListenProcess:
         return code, rest
 
 
-def test_listen_command_with_the_sandbox_end_to_end(sandbox, tmp_path):
+def test_listen_command_with_the_sandbox_end_to_end(cli, sandbox, tmp_path):
     (tmp_path / "ace.json").write_text(json.dumps(SAY_HANGUP))
     listener = ListenProcess("--reply-dir", str(tmp_path), "--journal", str(tmp_path / "j.jsonl"), "-o", "json",
                              env=sandbox.env())
@@ -369,12 +369,13 @@ def test_listen_command_with_the_sandbox_end_to_end(sandbox, tmp_path):
             "Point your application's callbacks at it:",
             f"  sinchvoice applications callbacks set --primary {listener.url}",
         ]
-        with sandbox.client() as api:
-            api.post(f"/calling/v1/configuration/callbacks/applications/{sandbox.key}",
-                     json={"url": {"primary": listener.url}})
-            call_id = api.post("/calling/v1/callouts", json={"method": "ttsCallout", "ttsCallout": {
-                "cli": "+46700000100", "destination": {"type": "number", "endpoint": "+46701234567"},
-                "text": "Hello", "enableAce": True, "enableDice": True}}).json()["callId"]
+        # exactly the README's walkthrough, through the real commands
+        assert cli("applications", "callbacks", "set", "--primary", listener.url, "--yes",
+                   env=sandbox.env()).exit_code == 0
+        placed = cli("callouts", "tts", "--from", "+46700000100", "--to", "+46701234567", "--text", "Hello",
+                     "--ace", "--dice", "-q", env=sandbox.env())
+        assert placed.exit_code == 0, placed.stderr
+        call_id = placed.stdout.strip()
         sandbox.advance(2)
         ace_line, ace = listener.next("stderr"), json.loads(listener.next("stdout"))
         sandbox.advance(10)
