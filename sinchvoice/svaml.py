@@ -287,30 +287,7 @@ def callout_svaml(value: str, *, what: str, stdin: TextIO | None = None) -> str:
 
 
 def _callback_url(value: str, what: str) -> str:
-    from urllib.parse import urlsplit
+    from sinchvoice.urls import check_url
 
-    parts = urlsplit(value.strip())
-    scheme = parts.scheme.lower()
-    if scheme == "https" and parts.hostname:
-        return value
-    if scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
-        return value
-    if scheme == "http" and parts.hostname:
-        raise UsageError(
-            f"{what} '{value}' uses http://, which is allowed only for loopback hosts",
-            hint="use an https:// URL (http:// works only for localhost, 127.0.0.0/8 and ::1)",
-        )
-    raise UsageError(
-        f"{what} '{value}' is not an https:// URL", hint="give an https:// URL or a SVAML document"
-    )
-
-
-def _is_loopback(host: str) -> bool:
-    import ipaddress  # only for http:// URLs
-
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    check_url(value, what, hint="give an https:// URL (http:// only on localhost, 127.0.0.0/8 or ::1) or SVAML")
+    return value

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import json
 import random
 import re
 import time
 from typing import Any, Callable, TextIO
-from urllib.parse import urlsplit
 
 from sinchvoice import __version__
-from sinchvoice.errors import ApiError, AuthError, NotFoundError, TemporaryError, UsageError
+from sinchvoice.errors import ApiError, AuthError, NotFoundError, TemporaryError
 
 MAX_ATTEMPTS = 4
 BACKOFF_BASE = 0.5
@@ -72,24 +70,9 @@ def parse_retry_after(value: str | None) -> float | None:
 
 def check_base_url(url: str) -> str:
     """https anywhere; http only on loopback so nothing secret or costly crosses a network in clear text."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--base-url {url!r} is not an http(s) URL", hint="e.g. --base-url https://calling.api.sinch.com")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise UsageError(
-            f"--base-url {url!r} uses http:// on a non-loopback host",
-            hint="use https://, or http:// only with 127.0.0.1, ::1 or localhost (e.g. the sandbox)",
-        )
-    return url.rstrip("/")
+    from sinchvoice.urls import LOOPBACK_HINT, check_url
 
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    return check_url(url, "--base-url", hint=LOOPBACK_HINT + " (e.g. the sandbox)").rstrip("/")
 
 
 # --- error mapping: the only place an HTTP status becomes an exit code --------------------------------

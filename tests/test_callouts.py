@@ -175,7 +175,7 @@ CUSTOM = ("callouts", "custom", "--to", TO)
      '--ice: instruction 1: unknown instruction "sayy"; use one of: playFiles, say, sendDtmf, setCookie, answer, '
      'startRecording, stopRecording'),
     ((*CUSTOM, "--ice", ICE, "--ace", "http://example.com/ace"),
-     "--ace 'http://example.com/ace' uses http://, which is allowed only for loopback hosts"),
+     "--ace 'http://example.com/ace' uses http:// on a non-loopback host"),
     ((*CUSTOM, "--ice", ICE, "--pie", "[]"), "--pie: expected a JSON object, got an array"),
     ((*CUSTOM, "--ice", "-", "--ace", "-"), "only one of --ice, --ace and --pie can read standard input (-)"),
 ])

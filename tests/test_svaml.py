@@ -620,28 +620,28 @@ def test_callout_svaml_urls_pass_through(url):
     [
         (
             "http://example.com/ice",
-            "--ice 'http://example.com/ice' uses http://, which is allowed only for loopback hosts",
-            "use an https:// URL (http:// works only for localhost, 127.0.0.0/8 and ::1)",
+            "--ice 'http://example.com/ice' uses http:// on a non-loopback host",
+            "give an https:// URL (http:// only on localhost, 127.0.0.0/8 or ::1) or SVAML",
         ),
         (
             "http://10.0.0.1/ice",
-            "--ice 'http://10.0.0.1/ice' uses http://, which is allowed only for loopback hosts",
-            "use an https:// URL (http:// works only for localhost, 127.0.0.0/8 and ::1)",
+            "--ice 'http://10.0.0.1/ice' uses http:// on a non-loopback host",
+            "give an https:// URL (http:// only on localhost, 127.0.0.0/8 or ::1) or SVAML",
         ),
         (
             "http://localhost.example.com/ice",
-            "--ice 'http://localhost.example.com/ice' uses http://, which is allowed only for loopback hosts",
-            "use an https:// URL (http:// works only for localhost, 127.0.0.0/8 and ::1)",
+            "--ice 'http://localhost.example.com/ice' uses http:// on a non-loopback host",
+            "give an https:// URL (http:// only on localhost, 127.0.0.0/8 or ::1) or SVAML",
         ),
         (
             "ftp://example.com/ice",
-            "--ice 'ftp://example.com/ice' is not an https:// URL",
-            "give an https:// URL or a SVAML document",
+            "--ice 'ftp://example.com/ice' is not an absolute https:// URL",
+            "give an https:// URL (http:// only on localhost, 127.0.0.0/8 or ::1) or SVAML",
         ),
         (
             "https:///ice",
-            "--ice 'https:///ice' is not an https:// URL",
-            "give an https:// URL or a SVAML document",
+            "--ice 'https:///ice' is not an absolute https:// URL",
+            "give an https:// URL (http:// only on localhost, 127.0.0.0/8 or ::1) or SVAML",
         ),
         (
             '{"action": {"name": "dial"}}',

@@ -82,6 +82,7 @@ def _run_batch(app_ctx, items: list[str], action: Callable[[str], tuple[str, str
 
 
 NUMBER_HINT = "see `sinchvoice applications numbers list`"
+CALLBACK_URL_HINT = "e.g. https://example.com/sinch/callbacks; http:// only on 127.0.0.1, ::1 or localhost"
 APP_HINT = "check --app, or the profile's key (sinchvoice auth status)"
 
 
@@ -205,26 +206,6 @@ def numbers_unassign(
     _run_batch(app_ctx, items, unassign)
 
 
-def _check_url(value: str, what: str) -> str:
-    """Absolute https://, or http:// on a loopback host (the sandbox, a local `listen`)."""
-    from urllib.parse import urlsplit
-
-    from sinchvoice.transport import is_loopback
-
-    url = value.strip()
-    hint = "e.g. https://example.com/sinch/callbacks; http:// only on 127.0.0.1, ::1 or localhost"
-    try:
-        parts = urlsplit(url)
-        host, _ = parts.hostname, parts.port  # .port raises on a malformed port
-    except ValueError:
-        host = None
-    if not host or parts.scheme not in ("http", "https") or any(c.isspace() for c in url):
-        raise UsageError(f"{what} '{url}' is not an absolute https:// URL", hint=hint)
-    if parts.scheme == "http" and not is_loopback(host):
-        raise UsageError(f"{what} '{url}' uses http:// on a non-loopback host", hint=hint)
-    return url
-
-
 @callbacks.command("get")
 def callbacks_get(ctx: typer.Context, app_key: AppKey = None) -> None:
     """Show the application's primary and fallback callback URLs (getApplicationCallbacks)."""
@@ -253,10 +234,12 @@ def callbacks_set(
 
     URLs must be absolute https:// (http:// only on a loopback host). Asks for confirmation on a terminal.
     """
+    from sinchvoice.urls import check_url
+
     app_ctx = app_context(ctx)
-    sent = {"primary": _check_url(primary, "--primary")}
+    sent = {"primary": check_url(primary, "--primary", hint=CALLBACK_URL_HINT)}
     if fallback is not None:
-        sent["fallback"] = _check_url(fallback, "--fallback") if fallback.strip() else ""
+        sent["fallback"] = check_url(fallback, "--fallback", hint=CALLBACK_URL_HINT) if fallback.strip() else ""
     key = app_ctx.application_key(app_key)
     app_ctx.confirm(f"change the callback URLs of application {key}")
     client = app_ctx.client()

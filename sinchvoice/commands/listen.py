@@ -35,38 +35,22 @@ def listen(
     dice and notify get an empty 200. Ctrl-C stops it (exit 130).
     """
     from sinchvoice.listener.events import load_replies
-    from sinchvoice.transport import is_loopback
+    from sinchvoice.urls import check_bind_host, check_url
 
     app_ctx = app_context(ctx)
-    if not is_loopback(host):
-        if not allow_remote:
-            raise UsageError(f"refusing to listen on {host}: not a loopback address", hint="add --allow-remote")
+    if check_bind_host(host, allow_remote, "listen"):
         app_ctx.out.warn(f"listening on {host}: anyone who can reach it can send events to it")
     if not path.startswith("/"):
         raise UsageError(f"--path {path!r} must start with /", hint="e.g. --path /sinch/callback")
     replies = load_replies(reply or [], reply_dir, stdin=app_ctx.env.stdin)
     if forward_to:
-        _check_forward_url(forward_to)
+        check_url(forward_to, "--forward-to")
     key = secret = None
     if not no_verify or forward_to:
         credentials = app_ctx.signing_credentials()
         key, secret = credentials.key, credentials.secret
     _serve(app_ctx, host, port, allow_remote, path=path, key=key, secret=secret, verify=not no_verify,
            replies=replies, journal=journal, forward_to=forward_to)
-
-
-def _check_forward_url(url: str) -> None:
-    from urllib.parse import urlsplit
-
-    from sinchvoice.transport import is_loopback
-
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--forward-to {url!r} is not an http(s) URL", hint="e.g. --forward-to http://127.0.0.1:3000/")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise UsageError(f"--forward-to {url!r} uses http:// on a non-loopback host",
-                         hint="use https://, or http:// only with 127.0.0.1, ::1 or localhost")
-
 
 
 def _serve(app_ctx, host: str, port: int, allow_remote: bool, *, journal: str | None, replies: dict, **options):

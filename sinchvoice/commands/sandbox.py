@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Annotated, Optional
 
 import typer
@@ -41,11 +40,9 @@ def sandbox(
 
     if not is_valid_secret(secret):
         raise UsageError("--secret must be base64, as Sinch application secrets are")
-    if not _is_loopback(host):
-        if not allow_remote:
-            raise UsageError(
-                f"refusing to serve on {host}: not a loopback address", hint="add --allow-remote"
-            )
+    from sinchvoice.urls import check_bind_host
+
+    if check_bind_host(host, allow_remote, "serve"):
         typer.echo(f"warning: serving on {host}: anyone who can reach it may use the sandbox", err=True)
     from sinchvoice.sandbox.clock import RealClock
     from sinchvoice.sandbox.server import serve_forever
@@ -61,12 +58,6 @@ def sandbox(
         on_ready=_announce,
     )
 
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 def _announce(running) -> None:

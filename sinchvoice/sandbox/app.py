@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import logging
 import threading
@@ -21,6 +20,7 @@ from sinchvoice.sandbox.control import Control
 from sinchvoice.sandbox.faults import Faults
 from sinchvoice.sandbox.problems import Problem, error_body
 from sinchvoice.sandbox.state import State
+from sinchvoice.urls import is_loopback
 
 log = logging.getLogger("sinchvoice.sandbox")
 CONTROL_PREFIX = "/_sandbox/"
@@ -230,12 +230,6 @@ def body_for_journal(body: bytes):
     except ValueError:
         return body.decode("utf-8", "replace")
 
-
-def is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 async def read_body(receive, limit: int) -> bytes:

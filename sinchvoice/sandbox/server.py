@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import uvicorn
 
 from sinchvoice.sandbox import defaults as d
-from sinchvoice.sandbox.app import Sandbox, is_loopback
+from sinchvoice.sandbox.app import Sandbox
+from sinchvoice.urls import is_loopback
 
 
 @dataclass

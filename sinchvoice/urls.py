@@ -1,0 +1,43 @@
+"""Clear text only on this machine: the loopback rule, and the one URL check every URL-taking option uses."""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from sinchvoice.errors import UsageError
+
+LOOPBACK_HINT = "use https://, or http:// only with 127.0.0.1, ::1 or localhost"
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(value: str, what: str, hint: str = LOOPBACK_HINT) -> str:
+    """An absolute https:// URL, or http:// on a loopback host (the sandbox, a local listener)."""
+    url = value.strip()
+    try:
+        parts = urlsplit(url)
+        host, _ = parts.hostname, parts.port  # .port raises on a malformed port
+    except ValueError:
+        host = None
+    if not host or parts.scheme.lower() not in ("http", "https") or any(c.isspace() for c in url):
+        raise UsageError(f"{what} {url!r} is not an absolute https:// URL", hint=hint)
+    if parts.scheme.lower() == "http" and not is_loopback(host):
+        raise UsageError(f"{what} {url!r} uses http:// on a non-loopback host", hint=hint)
+    return url
+
+
+def check_bind_host(host: str, allow_remote: bool, server: str) -> bool:
+    """Servers bind loopback unless asked; returns True when the caller should warn about a remote bind."""
+    if is_loopback(host):
+        return False
+    if not allow_remote:
+        raise UsageError(f"refusing to {server} on {host}: not a loopback address", hint="add --allow-remote")
+    return True
