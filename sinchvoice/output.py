@@ -72,14 +72,7 @@ class Output:
         if not self.rich_enabled:
             self._plain_table(columns, rows, title, footer)
             return
-        from rich.table import Table
-
-        table = Table(title=title, caption=footer, header_style="bold", title_justify="left", caption_justify="left")
-        for column in columns:
-            table.add_column(column)
-        for row in rows:
-            table.add_row(*[cell(v) for v in row])
-        self.console().print(table)
+        self.console().print(_rich_table(columns, rows, title, footer))
 
     def panel(self, title: str, fields: Sequence[tuple[str, Any]]) -> None:
         if not self.rich_enabled:
@@ -96,6 +89,14 @@ class Output:
 
         with Live(console=self.console(), auto_refresh=False, transient=False) as live:
             yield lambda fields: live.update(_rich_panel(title, fields), refresh=True)
+
+    @contextlib.contextmanager
+    def live_table(self, columns: Sequence[str]):
+        """A table redrawn in place on a terminal (--watch); yields update(rows, footer)."""
+        from rich.live import Live
+
+        with Live(console=self.console(), auto_refresh=False, transient=False) as live:
+            yield lambda rows, footer=None: live.update(_rich_table(columns, rows, None, footer), refresh=True)
 
     def render(self, body: Any, *, columns: Sequence[str] = (), rows: Sequence[Row] = (), ids: Iterable[Any] = (),
                panel: Sequence[tuple[str, Any]] | None = None, title: str | None = None,
@@ -142,6 +143,19 @@ class Output:
 
             print(json.dumps({"error": as_json(message, details)}, ensure_ascii=False), file=self.env.stderr)
         self.env.stderr.flush()
+
+
+def _rich_table(columns: Sequence[str], rows: Sequence[Row], title: str | None, footer: str | None):
+    from rich.table import Table
+
+    table = Table(title=title, caption=footer, header_style="bold", title_justify="left", caption_justify="left")
+    for index, column in enumerate(columns):
+        # Identifiers must survive a narrow terminal whole (people copy them into the next command);
+        # only the last column, a free-text detail, may wrap.
+        table.add_column(column, no_wrap=index < len(columns) - 1)
+    for row in rows:
+        table.add_row(*[cell(v) for v in row])
+    return table
 
 
 def _rich_panel(title: str, fields: Sequence[tuple[str, Any]]):

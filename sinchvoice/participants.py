@@ -168,24 +168,10 @@ def _watch_lines(app_ctx, conference_id: str, body: dict | None, interval: float
 
 
 def _watch_live(app_ctx, conference_id: str, body: dict | None, interval: float, fetch) -> None:
-    from rich.live import Live
-
-    with Live(_table(body), console=app_ctx.out.console(), auto_refresh=False) as live:
+    with app_ctx.out.live_table(COLUMNS) as update:
         while body is not None:
+            found = rows(body)
+            update(found, count(len(found)))
             app_ctx.env.sleep(interval)
             body = fetch()
-            live.update(_table(body), refresh=True)
-
-
-def _table(body: dict | None):
-    from rich.table import Table
-
-    from sinchvoice.output import cell
-
-    found = rows(body or {})
-    table = Table(caption=count(len(found)), header_style="bold", caption_justify="left")
-    for column in COLUMNS:
-        table.add_column(column)
-    for row in found:
-        table.add_row(*[cell(v) for v in row])
-    return table
+        update([], count(0))

@@ -95,6 +95,16 @@ def test_get_on_a_terminal_draws_a_rich_table_with_the_count(cli, sandbox, bridg
     assert lines[-1].rstrip() == "2 participants"
 
 
+@pytest.mark.parametrize("columns", ["80", "100"])
+def test_call_ids_stay_whole_on_a_narrow_terminal(cli, sandbox, bridge, columns):
+    """Operators copy ids from the table into mute/kick: rich must not cut them with an ellipsis."""
+    result = cli("conferences", "get", CONF, tty=True, env={**sandbox.env(), "NO_COLOR": "1", "COLUMNS": columns})
+    assert result.exit_code == 0
+    text = plain(result.stdout)
+    assert bridge[0] in text and bridge[1] in text
+    assert "…" not in text
+
+
 def test_get_remembers_the_conference_and_call_ids(cli, sandbox, bridge, tmp_path):
     assert cli("conferences", "get", CONF, "-q", env=sandbox.env()).exit_code == 0
     history = tmp_path / "state" / "history"
