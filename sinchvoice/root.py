@@ -91,7 +91,10 @@ def hoist_global_options(group, ctx, args: list[str]) -> list[str]:
 
 class RootGroup(TyperGroup):
     def parse_args(self, ctx, args):
-        return super().parse_args(ctx, hoist_global_options(self, ctx, list(args)))
+        try:
+            return super().parse_args(ctx, hoist_global_options(self, ctx, list(args)))
+        except typer.TyperException as error:  # the root's own options, e.g. `-o xml`
+            raise typer.Exit(report_usage(ctx, error)) from None
 
     def invoke(self, ctx):
         try:
@@ -103,8 +106,10 @@ class RootGroup(TyperGroup):
             # click would turn this into "Aborted!" and exit 1; the contract says 130 for Ctrl-C.
             print("interrupted", file=sys.stderr)
             raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise  # TyperException: a subcommand's bad option or argument, click's usage error (exit 2)
+        except typer.TyperException as error:  # a subcommand's bad option or missing argument
+            raise typer.Exit(report_usage(ctx, error)) from None
+        except (typer.Exit, typer.Abort):
+            raise
         except Exception as error:
             if os.environ.get("SINCHVOICE_DEBUG"):
                 raise
@@ -112,6 +117,14 @@ class RootGroup(TyperGroup):
             report(ctx, SinchVoiceError(f"unexpected failure: {type(error).__name__}: {error}",
                                         hint="run again with SINCHVOICE_DEBUG=1 for a traceback, and report it"))
             raise typer.Exit(1) from None
+
+
+def report_usage(ctx, error) -> int:
+    """click's usage errors in our shape: one `error:` line and a `hint:`, not a usage block; exit 2."""
+    message = error.format_message().strip().rstrip(".")
+    path = error.ctx.command_path if getattr(error, "ctx", None) else "sinchvoice"
+    report(ctx, SinchVoiceError(message[:1].lower() + message[1:], hint=f"see `{path} --help`"))
+    return getattr(error, "exit_code", 2)
 
 
 def report(ctx, error: SinchVoiceError) -> None:

@@ -69,7 +69,7 @@ class CliRunner:
             sleep=self._sleep,
         )
         result = TyperRunner().invoke(build_app(), list(args), obj=environment, env=env, input=input,
-                                      catch_exceptions=False)
+                                      prog_name="sinchvoice", catch_exceptions=False)
         return Result(result.exit_code, result.stdout, result.stderr, self.sleeps)
 
 

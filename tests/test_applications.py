@@ -90,7 +90,8 @@ def test_list_with_no_match_says_so_in_the_footer(cli, sandbox):
 def test_list_bad_capability_is_a_usage_error(cli, sandbox):
     result = run(cli, sandbox, "numbers", "list", "--capability", "fax")
     assert result.exit_code == 2
-    assert "Invalid value for '--capability': 'fax' is not one of 'voice', 'sms'." in result.stderr
+    assert result.stderr.splitlines()[0] == (
+        "error: invalid value for '--capability': 'fax' is not one of 'voice', 'sms'")
     assert sandbox.requests() == []
 
 

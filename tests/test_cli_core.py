@@ -175,3 +175,25 @@ def test_ctrl_c_exits_130(cli, monkeypatch):
     monkeypatch.setattr("sinchvoice.context.AppContext.credentials", interrupted)
     result = cli("api", "GET", "/p")
     assert (result.exit_code, result.stderr) == (130, "interrupted\n")
+
+
+@pytest.mark.parametrize("args, lines", [
+    (["callouts", "tts", "--text", "hi"],
+     ["error: missing option '--to'", "hint: see `sinchvoice callouts tts --help`"]),
+    (["calls", "get"], ["error: missing argument 'CALL_ID'", "hint: see `sinchvoice calls get --help`"]),
+    (["callouts", "tts", "--txt", "hi"], ["error: no such option: --txt (Possible options: --text, --to)",
+                                          "hint: see `sinchvoice callouts tts --help`"]),
+    (["-o", "xml", "auth", "status"], [
+        "error: invalid value for '-o' / '--output' (env var: 'SINCHVOICE_OUTPUT'): 'xml' is not one of "
+        "'table', 'json', 'csv'", "hint: see `sinchvoice --help`"]),
+])
+def test_click_usage_errors_are_one_error_line_and_a_hint(cli, args, lines):
+    result = cli(*args)
+    assert (result.exit_code, result.stderr.splitlines(), result.stdout) == (2, lines, "")
+
+
+def test_usage_errors_carry_the_json_error_object(cli):
+    result = cli("-o", "json", "applications", "numbers", "list", "--capability", "fax")
+    assert result.exit_code == 2
+    assert json.loads(result.stderr.splitlines()[-1])["error"]["message"] == (
+        "invalid value for '--capability': 'fax' is not one of 'voice', 'sms'")
