@@ -80,3 +80,14 @@ def worst_exit_code(codes) -> int:
 def as_json(message: str, details: dict | None = None) -> dict:
     """The error object of `-o json` output, for the whole command and for each item of a batch."""
     return {"message": message, "httpStatus": None, "errorCode": None, "reference": None, **(details or {})}
+
+
+def batch_error(failed_codes, total: int, noun: str) -> SinchVoiceError:
+    """The closing error of a batch in which some items failed (every item was tried, results printed)."""
+    codes = list(failed_codes)
+    rest = "; the others were done" if len(codes) < total else ""
+    error = SinchVoiceError(f"{len(codes)} of {total} {noun} failed{rest}",
+                            hint="see the per-item results on stdout; fix the failed ones and run the command "
+                                 "again (what succeeded stays done)")
+    error.exit_code = worst_exit_code(codes)
+    return error
