@@ -94,7 +94,7 @@ class ConfigStore:
         if name not in self.data["profiles"]:
             known = ", ".join(self.names()) or "none"
             raise UsageError(f"no profile named {name!r} (known: {known})",
-                             hint="create it with sinchvoice auth login -p NAME")
+                             hint="create it with `sinchvoice -p NAME auth login`")
         self.data["active"] = name
         self.save()
 

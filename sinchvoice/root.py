@@ -89,7 +89,24 @@ def hoist_global_options(group, ctx, args: list[str]) -> list[str]:
     return front + rest
 
 
+GLOBAL_EPILOG = ("Global options work here too: -o/--output, -q, -v, --dry-run, -y/--yes, -p/--profile, "
+                 "--region, --base-url, --auth, --timeout (see `sinchvoice --help`).")
+
+
+def _mention_global_options(group) -> None:
+    """Leaf --help pages say that the root's options apply, as gh's INHERITED FLAGS do."""
+    for command in getattr(group, "commands", {}).values():
+        if hasattr(command, "commands"):
+            _mention_global_options(command)
+        elif not command.epilog:
+            command.epilog = GLOBAL_EPILOG
+
+
 class RootGroup(TyperGroup):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _mention_global_options(self)
+
     def parse_args(self, ctx, args):
         try:
             return super().parse_args(ctx, hoist_global_options(self, ctx, list(args)))
@@ -121,6 +138,9 @@ class RootGroup(TyperGroup):
 
 def report_usage(ctx, error) -> int:
     """click's usage errors in our shape: one `error:` line and a `hint:`, not a usage block; exit 2."""
+    if type(error).__name__ == "NoArgsIsHelpError":  # a bare group asks for its help, as with gh: exit 0
+        print(error.format_message(), file=sys.stdout)
+        return 0
     message = error.format_message().strip().rstrip(".")
     path = error.ctx.command_path if getattr(error, "ctx", None) else "sinchvoice"
     report(ctx, SinchVoiceError(message[:1].lower() + message[1:], hint=f"see `{path} --help`"))
@@ -145,11 +165,11 @@ def _show_version(value: bool) -> None:
 
 def root(
     ctx: typer.Context,
-    profile: Annotated[Optional[str], typer.Option("-p", "--profile", envvar="SINCHVOICE_PROFILE",
+    profile: Annotated[Optional[str], typer.Option("-p", "--profile", envvar="SINCHVOICE_PROFILE", metavar="NAME",
                                                    help="Stored profile to use.")] = None,
     region: Annotated[Optional[Region], typer.Option(envvar="SINCHVOICE_REGION",
                                                      help="API region (default global).")] = None,
-    base_url: Annotated[Optional[str], typer.Option(envvar="SINCHVOICE_BASE_URL",
+    base_url: Annotated[Optional[str], typer.Option(envvar="SINCHVOICE_BASE_URL", metavar="URL",
                                                     help="Override the API host (http:// only on loopback).")] = None,
     auth: Annotated[Optional[AuthScheme], typer.Option(envvar="SINCHVOICE_AUTH",
                                                        help="Request authentication (default signed).")] = None,
@@ -158,7 +178,7 @@ def root(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only identifiers.")] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Trace HTTP on stderr (redacted).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the request instead of sending it.")] = False,
-    timeout: Annotated[Optional[float], typer.Option(envvar="SINCHVOICE_TIMEOUT",
+    timeout: Annotated[Optional[float], typer.Option(envvar="SINCHVOICE_TIMEOUT", metavar="SECONDS",
                                                      help="Per-request timeout in seconds (default 30).")] = None,
     yes: Annotated[bool, typer.Option("-y", "--yes", help="Skip confirmation of destructive actions.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,

@@ -105,7 +105,15 @@ def error_for(status: int, body: Any, reason: str = "") -> Exception:
 def callout_maybe_placed(cause: str) -> TemporaryError:
     return TemporaryError(
         f"the callout may have been placed ({cause}); it was not retried to avoid calling twice",
-        hint="check the phone or your call logs (or the sandbox state) before sending it again",
+        hint="check the phone or the call logs in the Sinch dashboard before sending it again",
+    )
+
+
+def maybe_applied(method: str, path: str, cause: str) -> TemporaryError:
+    """A request that is not safe to repeat got no answer: say so rather than suggest trying again."""
+    return TemporaryError(
+        f"{method} {path} may have been applied ({cause}); it was not retried because repeating it could act twice",
+        hint="check the current state (e.g. sinchvoice calls get CALL_ID) before sending it again",
     )
 
 
@@ -239,6 +247,8 @@ class Transport:
         if failure == NOT_SENT:
             return TemporaryError(f"could not connect to {self.base_url}{tries}",
                                   hint="check the network, --base-url/--region, or start `sinchvoice sandbox`")
+        if failure == MAYBE_SENT and not is_idempotent(method, path):
+            return maybe_applied(method, path, "no response")
         if failure == MAYBE_SENT:
             return TemporaryError(f"no response from {self.base_url}{tries} (timeout or dropped connection)",
                                   hint="try again later, or raise --timeout")

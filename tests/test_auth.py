@@ -160,3 +160,12 @@ def test_hung_keyring_times_out(tmp_path, monkeypatch):
     with pytest.raises(KeyringUnavailable, match="did not answer within 0.2 s"):
         secrets.get("default", "keyring")
     release.set()
+
+
+def test_list_as_csv_has_named_columns_and_a_boolean(cli):
+    login(cli)
+    login(cli, "-p", "work", key=OTHER_KEY)
+    assert cli("-o", "csv", "auth", "list").stdout.splitlines() == [
+        "profile,active,applicationKey,region,secretStorage",
+        "default,true,aaaa…5555,global,keyring",
+        "work,false,bbbb…5555,global,keyring"]

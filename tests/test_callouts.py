@@ -11,7 +11,7 @@ TO = "+46701234567"
 CALLOUTS = "/calling/v1/callouts"
 ICE = '{"instructions": [{"name": "say", "text": "Hi"}], "action": {"name": "hangup"}}'
 NOT_PLACED = ("error: the callout may have been placed ({}); it was not retried to avoid calling twice\n"
-              "hint: check the phone or your call logs (or the sandbox state) before sending it again\n")
+              "hint: check the phone or the call logs in the Sinch dashboard before sending it again\n")
 
 
 def run(cli, sandbox, *args, env=None, **kwargs):

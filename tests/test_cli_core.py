@@ -197,3 +197,18 @@ def test_usage_errors_carry_the_json_error_object(cli):
     assert result.exit_code == 2
     assert json.loads(result.stderr.splitlines()[-1])["error"]["message"] == (
         "invalid value for '--capability': 'fax' is not one of 'voice', 'sms'")
+
+
+def test_bare_command_and_group_print_help_and_exit_0(cli):
+    for args in ([], ["calls"], ["applications", "numbers"]):
+        result = cli(*args)
+        assert result.exit_code == 0, args
+        assert result.stdout.startswith(f"Usage: sinchvoice {' '.join(args)}".rstrip() + " [OPTIONS] COMMAND")
+
+
+def test_leaf_help_mentions_the_global_options(cli):
+    result = cli("conferences", "kick", "--help")
+    assert result.exit_code == 0
+    assert "Global options work here too: -o/--output, -q, -v, --dry-run, -y/--yes" in " ".join(result.stdout.split())
+    root = cli("--help").stdout
+    assert "-p, --profile NAME" in root and "--base-url URL" in root and "--timeout SECONDS" in root

@@ -116,3 +116,20 @@ def test_login_verifies_with_one_request(cli, sandbox, isolated, secret, exit_co
     assert (("sinchvoice", "default") in isolated.passwords) is stored
     if stored:  # the base URL is kept in the profile, so later commands reach the sandbox without env vars
         assert cli("api", "GET", NUMBERS).exit_code == 0
+
+
+def test_a_dropped_svaml_update_is_not_retried_and_says_it_may_have_been_applied(cli, sandbox):
+    with sandbox.client() as api:
+        call_id = api.post("/calling/v1/callouts", json={"method": "customCallout", "customCallout": {
+            "cli": "+46700000009", "destination": {"type": "number", "endpoint": "+46701234567"},
+            "ice": '{"action": {"name": "continue"}}'}}).json()["callId"]
+    path = f"/calling/v1/calls/id/{call_id}"
+    sandbox.fault(method="PATCH", path=path, drop=True, count=1)
+    data = '{"instructions": [{"name": "say", "text": "hi"}], "action": {"name": "continue"}}'
+    result = cli("api", "PATCH", path, "--data", data, env=sandbox.env())
+    assert result.exit_code == 75
+    assert result.stderr.splitlines() == [
+        f"error: PATCH {path} may have been applied (no response); it was not retried because repeating it "
+        "could act twice",
+        "hint: check the current state (e.g. sinchvoice calls get CALL_ID) before sending it again"]
+    assert [r["method"] for r in sandbox.requests()] == ["POST", "PATCH"]

@@ -15,8 +15,8 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 def api(
     ctx: typer.Context,
-    method: Annotated[str, typer.Argument(help="GET, POST, PUT, PATCH or DELETE.")],
-    path: Annotated[str, typer.Argument(help="Path on the API host, e.g. /calling/v1/calls/id/ID.")],
+    method: Annotated[str, typer.Argument(metavar="METHOD", help="GET, POST, PUT, PATCH or DELETE.")],
+    path: Annotated[str, typer.Argument(metavar="PATH", help="Path on the API host, e.g. /calling/v1/calls/id/ID.")],
     data: Annotated[Optional[str], typer.Option("--data", "-d", help="JSON body: inline, @FILE or -.")] = None,
 ) -> None:
     """Send an authenticated request and print the JSON response (signing, retries and errors as usual)."""

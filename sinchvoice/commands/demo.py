@@ -37,7 +37,8 @@ def demo(
         failures = [step for step in _scenario(out, speed) if not step]
     if failures:
         raise SinchVoiceError(f"the demo did not go as scripted ({len(failures)} step(s) differed)")
-    out.note("\nDone. Try it yourself: `sinchvoice sandbox` in one terminal, the export line above in another.")
+    out.note("\nDone. Try it yourself: run `sinchvoice sandbox` in one terminal and paste the export line it prints\n"
+             "into another; then any command above works against it.")
 
 
 def _scenario(out, speed: float):
