@@ -212,3 +212,12 @@ def test_a_bug_in_a_handler_answers_500_50000_not_a_traceback():
             response = c.get("/calling/v1/configuration/numbers")
         assert (response.status_code, response.json()["errorCode"]) == (500, 50000)
         assert "boom" not in response.text
+
+
+@pytest.mark.parametrize("rule", [
+    b'{"status": 503, "retryAfter": NaN}', b'{"status": 503, "retryAfter": -1}', b'{"status": 503, "retryAfter": true}',
+    b"[" * 5000 + b"]" * 5000,
+])
+def test_bad_fault_rules_are_400_not_500(sandbox, rule):
+    response = httpx.post(f"{sandbox.base_url}/_sandbox/faults", content=rule, trust_env=False)
+    assert (response.status_code, response.json()["errorCode"]) == (400, 40001)

@@ -33,6 +33,8 @@ def conf_with(**fields):
 CASES = [
     # (id, method, path, body: dict/list/str/bytes, status, errorCode)
     ("malformed-json", "POST", CALLOUTS, b'{"method": ', 400, 40001),
+    ("nested-too-deeply", "POST", CALLOUTS, b"[" * 5000 + b"]" * 5000, 400, 40001),
+    ("nan-is-not-json", "POST", CALLOUTS, b'{"method": "ttsCallout", "ttsCallout": {"x": NaN}}', 400, 40001),
     ("empty-body", "POST", CALLOUTS, b"", 400, 40002),
     ("whitespace-body", "POST", CALLOUTS, b"  \n", 400, 40002),
     ("not-utf8", "POST", CALLOUTS, b'{"method": "\xff"}', 400, 40001),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import threading
 import time
@@ -20,6 +19,7 @@ from sinchvoice.sandbox.control import Control
 from sinchvoice.sandbox.faults import Faults
 from sinchvoice.sandbox.problems import Problem, error_body
 from sinchvoice.sandbox.state import State
+from sinchvoice.sandbox.validation import loads_strict
 from sinchvoice.urls import is_loopback
 
 log = logging.getLogger("sinchvoice.sandbox")
@@ -226,7 +226,7 @@ def body_for_journal(body: bytes):
     if not body:
         return None
     try:
-        return json.loads(body.decode("utf-8"))
+        return loads_strict(body)
     except ValueError:
         return body.decode("utf-8", "replace")
 

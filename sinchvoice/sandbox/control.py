@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from sinchvoice.sandbox.problems import Problem, invalid
+from sinchvoice.sandbox.validation import loads_strict
 
 
 class Control:
@@ -30,7 +29,7 @@ class Control:
     @staticmethod
     def _json(body: bytes):
         try:
-            return json.loads(body.decode("utf-8")) if body.strip() else {}
+            return loads_strict(body) if body.strip() else {}
         except ValueError as exc:
             raise invalid(f"Malformed JSON: {exc}") from None
 

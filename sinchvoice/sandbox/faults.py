@@ -34,8 +34,10 @@ def validate(rule) -> dict:
     for name in ("method", "path"):
         if not isinstance(rule.get(name, ""), str):
             raise invalid(f"{name} must be a string")
-    if rule.get("retryAfter") is not None and not isinstance(rule["retryAfter"], (int, float, str)):
-        raise invalid("retryAfter must be a number of seconds")
+    retry_after = rule.get("retryAfter")
+    if retry_after is not None and (isinstance(retry_after, bool) or not isinstance(retry_after, (int, float, str))
+                                    or isinstance(retry_after, (int, float)) and not 0 <= retry_after <= 86400):
+        raise invalid("retryAfter must be a number of seconds between 0 and 86400 (or an HTTP date)")
     return {
         "method": rule.get("method", "*").upper(),
         "path": rule.get("path", "*"),

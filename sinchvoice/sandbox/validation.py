@@ -23,12 +23,24 @@ INSTRUCTIONS = {"playFiles", "say", "sendDtmf", "setCookie", "answer", "startRec
 CALLOUT_NAMES = {"ttsCallout": "TTS", "conferenceCallout": "Conference", "customCallout": "Custom"}
 
 
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def loads_strict(body: bytes):
+    """Standard JSON only: NaN/Infinity are refused, and nesting too deep to parse is a ValueError, not a 500."""
+    try:
+        return json.loads(body.decode("utf-8"), parse_constant=_no_constants)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
 def parse_json(body: bytes):
     if not body.strip():
         raise missing("Request body is missing")
     try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        return loads_strict(body)
+    except ValueError as exc:  # UnicodeDecodeError is a ValueError too
         raise invalid(f"Malformed JSON: {exc}") from None
 
 
