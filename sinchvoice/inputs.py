@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -71,3 +72,14 @@ def _file_problem(exc: Exception, name: str) -> tuple[str, str]:
     if isinstance(exc, UnicodeDecodeError):
         return f"{name} is not UTF-8 text", "save it as UTF-8"
     return f"cannot read {name}: {getattr(exc, 'strerror', None) or exc}", "check the path"
+
+
+def parse_json(text: str, *, what: str, object_pairs_hook=None):
+    """JSON a user typed or pointed at: syntax errors by line and column, absurd nesting as a usage error."""
+    try:
+        return json.loads(text, object_pairs_hook=object_pairs_hook)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{what}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                         hint="fix the JSON syntax there") from None
+    except RecursionError:
+        raise UsageError(f"{what}: the JSON is nested too deeply to read", hint="flatten the document") from None

@@ -7,7 +7,7 @@ import re
 from typing import TextIO
 
 from .errors import UsageError
-from .inputs import read_value
+from .inputs import parse_json, read_value
 
 # Tuples, not sets: their order is the order error messages list them in.
 INSTRUCTIONS = ("playFiles", "say", "sendDtmf", "setCookie", "answer", "startRecording", "stopRecording")
@@ -36,13 +36,7 @@ def parse(text: str, *, what: str = "SVAML") -> dict:
     """Parse JSON text into a dict, reporting syntax errors by line and column."""
     if not text.strip():
         raise UsageError(f"{what} is empty", hint=f"give a SVAML document, e.g. {SKELETON}")
-    try:
-        doc = json.loads(text, object_pairs_hook=_no_duplicates(what))
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"{what}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-            hint="fix the JSON syntax there",
-        ) from None
+    doc = parse_json(text, what=what, object_pairs_hook=_no_duplicates(what))
     if not isinstance(doc, dict):
         raise UsageError(f"{what}: expected a JSON object, got {_json_type(doc)}", hint=f"e.g. {SKELETON}")
     return doc

@@ -56,7 +56,7 @@ def test_global_options_after_the_subcommand(cli, monkeypatch):
     # a value that looks like a flag stays with its own option (here: inline text "-q", which is not JSON)
     result = cli("api", "POST", "/x", "--data", "-q", "--dry-run")
     assert result.exit_code == 2
-    assert result.stderr == "error: --data is not JSON: line 1, column 1: Expecting value\n"
+    assert result.stderr.splitlines()[0] == "error: --data: invalid JSON at line 1, column 1: Expecting value"
 
 
 @pytest.mark.parametrize("region, host", [
@@ -85,9 +85,13 @@ def test_http_base_url_only_on_loopback(cli, monkeypatch):
 
 @pytest.mark.parametrize("args, message", [
     (["api", "FETCH", "/p"], "error: unknown HTTP method 'FETCH'"),
-    (["api", "GET", "p"], "error: path 'p' must start with /"),
+    (["api", "GET", "p"], "error: path 'p' must start with a single /"),
+    (["api", "GET", "//evil.example.com/x"], "error: path '//evil.example.com/x' must start with a single /"),
+    (["api", "GET", "/p", "--data", "{}"], "error: GET requests carry no body; --data is only for POST, PUT and PATCH"),
     (["api", "POST", "/p", "--data", "{oops"],
-     "error: --data is not JSON: line 1, column 2: Expecting property name enclosed in double quotes"),
+     "error: --data: invalid JSON at line 1, column 2: Expecting property name enclosed in double quotes"),
+    (["api", "POST", "/p", "--data", "[" * 5000 + "]" * 5000],
+     "error: --data: the JSON is nested too deeply to read"),
     (["--timeout", "0", "api", "GET", "/p"], "error: --timeout must be more than 0 seconds, not 0"),
 ])
 def test_usage_errors_exit_2_with_one_line(cli, monkeypatch, args, message):

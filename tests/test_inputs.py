@@ -173,3 +173,14 @@ def test_read_lines_errors(tmp_path, monkeypatch, value, stdin, message, hint):
     with pytest.raises(UsageError) as info:
         read_lines(value, stdin=stdin)
     assert (info.value.message, info.value.hint) == (message, hint)
+
+
+def test_parse_json_reports_absurd_nesting_as_a_usage_error():
+    from sinchvoice import svaml
+    from sinchvoice.inputs import parse_json
+
+    deep = "[" * 5000 + "]" * 5000
+    for parse in (lambda: parse_json(deep, what="--data"), lambda: svaml.parse(deep, what="--svaml")):
+        with pytest.raises(UsageError) as caught:
+            parse()
+        assert caught.value.message.endswith(": the JSON is nested too deeply to read")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Optional
 
 import typer
@@ -24,17 +23,15 @@ def api(
     method = method.upper()
     if method not in METHODS:
         raise UsageError(f"unknown HTTP method {method!r}", hint="use one of: " + ", ".join(METHODS))
-    if not path.startswith("/"):
-        raise UsageError(f"path {path!r} must start with /", hint="e.g. /calling/v1/configuration/numbers")
+    if not path.startswith("/") or path.startswith("//"):  # "//host/x" would name another host
+        raise UsageError(f"path {path!r} must start with a single /", hint="e.g. /calling/v1/configuration/numbers")
+    if data is not None and method in ("GET", "DELETE"):
+        raise UsageError(f"{method} requests carry no body; --data is only for POST, PUT and PATCH")
     body = None
     if data is not None:
-        from sinchvoice.inputs import read_value
+        from sinchvoice.inputs import parse_json, read_value
 
-        text = read_value(data, what="--data", stdin=app_ctx.env.stdin)
-        try:
-            body = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"--data is not JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        body = parse_json(read_value(data, what="--data", stdin=app_ctx.env.stdin), what="--data")
     result = app_ctx.client().request(method, path, body)
     if result is not None:
         app_ctx.out.json(result)
