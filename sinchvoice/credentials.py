@@ -75,19 +75,21 @@ class SecretStore:
         _with_timeout(_usable_backend, self.timeout)
 
     def put(self, profile: str, secret: str, storage: str) -> None:
+        """Store, then remove any copy in the other place: moving to the keyring must not leave plain text."""
         if storage == "file":
             secrets = self._file_secrets()
             secrets[profile] = secret
             write_private(self.file, json.dumps(secrets, indent=2) + "\n")
         else:
             _with_timeout(lambda: _usable_backend().set_password(KEYRING_SERVICE, profile, secret), self.timeout)
+        self.delete(profile, "keyring" if storage == "file" else "file", best_effort=True)
 
     def get(self, profile: str, storage: str) -> str | None:
         if storage == "file":
             return self._file_secrets().get(profile)
         return _with_timeout(lambda: _usable_backend().get_password(KEYRING_SERVICE, profile), self.timeout)
 
-    def delete(self, profile: str, storage: str) -> None:
+    def delete(self, profile: str, storage: str, best_effort: bool = False) -> None:
         if storage == "file":
             secrets = self._file_secrets()
             if secrets.pop(profile, None) is not None:
@@ -99,7 +101,16 @@ class SecretStore:
             if backend.get_password(KEYRING_SERVICE, profile) is not None:
                 backend.delete_password(KEYRING_SERVICE, profile)
 
-        _with_timeout(remove, self.timeout)
+        try:
+            _with_timeout(remove, self.timeout)
+        except KeyringUnavailable:
+            if not best_effort:
+                raise
+
+    def delete_everywhere(self, profile: str) -> None:
+        """Logout: whichever place the secret was in (raises KeyringUnavailable after clearing the file)."""
+        self.delete(profile, "file")
+        self.delete(profile, "keyring")
 
     def _file_secrets(self) -> dict:
         try:

@@ -169,3 +169,35 @@ def test_list_as_csv_has_named_columns_and_a_boolean(cli):
         "profile,active,applicationKey,region,secretStorage",
         "default,true,aaaa…5555,global,keyring",
         "work,false,bbbb…5555,global,keyring"]
+
+
+def test_moving_a_profile_to_the_keyring_removes_the_plaintext_copy(cli, isolated, tmp_path, monkeypatch):
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+    assert login(cli, "--insecure-storage").exit_code == 0
+    secrets = tmp_path / "config" / "secrets.json"
+    assert json.loads(secrets.read_text()) == {"default": SENTINEL_SECRET}
+    monkeypatch.undo()
+    keyring.set_keyring(isolated)
+    monkeypatch.setenv("SINCHVOICE_CONFIG_DIR", str(tmp_path / "config"))
+    assert login(cli).exit_code == 0
+    assert json.loads(secrets.read_text()) == {}
+    assert isolated.passwords == {("sinchvoice", "default"): SENTINEL_SECRET}
+    assert cli("auth", "logout").exit_code == 0
+    assert isolated.passwords == {}
+
+
+def test_a_failed_secret_store_leaves_no_profile(cli, isolated, tmp_path):
+    class Refusing(type(isolated)):
+        def set_password(self, service, username, password):
+            raise RuntimeError("locked")
+
+    import keyring
+
+    keyring.set_keyring(Refusing())
+    result = login(cli)
+    assert result.exit_code == 4
+    assert result.stderr.splitlines()[0] == "error: storing the secret failed: the system keyring failed: RuntimeError"
+    assert not (tmp_path / "config" / "config.json").exists()

@@ -63,12 +63,6 @@ def login(
     if not no_verify:
         _verify(app_ctx, Credentials(key, secret, "login"))
     profile = settings.profile
-    app_ctx.store.put_profile(profile, {
-        **app_ctx.store.profile(profile),
-        "application_key": key, "region": settings.region, "base_url": settings.base_url,
-        "auth": settings.auth, "from": caller_id or app_ctx.store.profile(profile).get("from"),
-        "secret_storage": storage,
-    })
     try:
         app_ctx.secrets.put(profile, secret, storage)
         stored = app_ctx.secrets.get(profile, storage)
@@ -76,6 +70,13 @@ def login(
         raise AuthError(f"storing the secret failed: {exc}", hint="try --insecure-storage") from None
     if stored != secret:
         raise AuthError("the secret could not be read back after storing it", hint="try --insecure-storage")
+    # Only now the profile: a failed secret store must not leave a key that has no secret.
+    app_ctx.store.put_profile(profile, {
+        **app_ctx.store.profile(profile),
+        "application_key": key, "region": settings.region, "base_url": settings.base_url,
+        "auth": settings.auth, "from": caller_id or app_ctx.store.profile(profile).get("from"),
+        "secret_storage": storage,
+    })
     if insecure_storage:
         out.warn(f"the secret is stored unencrypted in {app_ctx.secrets.file} (mode 0600)")
     app_ctx.remember("profiles", profile)
@@ -130,7 +131,7 @@ def logout(ctx: typer.Context) -> None:
     if not profile:
         raise AuthError(f"no profile named {name!r}", hint="see `sinchvoice auth list`")
     try:
-        app_ctx.secrets.delete(name, profile.get("secret_storage", "keyring"))
+        app_ctx.secrets.delete_everywhere(name)
     except KeyringUnavailable as exc:
         app_ctx.out.warn(f"could not delete the secret from the keyring: {exc}")
     app_ctx.store.remove_profile(name)
