@@ -86,6 +86,7 @@ def batch_error(failed_codes, total: int, noun: str) -> SinchVoiceError:
     """The closing error of a batch in which some items failed (every item was tried, results printed)."""
     codes = list(failed_codes)
     rest = "; the others were done" if len(codes) < total else ""
+    noun = noun[:-1] if total == 1 and noun.endswith("s") else noun  # "1 of 1 number", "1 of 3 numbers"
     error = SinchVoiceError(f"{len(codes)} of {total} {noun} failed{rest}",
                             hint="see the per-item results on stdout; fix the failed ones and run the command "
                                  "again (what succeeded stays done)")
