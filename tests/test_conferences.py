@@ -130,6 +130,8 @@ def test_get_unknown_conference_exits_3_saying_why(cli, sandbox, output):
     (("get", "x" * 65), "error: the conference id is 65 characters long; Sinch allows at most 64"),
     (("mute", "x" * 65, "abc"), "error: the conference id is 65 characters long; Sinch allows at most 64"),
     (("get", CONF, "--watch", "--interval", "0"), "error: --interval 0 must be more than 0 seconds"),
+    (("get", CONF, "--interval", "5"), "error: --interval only works with --watch"),
+    (("get", CONF, "--interval", "0"), "error: --interval only works with --watch"),
     (("mute", CONF), "error: no participant given"),
     (("unmute", CONF, "abc", "--except", "def"), "error: --except only works with --all"),
     (("resume", CONF, "abc", "--all"), "error: give CALL_IDs or --all, not both"),
@@ -143,6 +145,17 @@ def test_bad_input_exits_2_before_sending(cli, sandbox, args, message):
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == message
     assert sandbox.requests() == []
+
+
+def test_interval_without_watch_is_a_usage_error_with_a_hint(cli, sandbox, bridge):
+    """It used to be ignored silently: `get CONF --interval 5` printed once, hiding the missing --watch."""
+    mark = len(sandbox.requests())
+    result = cli("conferences", "get", CONF, "--interval", "5", "-o", "json", env=sandbox.env())
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[:2] == [
+        "error: --interval only works with --watch",
+        "hint: add --watch to follow the conference every 5 s, or drop --interval"]
+    assert sent(sandbox, mark) == []
 
 
 # ---- mute / unmute / hold / resume ------------------------------------------------------------------------

@@ -27,7 +27,8 @@ def get(
     ctx: typer.Context,
     conference_id: ConferenceId,
     watch: Annotated[bool, typer.Option("--watch", help="Follow changes until the conference empties.")] = False,
-    interval: Annotated[float, typer.Option("--interval", metavar="S", help="Seconds between polls.")] = 2.0,
+    interval: Annotated[Optional[float], typer.Option("--interval", metavar="S", show_default="2",
+                                                      help="Seconds between polls.")] = None,
 ) -> None:
     """Who is in a conference: call id, caller id, time in conference, muted, on hold.
 
@@ -36,8 +37,7 @@ def get(
     """
     app_ctx = app_context(ctx)
     p.check_conference_id(conference_id)
-    if interval <= 0:
-        raise UsageError(f"--interval {interval:g} must be more than 0 seconds", hint="e.g. --interval 2")
+    interval = _check_interval(interval, watch)
     body = _fetch(app_ctx, conference_id)
     if body is None:  # --dry-run: the request was printed
         return
@@ -54,6 +54,16 @@ def get(
         return
     out.render(body, columns=p.COLUMNS, rows=p.rows(body), ids=[x.get("callId") for x in p.participants(body)],
                footer=p.count(len(p.participants(body))))
+
+
+def _check_interval(interval: float | None, watch: bool) -> float:
+    # Without --watch nothing polls: a silently ignored --interval would hide a typo'd or missing --watch.
+    if interval is not None and not watch:
+        raise UsageError("--interval only works with --watch",
+                         hint=f"add --watch to follow the conference every {interval:g} s, or drop --interval")
+    if interval is not None and interval <= 0:
+        raise UsageError(f"--interval {interval:g} must be more than 0 seconds", hint="e.g. --interval 2")
+    return 2.0 if interval is None else interval
 
 
 def _fetch(app_ctx, conference_id: str) -> dict | None:
