@@ -11,6 +11,8 @@ CONF = "standup"
 # Numbers ending 0001-0004 are reserved by the sandbox (busy, no answer, ...); these all answer after 2 s.
 PHONES = ("+46701000011", "+46701000012", "+46701000013")
 NOT_FOUND = "error: conference nope not found (it ends when the last participant leaves)"
+NOT_FOUND_HINT = ("hint: participants join when they answer (a few seconds after the callout); a conference ends "
+                  "when the last one leaves")
 
 
 def callout(sandbox, endpoint: str, conference: str = CONF, **extra) -> str:
@@ -114,9 +116,10 @@ def test_get_remembers_the_conference_and_call_ids(cli, sandbox, bridge, tmp_pat
 
 @pytest.mark.parametrize("output", ["table", "json"])
 def test_get_unknown_conference_exits_3_saying_why(cli, sandbox, output):
+    # Right after conference callouts nobody has answered yet, so the hint says when participants join.
     result = cli("conferences", "get", "nope", "-o", output, env=sandbox.env())
     assert (result.exit_code, result.stdout) == (3, "")
-    assert result.stderr.splitlines()[0] == NOT_FOUND
+    assert result.stderr.splitlines()[:2] == [NOT_FOUND, NOT_FOUND_HINT]
     if output == "json":
         error = json.loads(result.stderr.splitlines()[-1])["error"]
         assert (error["httpStatus"], error["errorCode"]) == (404, 40400)
@@ -234,7 +237,7 @@ def test_all_warns_about_excluded_ids_that_are_not_there(cli, sandbox, bridge):
 def test_all_on_an_unknown_conference_exits_3(cli, sandbox):
     result = cli("conferences", "mute", "nope", "--all", env=sandbox.env())
     assert (result.exit_code, result.stdout) == (3, "")
-    assert result.stderr.splitlines()[0] == NOT_FOUND
+    assert result.stderr.splitlines()[:2] == [NOT_FOUND, NOT_FOUND_HINT]
     assert [m for m, _, _ in sent(sandbox)] == ["GET"]
 
 

@@ -81,9 +81,14 @@ def _poll(app_ctx, conference_id: str) -> dict | None:
         return None
 
 
+# Right after conference callouts the participants are still ringing, so the conference does not exist yet.
+NOT_FOUND_HINT = ("participants join when they answer (a few seconds after the callout); a conference ends "
+                  "when the last one leaves")
+
+
 def _conference_not_found(conference_id: str, error: SinchVoiceError) -> NotFoundError:
     return NotFoundError(f"conference {conference_id} not found (it ends when the last participant leaves)",
-                         hint="check the id; a conference exists only while someone is in it", **error.details)
+                         hint=NOT_FOUND_HINT, **error.details)
 
 
 def _remember(app_ctx, conference_id: str, body: dict) -> None:
