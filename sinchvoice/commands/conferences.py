@@ -9,7 +9,7 @@ import typer
 from sinchvoice import participants as p
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
-from sinchvoice.errors import ExitCode, NotFoundError, SinchVoiceError, UsageError
+from sinchvoice.errors import ExitCode, NotFoundError, SinchVoiceError, UsageError, batch_error
 
 app = group(help="See who is in a conference; mute, hold, kick participants.")
 
@@ -190,18 +190,28 @@ def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action,
                          "the music a held participant hears is the callout's mohClass")
     client = app_ctx.client()  # credential problems stop here, not once per participant
     targets = _all_but(app_ctx, conference_id, excluded) if all_ else explicit
-    results = []
-    for call_id in targets:
-        try:
-            if action(client, conference_id, call_id) is None:  # --dry-run: the request was printed
-                continue
-            results.append(p.success(call_id))
-        except SinchVoiceError as error:
-            results.append(p.failure(call_id, error))
+    results, codes = _run(app_ctx, client, conference_id, targets, action, done)
     if app_ctx.settings.dry_run:
         app_ctx.out.note(f"dry run: {len(targets)} request{'' if len(targets) == 1 else 's'} shown, none sent")
         return
-    _report(app_ctx, conference_id, results, done)
+    _report(app_ctx, conference_id, results)
+    if codes:
+        raise batch_error(codes, len(results), "participants")
+
+
+def _run(app_ctx, client, conference_id: str, targets: list[str], action: Action, done: str):
+    """(per-participant results, exit codes of the failures)."""
+    results, codes = [], []
+    for call_id in targets:
+        try:
+            answer = action(client, conference_id, call_id)
+        except SinchVoiceError as error:
+            results.append(p.failure(call_id, error))
+            codes.append(int(error.exit_code))
+        else:
+            if answer is not None:  # None: --dry-run printed the request
+                results.append(p.success(call_id, done))
+    return results, codes
 
 
 def _all_but(app_ctx, conference_id: str, excluded: list[str]) -> list[str]:
@@ -219,12 +229,9 @@ def _all_but(app_ctx, conference_id: str, excluded: list[str]) -> list[str]:
     return targets
 
 
-def _report(app_ctx, conference_id: str, results: list[dict], done: str) -> None:
-    ok = [r["callId"] for r in results if r["ok"]]
-    if ok:
+def _report(app_ctx, conference_id: str, results: list[dict]) -> None:
+    done = p.succeeded(results)
+    if done:
         app_ctx.remember("conferences", conference_id)
-        app_ctx.remember("calls", *ok)
-    p.show_results(app_ctx.out, results, done)
-    error = p.outcome_error(results)
-    if error is not None:
-        raise error
+        app_ctx.remember("calls", *done)
+    p.show_results(app_ctx.out, results)
