@@ -250,7 +250,10 @@ def test_one_unknown_participant_among_good_ones(cli, sandbox, bridge):
     mark = len(sandbox.requests())
     result = cli("conferences", "mute", CONF, a, "ghost", b, "-o", "json", env=sandbox.env())
     assert result.exit_code == 3
-    assert sent(sandbox, mark) == [("PATCH", path(x), {"command": "mute"}) for x in (a, "ghost", b)]
+    # The first 404 is checked once with a GET: the conference is there, so it is the participant.
+    mute = {"command": "mute"}
+    assert sent(sandbox, mark) == [("PATCH", path(a), mute), ("PATCH", path("ghost"), mute), ("GET", path(), None),
+                                   ("PATCH", path(b), mute)]
     items = json.loads(result.stdout)
     assert items[1]["error"].pop("reference")  # the API's error reference, random per request
     assert items == [
@@ -289,6 +292,35 @@ def test_all_failed_says_so_without_the_others(cli, sandbox, bridge):
     result = cli("conferences", "mute", CONF, "ghost", "-q", env=sandbox.env())
     assert (result.exit_code, result.stdout) == (3, "")
     assert result.stderr.splitlines()[0] == "error: 1 of 1 participants failed"
+
+
+# ---- a participant request on a conference that is gone: the conference's error, as `get` prints it ------
+
+
+@pytest.mark.parametrize("command", ["mute", "hold", "kick"])
+@pytest.mark.parametrize("output", ["table", "json"])
+def test_explicit_ids_on_an_unknown_conference_exit_3_saying_why(cli, sandbox, command, output):
+    result = cli("conferences", command, "nope", "abc", "def", "-y", "-o", output, env=sandbox.env())
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.splitlines()[:2] == [NOT_FOUND, NOT_FOUND_HINT]
+    # Stopped at the first 404 after one check: `def` is not tried.
+    assert [(m, p) for m, p, _ in sent(sandbox)] == [
+        ("DELETE" if command == "kick" else "PATCH", path("abc", "nope")), ("GET", path(conference="nope"))]
+    if output == "json":
+        error = json.loads(result.stderr.splitlines()[-1])["error"]
+        assert (error["httpStatus"], error["errorCode"]) == (404, 40400)
+
+
+def test_conference_ending_mid_batch_shows_what_was_done_then_stops(cli, sandbox, bridge):
+    # Kicking the last participant ends the conference; the next id then meets a conference that is gone.
+    a, b = bridge
+    mark = len(sandbox.requests())
+    result = cli("conferences", "kick", CONF, a, b, "ghost", "other", "--yes", env=sandbox.env())
+    assert result.exit_code == 3
+    assert result.stdout == f"call id                               outcome  detail\n{a}  kicked\n{b}  kicked\n"
+    assert result.stderr.splitlines()[0] == NOT_FOUND.replace("nope", CONF)
+    assert [(m, p) for m, p, _ in sent(sandbox, mark)] == [
+        ("DELETE", path(a)), ("DELETE", path(b)), ("DELETE", path("ghost")), ("GET", path())]
 
 
 # ---- kick and kick-all: confirmation -------------------------------------------------------------------

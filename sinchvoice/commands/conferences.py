@@ -200,18 +200,33 @@ def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action,
 
 
 def _run(app_ctx, client, conference_id: str, targets: list[str], action: Action, done: str):
-    """(per-participant results, exit codes of the failures)."""
-    results, codes = [], []
+    """(per-participant results, exit codes of the failures); stops if the conference itself is gone."""
+    results, codes, checked = [], [], False
     for call_id in targets:
         try:
             answer = action(client, conference_id, call_id)
         except SinchVoiceError as error:
+            if isinstance(error, NotFoundError) and not checked:  # the participant, or the whole conference?
+                checked = True
+                _stop_if_gone(app_ctx, client, conference_id, results)
             results.append(p.failure(call_id, error))
             codes.append(int(error.exit_code))
         else:
             if answer is not None:  # None: --dry-run printed the request
                 results.append(p.success(call_id, done))
     return results, codes
+
+
+def _stop_if_gone(app_ctx, client, conference_id: str, results: list[dict]) -> None:
+    """One GET: if the conference is gone, say so as `get` does instead of failing every participant alike."""
+    try:
+        client.get_conference(conference_id)
+    except NotFoundError as error:
+        if results:  # some were done before it ended (e.g. the last one kicked): show what happened
+            _report(app_ctx, conference_id, results)
+        raise _conference_not_found(conference_id, error) from None
+    except SinchVoiceError:  # the check itself failed: keep reporting the participant's own 404
+        pass
 
 
 def _all_but(app_ctx, conference_id: str, excluded: list[str]) -> list[str]:
