@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sinchvoice.errors import SinchVoiceError, UsageError, as_json, worst_exit_code
+from sinchvoice.errors import SinchVoiceError, UsageError, as_json
 
 MAX_CONFERENCE_ID = 64
 COLUMNS = ("call id", "caller id", "in conference", "muted", "on hold")
@@ -104,43 +104,27 @@ def kick_question(conference_id: str, explicit: list[str], all_: bool, excluded:
     return f"kick every participant{but} from conference {conference_id}"
 
 
-def success(call_id: str) -> dict:
-    return {"callId": call_id, "ok": True}
+def success(call_id: str, done: str) -> dict:
+    """One participant's result, shaped like the numbers batch's: `outcome` is the done word, `detail` empty."""
+    return {"callId": call_id, "outcome": done, "detail": ""}
 
 
 def failure(call_id: str, error: SinchVoiceError) -> dict:
-    return {"callId": call_id, "ok": False, "error": as_json(error.message, error.details),
-            "exitCode": int(error.exit_code)}
+    return {"callId": call_id, "outcome": "error", "detail": error.message,
+            "error": as_json(error.message, error.details)}
 
 
-def public(results: list[dict]) -> list[dict]:
-    """The JSON array users see: the exit code is ours, not the API's, so it stays out."""
-    return [{k: v for k, v in r.items() if k != "exitCode"} for r in results]
+def succeeded(results: list[dict]) -> list[str]:
+    return [r["callId"] for r in results if r["outcome"] != "error"]
 
 
-def result_rows(results: list[dict], done: str) -> list[list]:
-    return [[r["callId"], "ok" if r["ok"] else "error", done if r["ok"] else r["error"]["message"]]
-            for r in results]
-
-
-def show_results(out, results: list[dict], done: str) -> None:
+def show_results(out, results: list[dict]) -> None:
     """Per-participant outcomes: a table, the JSON array, csv, or (-q) the call ids that succeeded."""
+    rows = [[r["callId"], r["outcome"], r["detail"]] for r in results]
     if out.mode == "csv" and not out.quiet:
-        out.csv(RESULT_CSV_COLUMNS, result_rows(results, done))
+        out.csv(RESULT_CSV_COLUMNS, rows)
     else:
-        out.render(public(results), columns=RESULT_COLUMNS, rows=result_rows(results, done),
-                   ids=[r["callId"] for r in results if r["ok"]])
-
-
-def outcome_error(results: list[dict]) -> SinchVoiceError | None:
-    """None when all succeeded; else one error carrying the worst failure's exit code."""
-    failed = [r for r in results if not r["ok"]]
-    if not failed:
-        return None
-    error = SinchVoiceError(f"{len(failed)} of {count(len(results))} failed",
-                            hint="see the per-participant results on stdout")
-    error.exit_code = worst_exit_code(r["exitCode"] for r in failed)
-    return error
+        out.render(results, columns=RESULT_COLUMNS, rows=rows, ids=succeeded(results))
 
 
 # ---- --watch: the only part that draws; polls through `fetch` and sleeps through env.sleep -----------------

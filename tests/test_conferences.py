@@ -11,6 +11,8 @@ CONF = "standup"
 # Numbers ending 0001-0004 are reserved by the sandbox (busy, no answer, ...); these all answer after 2 s.
 PHONES = ("+46701000011", "+46701000012", "+46701000013")
 NOT_FOUND = "error: conference nope not found (it ends when the last participant leaves)"
+NOT_FOUND_HINT = ("hint: participants join when they answer (a few seconds after the callout); a conference ends "
+                  "when the last one leaves")
 
 
 def callout(sandbox, endpoint: str, conference: str = CONF, **extra) -> str:
@@ -114,9 +116,10 @@ def test_get_remembers_the_conference_and_call_ids(cli, sandbox, bridge, tmp_pat
 
 @pytest.mark.parametrize("output", ["table", "json"])
 def test_get_unknown_conference_exits_3_saying_why(cli, sandbox, output):
+    # Right after conference callouts nobody has answered yet, so the hint says when participants join.
     result = cli("conferences", "get", "nope", "-o", output, env=sandbox.env())
     assert (result.exit_code, result.stdout) == (3, "")
-    assert result.stderr.splitlines()[0] == NOT_FOUND
+    assert result.stderr.splitlines()[:2] == [NOT_FOUND, NOT_FOUND_HINT]
     if output == "json":
         error = json.loads(result.stderr.splitlines()[-1])["error"]
         assert (error["httpStatus"], error["errorCode"]) == (404, 40400)
@@ -130,6 +133,8 @@ def test_get_unknown_conference_exits_3_saying_why(cli, sandbox, output):
     (("get", "x" * 65), "error: the conference id is 65 characters long; Sinch allows at most 64"),
     (("mute", "x" * 65, "abc"), "error: the conference id is 65 characters long; Sinch allows at most 64"),
     (("get", CONF, "--watch", "--interval", "0"), "error: --interval 0 must be more than 0 seconds"),
+    (("get", CONF, "--interval", "5"), "error: --interval only works with --watch"),
+    (("get", CONF, "--interval", "0"), "error: --interval only works with --watch"),
     (("mute", CONF), "error: no participant given"),
     (("unmute", CONF, "abc", "--except", "def"), "error: --except only works with --all"),
     (("resume", CONF, "abc", "--all"), "error: give CALL_IDs or --all, not both"),
@@ -143,6 +148,17 @@ def test_bad_input_exits_2_before_sending(cli, sandbox, args, message):
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == message
     assert sandbox.requests() == []
+
+
+def test_interval_without_watch_is_a_usage_error_with_a_hint(cli, sandbox, bridge):
+    """It used to be ignored silently: `get CONF --interval 5` printed once, hiding the missing --watch."""
+    mark = len(sandbox.requests())
+    result = cli("conferences", "get", CONF, "--interval", "5", "-o", "json", env=sandbox.env())
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[:2] == [
+        "error: --interval only works with --watch",
+        "hint: add --watch to follow the conference every 5 s, or drop --interval"]
+    assert sent(sandbox, mark) == []
 
 
 # ---- mute / unmute / hold / resume ------------------------------------------------------------------------
@@ -159,7 +175,7 @@ def test_command_changes_the_sandbox_and_the_next_get(cli, sandbox, bridge, comm
     result = cli("conferences", command, CONF, a, env=sandbox.env())
     assert (result.exit_code, result.stderr) == (0, "")
     done = {"mute": "muted", "hold": "on hold"}[command]
-    assert result.stdout == f"call id                               outcome  detail\n{a}  ok       {done}\n"
+    assert result.stdout == f"call id                               outcome  detail\n{a}  {done}\n"
     assert sent(sandbox, mark) == [("PATCH", path(a), {"command": api_command})]
     state = participant_state(sandbox)
     assert (state[a][field], state[b][field]) == (value, False)
@@ -176,7 +192,8 @@ def test_undo_commands_restore_the_participant(cli, sandbox, bridge, setup, undo
     mark = len(sandbox.requests())
     result = cli("conferences", undo, CONF, bridge[1], "-o", "json", env=env)
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == [{"callId": bridge[1], "ok": True}]
+    done = {"unmute": "unmuted", "resume": "resumed"}[undo]
+    assert json.loads(result.stdout) == [{"callId": bridge[1], "outcome": done, "detail": ""}]
     assert sent(sandbox, mark) == [("PATCH", path(bridge[1]), {"command": {"hold": "onhold"}.get(undo, undo)})]
     assert {c: p[field] for c, p in participant_state(sandbox).items()} == {bridge[0]: True, bridge[1]: False}
     got = json.loads(cli("conferences", "get", CONF, "-o", "json", env=env).stdout)
@@ -215,13 +232,13 @@ def test_all_warns_about_excluded_ids_that_are_not_there(cli, sandbox, bridge):
     result = cli("conferences", "unmute", CONF, "--all", "--except", "ghost", "-o", "csv", env=sandbox.env())
     assert result.exit_code == 0
     assert result.stderr == f"warning: --except ghost: not in conference {CONF}\n"
-    assert result.stdout == f"callId,outcome,detail\n{bridge[0]},ok,unmuted\n{bridge[1]},ok,unmuted\n"
+    assert result.stdout == f"callId,outcome,detail\n{bridge[0]},unmuted,\n{bridge[1]},unmuted,\n"
 
 
 def test_all_on_an_unknown_conference_exits_3(cli, sandbox):
     result = cli("conferences", "mute", "nope", "--all", env=sandbox.env())
     assert (result.exit_code, result.stdout) == (3, "")
-    assert result.stderr.splitlines()[0] == NOT_FOUND
+    assert result.stderr.splitlines()[:2] == [NOT_FOUND, NOT_FOUND_HINT]
     assert [m for m, _, _ in sent(sandbox)] == ["GET"]
 
 
@@ -233,20 +250,27 @@ def test_one_unknown_participant_among_good_ones(cli, sandbox, bridge):
     mark = len(sandbox.requests())
     result = cli("conferences", "mute", CONF, a, "ghost", b, "-o", "json", env=sandbox.env())
     assert result.exit_code == 3
-    assert sent(sandbox, mark) == [("PATCH", path(x), {"command": "mute"}) for x in (a, "ghost", b)]
+    # The first 404 is checked once with a GET: the conference is there, so it is the participant.
+    mute = {"command": "mute"}
+    assert sent(sandbox, mark) == [("PATCH", path(a), mute), ("PATCH", path("ghost"), mute), ("GET", path(), None),
+                                   ("PATCH", path(b), mute)]
     items = json.loads(result.stdout)
     assert items[1]["error"].pop("reference")  # the API's error reference, random per request
     assert items == [
-        {"callId": a, "ok": True},
-        {"callId": "ghost", "ok": False, "error": {"message": "Participant not found: HTTP 404 (errorCode 40400)",
-                                                   "httpStatus": 404, "errorCode": 40400}},
-        {"callId": b, "ok": True}]
-    assert result.stderr.splitlines()[:2] == ["error: 1 of 3 participants failed",
-                                              "hint: see the per-participant results on stdout"]
+        {"callId": a, "outcome": "muted", "detail": ""},
+        {"callId": "ghost", "outcome": "error", "detail": "Participant not found: HTTP 404 (errorCode 40400)",
+         "error": {"message": "Participant not found: HTTP 404 (errorCode 40400)", "httpStatus": 404,
+                   "errorCode": 40400}},
+        {"callId": b, "outcome": "muted", "detail": ""}]
+    # Worded exactly as the numbers batch words it (errors.batch_error).
+    assert result.stderr.splitlines()[:2] == [
+        "error: 1 of 3 participants failed; the others were done",
+        "hint: see the per-item results on stdout; fix the failed ones and run the command again "
+        "(what succeeded stays done)"]
     assert all(p["muted"] for p in participant_state(sandbox).values())
 
 
-def test_partial_failure_table_and_worst_exit_code(cli, sandbox, bridge):
+def test_partial_failure_table_csv_and_worst_exit_code(cli, sandbox, bridge):
     # A 400 (exit 1) on one and a 404 (exit 3) on another: the batch exits with the worst, the rejection (1).
     sandbox.fault(method="PATCH", path=path(bridge[0]), status=400, count=1)
     result = cli("conferences", "hold", CONF, bridge[0], "ghost", bridge[1], env=sandbox.env())
@@ -255,7 +279,48 @@ def test_partial_failure_table_and_worst_exit_code(cli, sandbox, bridge):
         "call id                               outcome  detail",
         f"{bridge[0]}  error    Injected fault (HTTP 400): HTTP 400 (errorCode 40000)",
         "ghost                                 error    Participant not found: HTTP 404 (errorCode 40400)",
-        f"{bridge[1]}  ok       on hold"]
+        f"{bridge[1]}  on hold"]
+    assert result.stderr.splitlines()[0] == "error: 2 of 3 participants failed; the others were done"
+    result = cli("conferences", "resume", CONF, "ghost", bridge[1], "-o", "csv", env=sandbox.env())
+    assert (result.exit_code, result.stdout) == (3, "callId,outcome,detail\n"
+                                                    "ghost,error,Participant not found: HTTP 404 (errorCode 40400)\n"
+                                                    f"{bridge[1]},resumed,\n")
+    assert result.stderr.splitlines()[0] == "error: 1 of 2 participants failed; the others were done"
+
+
+def test_all_failed_says_so_without_the_others(cli, sandbox, bridge):
+    result = cli("conferences", "mute", CONF, "ghost", "-q", env=sandbox.env())
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.splitlines()[0] == "error: 1 of 1 participants failed"
+
+
+# ---- a participant request on a conference that is gone: the conference's error, as `get` prints it ------
+
+
+@pytest.mark.parametrize("command", ["mute", "hold", "kick"])
+@pytest.mark.parametrize("output", ["table", "json"])
+def test_explicit_ids_on_an_unknown_conference_exit_3_saying_why(cli, sandbox, command, output):
+    result = cli("conferences", command, "nope", "abc", "def", "-y", "-o", output, env=sandbox.env())
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.splitlines()[:2] == [NOT_FOUND, NOT_FOUND_HINT]
+    # Stopped at the first 404 after one check: `def` is not tried.
+    assert [(m, p) for m, p, _ in sent(sandbox)] == [
+        ("DELETE" if command == "kick" else "PATCH", path("abc", "nope")), ("GET", path(conference="nope"))]
+    if output == "json":
+        error = json.loads(result.stderr.splitlines()[-1])["error"]
+        assert (error["httpStatus"], error["errorCode"]) == (404, 40400)
+
+
+def test_conference_ending_mid_batch_shows_what_was_done_then_stops(cli, sandbox, bridge):
+    # Kicking the last participant ends the conference; the next id then meets a conference that is gone.
+    a, b = bridge
+    mark = len(sandbox.requests())
+    result = cli("conferences", "kick", CONF, a, b, "ghost", "other", "--yes", env=sandbox.env())
+    assert result.exit_code == 3
+    assert result.stdout == f"call id                               outcome  detail\n{a}  kicked\n{b}  kicked\n"
+    assert result.stderr.splitlines()[0] == NOT_FOUND.replace("nope", CONF)
+    assert [(m, p) for m, p, _ in sent(sandbox, mark)] == [
+        ("DELETE", path(a)), ("DELETE", path(b)), ("DELETE", path("ghost")), ("GET", path())]
 
 
 # ---- kick and kick-all: confirmation -------------------------------------------------------------------
@@ -293,8 +358,8 @@ def test_kick_on_a_terminal_asks(cli, sandbox, bridge, kick, question, left, ans
         return
     assert result.exit_code == 0
     assert [m for m, _, _ in sent(sandbox, mark)] == (["DELETE"] if kick != KICKS[1] else ["GET", "DELETE", "DELETE"])
-    assert json.loads(result.stdout) == ({} if kick == KICKS[2] else [{"callId": x, "ok": True}
-                                                                      for x in (a, b)[: 2 - left]])
+    assert json.loads(result.stdout) == ({} if kick == KICKS[2] else [
+        {"callId": x, "outcome": "kicked", "detail": ""} for x in (a, b)[: 2 - left]])
     assert list(participant_state(sandbox)) == [b][:left]
 
 

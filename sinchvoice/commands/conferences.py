@@ -9,7 +9,7 @@ import typer
 from sinchvoice import participants as p
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
-from sinchvoice.errors import ExitCode, NotFoundError, SinchVoiceError, UsageError
+from sinchvoice.errors import ExitCode, NotFoundError, SinchVoiceError, UsageError, batch_error
 
 app = group(help="See who is in a conference; mute, hold, kick participants.")
 
@@ -27,7 +27,8 @@ def get(
     ctx: typer.Context,
     conference_id: ConferenceId,
     watch: Annotated[bool, typer.Option("--watch", help="Follow changes until the conference empties.")] = False,
-    interval: Annotated[float, typer.Option("--interval", metavar="S", help="Seconds between polls.")] = 2.0,
+    interval: Annotated[Optional[float], typer.Option("--interval", metavar="S", show_default="2",
+                                                      help="Seconds between polls.")] = None,
 ) -> None:
     """Who is in a conference: call id, caller id, time in conference, muted, on hold.
 
@@ -36,8 +37,7 @@ def get(
     """
     app_ctx = app_context(ctx)
     p.check_conference_id(conference_id)
-    if interval <= 0:
-        raise UsageError(f"--interval {interval:g} must be more than 0 seconds", hint="e.g. --interval 2")
+    interval = _check_interval(interval, watch)
     body = _fetch(app_ctx, conference_id)
     if body is None:  # --dry-run: the request was printed
         return
@@ -56,6 +56,16 @@ def get(
                footer=p.count(len(p.participants(body))))
 
 
+def _check_interval(interval: float | None, watch: bool) -> float:
+    # Without --watch nothing polls: a silently ignored --interval would hide a typo'd or missing --watch.
+    if interval is not None and not watch:
+        raise UsageError("--interval only works with --watch",
+                         hint=f"add --watch to follow the conference every {interval:g} s, or drop --interval")
+    if interval is not None and interval <= 0:
+        raise UsageError(f"--interval {interval:g} must be more than 0 seconds", hint="e.g. --interval 2")
+    return 2.0 if interval is None else interval
+
+
 def _fetch(app_ctx, conference_id: str) -> dict | None:
     try:
         return app_ctx.client().get_conference(conference_id)
@@ -71,9 +81,14 @@ def _poll(app_ctx, conference_id: str) -> dict | None:
         return None
 
 
+# Right after conference callouts the participants are still ringing, so the conference does not exist yet.
+NOT_FOUND_HINT = ("participants join when they answer (a few seconds after the callout); a conference ends "
+                  "when the last one leaves")
+
+
 def _conference_not_found(conference_id: str, error: SinchVoiceError) -> NotFoundError:
     return NotFoundError(f"conference {conference_id} not found (it ends when the last participant leaves)",
-                         hint="check the id; a conference exists only while someone is in it", **error.details)
+                         hint=NOT_FOUND_HINT, **error.details)
 
 
 def _remember(app_ctx, conference_id: str, body: dict) -> None:
@@ -175,18 +190,43 @@ def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action,
                          "the music a held participant hears is the callout's mohClass")
     client = app_ctx.client()  # credential problems stop here, not once per participant
     targets = _all_but(app_ctx, conference_id, excluded) if all_ else explicit
-    results = []
-    for call_id in targets:
-        try:
-            if action(client, conference_id, call_id) is None:  # --dry-run: the request was printed
-                continue
-            results.append(p.success(call_id))
-        except SinchVoiceError as error:
-            results.append(p.failure(call_id, error))
+    results, codes = _run(app_ctx, client, conference_id, targets, action, done)
     if app_ctx.settings.dry_run:
         app_ctx.out.note(f"dry run: {len(targets)} request{'' if len(targets) == 1 else 's'} shown, none sent")
         return
-    _report(app_ctx, conference_id, results, done)
+    _report(app_ctx, conference_id, results)
+    if codes:
+        raise batch_error(codes, len(results), "participants")
+
+
+def _run(app_ctx, client, conference_id: str, targets: list[str], action: Action, done: str):
+    """(per-participant results, exit codes of the failures); stops if the conference itself is gone."""
+    results, codes, checked = [], [], False
+    for call_id in targets:
+        try:
+            answer = action(client, conference_id, call_id)
+        except SinchVoiceError as error:
+            if isinstance(error, NotFoundError) and not checked:  # the participant, or the whole conference?
+                checked = True
+                _stop_if_gone(app_ctx, client, conference_id, results)
+            results.append(p.failure(call_id, error))
+            codes.append(int(error.exit_code))
+        else:
+            if answer is not None:  # None: --dry-run printed the request
+                results.append(p.success(call_id, done))
+    return results, codes
+
+
+def _stop_if_gone(app_ctx, client, conference_id: str, results: list[dict]) -> None:
+    """One GET: if the conference is gone, say so as `get` does instead of failing every participant alike."""
+    try:
+        client.get_conference(conference_id)
+    except NotFoundError as error:
+        if results:  # some were done before it ended (e.g. the last one kicked): show what happened
+            _report(app_ctx, conference_id, results)
+        raise _conference_not_found(conference_id, error) from None
+    except SinchVoiceError:  # the check itself failed: keep reporting the participant's own 404
+        pass
 
 
 def _all_but(app_ctx, conference_id: str, excluded: list[str]) -> list[str]:
@@ -204,12 +244,9 @@ def _all_but(app_ctx, conference_id: str, excluded: list[str]) -> list[str]:
     return targets
 
 
-def _report(app_ctx, conference_id: str, results: list[dict], done: str) -> None:
-    ok = [r["callId"] for r in results if r["ok"]]
-    if ok:
+def _report(app_ctx, conference_id: str, results: list[dict]) -> None:
+    done = p.succeeded(results)
+    if done:
         app_ctx.remember("conferences", conference_id)
-        app_ctx.remember("calls", *ok)
-    p.show_results(app_ctx.out, results, done)
-    error = p.outcome_error(results)
-    if error is not None:
-        raise error
+        app_ctx.remember("calls", *done)
+    p.show_results(app_ctx.out, results)
