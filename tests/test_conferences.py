@@ -291,7 +291,7 @@ def test_partial_failure_table_csv_and_worst_exit_code(cli, sandbox, bridge):
 def test_all_failed_says_so_without_the_others(cli, sandbox, bridge):
     result = cli("conferences", "mute", CONF, "ghost", "-q", env=sandbox.env())
     assert (result.exit_code, result.stdout) == (3, "")
-    assert result.stderr.splitlines()[0] == "error: 1 of 1 participants failed"
+    assert result.stderr.splitlines()[0] == "error: 1 of 1 participant failed"
 
 
 # ---- a participant request on a conference that is gone: the conference's error, as `get` prints it ------
