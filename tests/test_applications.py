@@ -53,10 +53,10 @@ def test_list_json_is_the_api_body(cli, sandbox):
     assert json.loads(result.stdout) == {"numbers": SEEDED}
 
 
-def test_list_csv(cli, sandbox):
+def test_list_csv_header_uses_the_api_field_names(cli, sandbox):
     result = run(cli, sandbox, "numbers", "list", "-o", "csv")
     assert result.stdout == (
-        "number,application key,capability\n"
+        "number,applicationKey,capability\n"
         f"+46700000100,{KEY},voice\n+46700000101,{KEY},voice\n+46700000102,,voice\n+46700000103,{KEY},sms\n"
     )
 
@@ -107,7 +107,7 @@ def test_list_remembers_numbers_for_completion(cli, sandbox, tmp_path):
     ([], "Number +46700000102\nnumber           +46700000102\napplication key  (not assigned)\n"
          "capability       voice\n"),
     (["-q"], "+46700000102\n"),
-    (["-o", "csv"], "number,application key,capability\n+46700000102,,voice\n"),
+    (["-o", "csv"], "number,applicationKey,capability\n+46700000102,,voice\n"),
     (["-o", "json"], json.dumps({"number": "+46700000102", "capability": "voice"}, indent=2) + "\n"),
 ])
 def test_get_output_modes(cli, sandbox, mode, expected):
@@ -146,8 +146,8 @@ def test_callbacks_round_trip(cli, sandbox):
     first = run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/a",
                 "--fallback", "https://example.com/b", "--yes")
     assert first.exit_code == 0, first.stderr
-    assert first.stdout.splitlines() == ["callback  old  new", "primary        https://example.com/a",
-                                         "fallback       https://example.com/b"]
+    assert first.stdout.splitlines() == ["callback  old     new", "primary   (none)  https://example.com/a",
+                                         "fallback  (none)  https://example.com/b"]
     second = run(cli, sandbox, "callbacks", "set", "--primary", "http://127.0.0.1:8800/", "--yes", "-o", "json")
     assert json.loads(second.stdout) == {
         "old": {"url": {"primary": "https://example.com/a", "fallback": "https://example.com/b"}},
@@ -160,18 +160,29 @@ def test_callbacks_round_trip(cli, sandbox):
     assert run(cli, sandbox, "callbacks", "get", "-q").stdout == "http://127.0.0.1:8800/\n"
     assert run(cli, sandbox, "callbacks", "get", "-o", "csv").stdout == (
         "primary,fallback\nhttp://127.0.0.1:8800/,https://example.com/b\n")
-    # each set reads first, then writes
-    assert [(m, p) for m, p, _ in journal(sandbox)] == [("GET", CALLBACKS), ("GET", CALLBACKS), ("POST", CALLBACKS),
-                                                        ("GET", CALLBACKS), ("POST", CALLBACKS), ("GET", CALLBACKS),
-                                                        ("GET", CALLBACKS), ("GET", CALLBACKS)]
+    # each set reads, writes, then reads back what the API now holds
+    each_set = ["GET", "POST", "GET"]
+    assert [m for m, p, _ in journal(sandbox)] == ["GET", *each_set, *each_set, "GET", "GET", "GET"]
+    assert {p for _, p, _ in journal(sandbox)} == {CALLBACKS}
 
 
 def test_callbacks_empty_fallback_clears_it(cli, sandbox):
     run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/a", "--fallback", "https://b.example", "-y")
     result = run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/a", "--fallback", "", "-y")
-    assert result.stdout.splitlines()[-1] == "fallback  https://b.example"
+    assert result.stdout.splitlines()[-1] == "fallback  https://b.example      (none)"
     assert sandbox.state()["callbacks"] == {"url": {"primary": "https://example.com/a"}}
-    assert sandbox.requests()[-1]["body"] == {"url": {"primary": "https://example.com/a", "fallback": ""}}
+    assert sandbox.requests()[-2]["body"] == {"url": {"primary": "https://example.com/a", "fallback": ""}}
+
+
+def test_callbacks_set_shows_what_the_api_holds_after_the_write(cli, sandbox):
+    """The new values are read back (GET after the POST), not merged locally from what was sent."""
+    run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/a", "--fallback", "https://b.example", "-y")
+    result = run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/c", "-y", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    read_back = sandbox.requests()[-1]
+    assert (read_back["method"], read_back["path"]) == ("GET", CALLBACKS)
+    assert json.loads(result.stdout)["new"] == sandbox.state()["callbacks"] == {
+        "url": {"primary": "https://example.com/c", "fallback": "https://b.example"}}
 
 
 @pytest.mark.parametrize("url, accepted", [
@@ -206,22 +217,41 @@ def test_callback_fallback_is_checked_too(cli, sandbox):
     assert sandbox.requests() == []
 
 
-@pytest.mark.parametrize("tty, extra, answer, sent", [
-    (False, [], None, False),
-    (True, [], "y\n", True),
-    (True, [], "n\n", False),
-    (False, ["--yes"], None, True),
+def test_callbacks_set_without_a_terminal_needs_yes_and_sends_nothing_not_even_the_read(cli, sandbox):
+    result = run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/cb")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: refusing to change the callback URLs of application {KEY} without confirmation",
+        "hint: pass --yes to confirm when not on a terminal"]
+    assert sandbox.requests() == []
+
+
+@pytest.mark.parametrize("answer, exit_code, methods", [
+    ("y\n", 0, ["GET", "POST", "GET"]),
+    ("n\n", 1, ["GET"]),  # read to show the change, nothing written
 ])
-def test_callbacks_set_confirmation(cli, sandbox, tty, extra, answer, sent):
-    result = run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/cb", *extra, tty=tty, input=answer)
-    assert sandbox.state()["callbacks"] == ({"url": {"primary": "https://example.com/cb"}} if sent else {"url": {}})
-    if sent:
-        assert result.exit_code == 0
-    else:
-        assert result.exit_code == (2 if not tty else 1)
-        assert sandbox.requests() == []
-    if tty:
-        assert result.stderr.startswith(f"Change the callback URLs of application {KEY}? [y/N] ")
+def test_callbacks_set_on_a_terminal_shows_old_and_new_before_asking(cli, sandbox, answer, exit_code, methods):
+    run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/a", "--fallback", "https://b.example", "-y")
+    sandbox_before, already = sandbox.state()["callbacks"], len(sandbox.requests())
+    result = run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/cb", "--fallback", "",
+                 tty=True, input=answer)
+    assert result.exit_code == exit_code
+    assert result.stderr.splitlines()[:3] == [
+        "primary   https://example.com/a → https://example.com/cb",
+        "fallback  https://b.example → (none)",
+        f"Change the callback URLs of application {KEY}? [y/N] " + ("" if exit_code == 0 else "error: cancelled, "
+                                                                                           "nothing was sent"),
+    ]
+    assert [r["method"] for r in sandbox.requests()[already:]] == methods
+    expected = {"url": {"primary": "https://example.com/cb"}} if exit_code == 0 else sandbox_before
+    assert sandbox.state()["callbacks"] == expected
+
+
+def test_callbacks_set_on_a_terminal_with_yes_asks_nothing(cli, sandbox):
+    result = run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/cb", "--yes", tty=True)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert sandbox.state()["callbacks"] == {"url": {"primary": "https://example.com/cb"}}
 
 
 def test_callbacks_set_dry_run_sends_nothing(cli, sandbox):
@@ -236,3 +266,22 @@ def test_callbacks_of_an_unknown_application_exit_3(cli, sandbox):
     result = run(cli, sandbox, "callbacks", "get", "--app", "00000000-0000-4000-8000-000000000000")
     assert result.exit_code == 3
     assert result.stderr.splitlines()[0] == "error: application 00000000-0000-4000-8000-000000000000 not found"
+
+
+# ---- --app must not be empty -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    ["numbers", "list"],
+    ["numbers", "assign", "+46700000102"],
+    ["callbacks", "get"],
+    ["callbacks", "set", "--primary", "https://example.com/cb", "--yes"],
+])
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_app_is_a_usage_error_not_the_default_key(cli, sandbox, args, value):
+    result = run(cli, sandbox, *args, "--app", value)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: --app is empty",
+        "hint: give an application key, or omit --app for the profile's key (sinchvoice auth status)"]
+    assert result.stdout == ""
+    assert sandbox.requests() == []
