@@ -99,7 +99,7 @@ class AppContext:
         print(f"{question[0].upper()}{question[1:]}? [y/N] ", end="", file=self.env.stderr, flush=True)
         answer = self.env.stdin.readline().strip().lower()
         if answer not in ("y", "yes"):
-            raise SinchVoiceError("cancelled, nothing was sent")
+            raise SinchVoiceError("cancelled; nothing was changed")
 
 
 def app_context(ctx) -> AppContext:

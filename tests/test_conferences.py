@@ -353,7 +353,7 @@ def test_kick_on_a_terminal_asks(cli, sandbox, bridge, kick, question, left, ans
     assert result.stderr.startswith(question.format(a=a))
     if answer == "n":
         assert result.exit_code == 1
-        assert "error: cancelled, nothing was sent" in result.stderr
+        assert "error: cancelled; nothing was changed" in result.stderr
         assert sent(sandbox, mark) == []
         return
     assert result.exit_code == 0
