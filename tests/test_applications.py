@@ -239,8 +239,8 @@ def test_callbacks_set_on_a_terminal_shows_old_and_new_before_asking(cli, sandbo
     assert result.stderr.splitlines()[:3] == [
         "primary   https://example.com/a → https://example.com/cb",
         "fallback  https://b.example → (none)",
-        f"Change the callback URLs of application {KEY}? [y/N] " + ("" if exit_code == 0 else "error: cancelled, "
-                                                                                           "nothing was sent"),
+        f"Change the callback URLs of application {KEY}? [y/N] " + ("" if exit_code == 0 else "error: cancelled; "
+                                                                                           "nothing was changed"),
     ]
     assert [r["method"] for r in sandbox.requests()[already:]] == methods
     expected = {"url": {"primary": "https://example.com/cb"}} if exit_code == 0 else sandbox_before
