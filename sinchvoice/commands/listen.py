@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from sinchvoice.context import app_context
-from sinchvoice.errors import SinchVoiceError, UsageError
+from sinchvoice.errors import UsageError
 
 
 def listen(
@@ -29,10 +29,10 @@ def listen(
 ) -> None:
     """Receive, verify and answer callbacks on a local URL.
 
-    The callbacks are Sinch's ice, ace, pie, dice and notify events. Each event is shown on stderr as one line (with -v also its JSON; -o json prints one JSON line per
-    event on stdout). Signatures are checked with the active credentials; bad ones are answered 401.
-    Default replies: ice says that no reply is configured and hangs up, ace and pie continue,
-    dice and notify get an empty 200. Ctrl-C stops it (exit 130).
+    The callbacks are Sinch's ice, ace, pie, dice and notify events. Each event is shown on stderr as one line
+    (with -v also its JSON; -o json prints one JSON line per event on stdout). Signatures are checked with the
+    active credentials; bad ones are answered 401. Default replies: ice says that no reply is configured and
+    hangs up, ace and pie continue, dice and notify get an empty 200. Ctrl-C stops it (exit 130).
     """
     from sinchvoice.listener.events import load_replies
     from sinchvoice.urls import check_bind_host, check_url
