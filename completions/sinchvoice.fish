@@ -8,7 +8,7 @@ function __sinchvoice_node -a cmdpath
     switch $cmdpath
         case ''
             set -g __sinchvoice_subs 'api' 'sandbox' 'demo' 'listen' 'auth' 'callouts' 'calls' 'conferences' 'applications' 'signature' 'completion'
-            set -g __sinchvoice_subs_described 'api	Send an authenticated request and print the JSON response...' 'sandbox	Run a local, stateful Sinch Voice API for trying commands...' 'demo	Tour the main jobs on a built-in sandbox: no account, no...' 'listen	Receive, verify and answer callback events (ice, ace, pie...' 'auth	Credentials and profiles' 'callouts	Place calls: text-to-speech, conference and custom SVAML...' 'calls	Inspect and steer calls: status, SVAML updates, hang up,...' 'conferences	See who is in a conference; mute, hold, kick participants' 'applications	Numbers and callback URLs of your Voice applications' 'signature	Sign a request or check a callback\'s signature by hand' 'completion	Shell completions that answer without starting Python'
+            set -g __sinchvoice_subs_described 'api	Send an authenticated request and print the JSON response...' 'sandbox	Run a local Sinch Voice API, free and offline' 'demo	Tour the main jobs on a built-in sandbox: no account, no...' 'listen	Receive, verify and answer callbacks on a local URL' 'auth	Credentials and profiles' 'callouts	Place calls: text-to-speech, conference and custom SVAML...' 'calls	Inspect and steer calls: status, SVAML updates, hang up,...' 'conferences	See who is in a conference; mute, hold, kick participants' 'applications	Numbers and callback URLs of your Voice applications' 'signature	Sign a request or check a callback\'s signature by hand' 'completion	Shell completions that answer without starting Python'
             set -g __sinchvoice_opts '--version	Print the version and exit' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'api'
@@ -198,7 +198,7 @@ function __sinchvoice_node -a cmdpath
             set -g __sinchvoice_args ''
         case 'signature'
             set -g __sinchvoice_subs 'sign' 'verify'
-            set -g __sinchvoice_subs_described 'sign	Print the headers of a correctly signed request, e.g' 'verify	Say whether a captured callback\'s signature is valid, sho...'
+            set -g __sinchvoice_subs_described 'sign	Print the headers of a correctly signed request' 'verify	Say whether a captured callback\'s signature is valid'
             set -g __sinchvoice_opts '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'signature sign'

@@ -333,10 +333,11 @@ class ListenProcess:
         for name, queue_ in self.lines.items():
             threading.Thread(target=self._pump, args=(getattr(self.proc, name), queue_), daemon=True).start()
         self.banner = [self.next("stderr")]
-        while not self.banner[-1].startswith("  sinchvoice applications callbacks set --primary "):
+        while not self.banner[-1].startswith("A real Sinch application needs a public https:// URL"):
             self.banner.append(self.next("stderr"))
-        self.url = re.fullmatch(r"sinchvoice listen: receiving callbacks on (\S+) \(Ctrl-C stops it\)",
-                                self.banner[0]).group(1)
+        self.url = next(match.group(1) for line in self.banner if (match := re.fullmatch(
+            r"sinchvoice listen: receiving callbacks on (\S+) \(Ctrl-C stops it\)", line)))
+        self.port = int(self.url.rsplit(":", 1)[1].split("/")[0])
 
     @staticmethod
     def _pump(stream, into: queue.Queue) -> None:
@@ -368,6 +369,8 @@ def test_listen_command_with_the_sandbox_end_to_end(cli, sandbox, tmp_path):
             f"  journal:     {tmp_path / 'j.jsonl'}",
             "Point your application's callbacks at it:",
             f"  sinchvoice applications callbacks set --primary {listener.url}",
+            "A real Sinch application needs a public https:// URL instead, e.g. a tunnel: "
+            f"ngrok http {listener.port}",
         ]
         # exactly the README's walkthrough, through the real commands
         assert cli("applications", "callbacks", "set", "--primary", listener.url, "--yes",
@@ -420,3 +423,103 @@ def test_listen_command_replies_from_flags_and_shows_json_with_verbose():
         "    reply: {", '      "instructions": [', "        {", '          "name": "say",', '          "text": "Hi"',
         "        }", "      ],"]
     assert (code, rest[-1]) == (130, "stopped")
+
+
+def test_no_credentials_hint_offers_no_verify(cli):
+    result = cli("listen", "--port", "0")
+    assert result.exit_code == 4
+    assert result.stderr.splitlines() == [
+        "error: no credentials for profile 'default'",
+        "hint: run `sinchvoice auth login`, or set SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET (for the "
+        "offline sandbox: `sinchvoice sandbox` prints them); or pass --no-verify to accept unsigned events",
+    ]
+
+
+def test_a_wildcard_bind_suggests_the_loopback_url_that_callbacks_set_accepts(cli, sandbox):
+    listener = ListenProcess("--host", "0.0.0.0", "--allow-remote", env=sandbox.env())
+    try:
+        local = f"http://127.0.0.1:{listener.port}/"
+        assert listener.url == f"http://0.0.0.0:{listener.port}/"
+        assert listener.banner[0] == "warning: listening on 0.0.0.0: anyone who can reach it can send events to it"
+        assert listener.banner[-3:] == [
+            "Point your application's callbacks at it:",
+            f"  sinchvoice applications callbacks set --primary {local}",
+            f"A real Sinch application needs a public https:// URL instead, e.g. a tunnel: ngrok http {listener.port}",
+        ]
+        accepted = cli("applications", "callbacks", "set", "--primary", local, "--yes", env=sandbox.env())
+    finally:
+        listener.stop()
+    assert accepted.exit_code == 0, accepted.stderr
+
+
+@pytest.mark.parametrize("host, expected", [
+    ("127.0.0.1", "http://127.0.0.1:{port}/cb"),
+    ("localhost", "http://localhost:{port}/cb"),
+    ("0.0.0.0", "http://127.0.0.1:{port}/cb"),
+    ("::", "http://[::1]:{port}/cb"),
+    ("192.0.2.1", None),  # one remote address: loopback does not reach it, and http:// would be refused
+])
+def test_local_url_for_each_kind_of_bind(host, expected):
+    from sinchvoice.listener.server import local_url
+    from sinchvoice.sandbox.server import bind
+
+    sock = bind("127.0.0.1", 0)
+    try:
+        port = sock.getsockname()[1]
+        assert local_url(sock, host, "/cb") == (expected and expected.format(port=port))
+    finally:
+        sock.close()
+
+
+# --- both servers alike: bind errors and Ctrl-C -----------------------------------------------------------
+
+SERVERS = {"listen": ["listen", "--no-verify"], "sandbox": ["sandbox"]}
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_a_busy_port_is_one_error_line_before_any_banner(cli, server):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli(*SERVERS[server], "--port", str(port))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [f"error: cannot serve on 127.0.0.1:{port}: address already in use",
+                                          "hint: pick another --port (0 picks a free one)"]
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_an_address_of_another_machine_is_one_error_line(cli, server):
+    result = cli(*SERVERS[server], "--host", "192.0.2.1", "--allow-remote", "--port", "0")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines()[1:] == ["error: cannot serve on 192.0.2.1:0: not an address of this machine",
+                                              "hint: pick another --host, e.g. 127.0.0.1"]
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_ctrl_c_on_a_terminal_ends_the_line_then_says_stopped_and_exits_130(server):
+    """stderr on a pseudo-terminal, as in a shell: `stopped` must not land after the echoed ^C."""
+    import pty
+    import select
+
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "sinchvoice", *SERVERS[server], "--port", "0"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=secondary,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    os.close(secondary)
+    seen = b""
+    try:
+        while b"(Ctrl-C stops it)" not in seen and select.select([primary], [], [], 20)[0]:
+            seen += os.read(primary, 4096)
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(20)
+        with contextlib.suppress(OSError):  # EIO once the child has closed the terminal
+            while select.select([primary], [], [], 1)[0] and (chunk := os.read(primary, 4096)):
+                seen += chunk
+    finally:
+        proc.kill()
+        os.close(primary)
+    assert code == 130
+    assert seen.decode().replace("\r\n", "\n").endswith("\n\nstopped\n")

@@ -36,6 +36,21 @@ def test_help_lists_reserved_and_seeded_numbers():
         assert text in result.output
 
 
+def test_help_prints_the_reserved_endings_table_as_written(cli):
+    """click rewraps paragraphs; the table is marked \\b so its rows stay one per line (real CLI: plain help)."""
+    lines = cli("sandbox", "--help").stdout.splitlines()
+    first = lines.index("    0001  BUSY after 2 s of ringing")
+    assert lines[first - 2].endswith("force an outcome:")
+    assert lines[first - 1:first + 5] == [
+        "",
+        "    0001  BUSY after 2 s of ringing",
+        "    0002  NOANSWER after 30 s of ringing (reason TIMEOUT)",
+        "    0003  FAILED after 2 s (reason GENERALERROR)",
+        "    0004  answered, then the callee hangs up 3 s later (reason CALLEEHANGUP)",
+        "",
+    ]
+
+
 def test_non_loopback_host_needs_allow_remote():
     result = CliRunner().invoke(app(), ["sandbox", "--host", "0.0.0.0"])
     assert isinstance(result.exception, UsageError)
@@ -76,3 +91,6 @@ def test_serves_in_the_foreground_and_stops_on_ctrl_c():
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=10)
     assert "listening on http://127.0.0.1:" in err and "Traceback" not in err
+    # Handled by the command itself (not click's "Aborted!"), the same as `listen`; no blank line when piped.
+    assert proc.returncode == 130
+    assert err.endswith("Point the CLI at it:\nstopped\n")

@@ -165,3 +165,47 @@ def test_without_credentials_exit_4(cli, monkeypatch):
     result = cli("signature", "sign", "--path", "/cb")
     assert result.exit_code == 4
     assert result.stderr.splitlines()[0] == "error: no credentials for profile 'default'"
+
+
+def test_readme_example_runs_as_written(tmp_path):
+    """The README's sh block, run by bash with the sandbox's credentials (its export line); only the curl line,
+    which needs your own handler on port 3000, is left out."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from sinchvoice.sandbox import defaults
+    from tests.conftest import ROOT
+
+    section = (ROOT / "README.md").read_text().split("### Signing and verifying by hand", 1)[1]
+    script = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    assert "curl -H @headers.txt" in script
+    script = "\n".join(line for line in script.splitlines() if not line.startswith("curl "))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "sinchvoice").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m sinchvoice "$@"\n')
+    (bin_dir / "sinchvoice").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(ROOT),
+           "SINCH_APPLICATION_KEY": defaults.KEY, "SINCH_APPLICATION_SECRET": defaults.SECRET}
+    result = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert re.findall(r"^(result|application key) +(.*)$", result.stdout, re.M) == [
+        ("result", "valid"), ("application key", defaults.KEY), ("result", "valid"), ("application key", KEY)]
+    assert (tmp_path / "headers.txt").read_text().startswith("x-timestamp: ")
+
+
+def test_command_lists_show_whole_first_sentences(cli):
+    """click cuts a long first sentence with '...' (or at 'e.g.'); these are short enough to show whole."""
+    def rows(*args):
+        lines = cli(*args, "--help").stdout.splitlines()
+        return {line.split()[0]: line.split(None, 1)[1] for line in lines[lines.index("Commands:") + 1:] if line}
+
+    assert {name: text for name, text in rows().items() if name in ("sandbox", "listen", "signature")} == {
+        "sandbox": "Run a local Sinch Voice API, free and offline.",
+        "listen": "Receive, verify and answer callbacks on a local URL.",
+        "signature": "Sign a request or check a callback's signature by hand.",
+    }
+    assert rows("signature") == {"sign": "Print the headers of a correctly signed request.",
+                                 "verify": "Say whether a captured callback's signature is valid."}

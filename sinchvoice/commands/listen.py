@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from sinchvoice.context import app_context
-from sinchvoice.errors import SinchVoiceError, UsageError
+from sinchvoice.errors import UsageError
 
 
 def listen(
@@ -27,12 +27,12 @@ def listen(
         "--forward-to", metavar="URL", help="Relay each event, re-signed, to your own handler.")] = None,
     allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Allow binding a non-loopback host.")] = False,
 ) -> None:
-    """Receive, verify and answer callback events (ice, ace, pie, dice, notify) on a local URL.
+    """Receive, verify and answer callbacks on a local URL.
 
-    Each event is shown on stderr as one line (with -v also its JSON; -o json prints one JSON line per
-    event on stdout). Signatures are checked with the active credentials; bad ones are answered 401.
-    Default replies: ice says that no reply is configured and hangs up, ace and pie continue,
-    dice and notify get an empty 200. Ctrl-C stops it (exit 130).
+    The callbacks are Sinch's ice, ace, pie, dice and notify events. Each event is shown on stderr as one line
+    (with -v also its JSON; -o json prints one JSON line per event on stdout). Signatures are checked with the
+    active credentials; bad ones are answered 401. Default replies: ice says that no reply is configured and
+    hangs up, ace and pie continue, dice and notify get an empty 200. Ctrl-C stops it (exit 130).
     """
     from sinchvoice.listener.events import load_replies
     from sinchvoice.urls import check_bind_host, check_url
@@ -45,28 +45,32 @@ def listen(
     replies = load_replies(reply or [], reply_dir, stdin=app_ctx.env.stdin)
     if forward_to:
         check_url(forward_to, "--forward-to")
-    key = secret = None
-    if not no_verify or forward_to:
-        credentials = app_ctx.signing_credentials()
-        key, secret = credentials.key, credentials.secret
+    key, secret = _credentials(app_ctx) if not no_verify or forward_to else (None, None)
     _serve(app_ctx, host, port, allow_remote, path=path, key=key, secret=secret, verify=not no_verify,
            replies=replies, journal=journal, forward_to=forward_to)
 
 
+def _credentials(app_ctx) -> tuple[str, str]:
+    from sinchvoice.errors import AuthError
+
+    try:
+        credentials = app_ctx.signing_credentials()
+    except AuthError as error:
+        raise AuthError(error.message, hint=f"{error.hint}; or pass --no-verify to accept unsigned events",
+                        **error.details) from None
+    return credentials.key, credentials.secret
+
+
 def _serve(app_ctx, host: str, port: int, allow_remote: bool, *, journal: str | None, replies: dict, **options):
     from sinchvoice.listener.handler import Listener
-    from sinchvoice.listener.server import listening_socket, serve_forever, url_of
+    from sinchvoice.listener.server import listening_socket, serve_forever
 
     journal_file = _open_journal(journal) if journal else None
     try:
-        sock = listening_socket(host, port, allow_remote)
-    except OSError as exc:
-        raise SinchVoiceError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
-                              hint="pick another --port (0 picks a free one)") from None
-    listener = Listener(replies={event: doc for event, (doc, _) in replies.items()}, journal=journal_file,
-                        timeout=app_ctx.settings.timeout, report=_reporter(app_ctx), **options)
-    _announce(app_ctx, url_of(sock, host, options["path"]), replies, listener, journal)
-    try:
+        sock = listening_socket(host, port, allow_remote)  # a busy port: one error line, exit 1
+        listener = Listener(replies={event: doc for event, (doc, _) in replies.items()}, journal=journal_file,
+                            timeout=app_ctx.settings.timeout, report=_reporter(app_ctx), **options)
+        _announce(app_ctx, sock, host, replies, listener, journal)
         serve_forever(listener, sock)
     except KeyboardInterrupt:
         pass  # uvicorn has already finished the requests in flight
@@ -74,8 +78,18 @@ def _serve(app_ctx, host: str, port: int, allow_remote: bool, *, journal: str | 
         if journal_file is not None:
             journal_file.close()
     # Serving only ends on a signal (uvicorn re-raises SIGINT, unless the shell ignores it): always 130.
+    # On a terminal the echoed ^C leaves the cursor mid-line, so end that line first.
+    if _isatty(app_ctx.env.stderr):
+        app_ctx.out.note("")
     app_ctx.out.note("stopped")
     raise typer.Exit(130)
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _open_journal(name: str):
@@ -87,11 +101,12 @@ def _open_journal(name: str):
         raise UsageError(f"--journal {name}: cannot open it: {exc.strerror or exc}", hint="check the path") from None
 
 
-def _announce(app_ctx, url: str, replies: dict, listener, journal: str | None) -> None:
+def _announce(app_ctx, sock, host: str, replies: dict, listener, journal: str | None) -> None:
     from sinchvoice.credentials import mask
     from sinchvoice.listener.events import reply_summary
+    from sinchvoice.listener.server import local_url, url_of
 
-    note = app_ctx.out.note
+    note, url = app_ctx.out.note, url_of(sock, host, listener.path)
     note(f"sinchvoice listen: receiving callbacks on {url} (Ctrl-C stops it)")
     if listener.verify:
         note(f"  signatures:  checked against application {mask(listener.key)} (x-timestamp within 15 min)")
@@ -104,8 +119,13 @@ def _announce(app_ctx, url: str, replies: dict, listener, journal: str | None) -
         note(f"  replies:     {shown}; dice, notify: empty 200")
     if journal:
         note(f"  journal:     {journal}")
-    note("Point your application's callbacks at it:")
-    note(f"  sinchvoice applications callbacks set --primary {url}")
+    # Only a loopback http:// URL passes `callbacks set` (the sandbox); Sinch itself needs https.
+    local, port = local_url(sock, host, listener.path), sock.getsockname()[1]
+    if local:
+        note("Point your application's callbacks at it:")
+        note(f"  sinchvoice applications callbacks set --primary {local}")
+    tunnel = port if local else url_of(sock, host, "").removeprefix("http://")
+    note(f"A real Sinch application needs a public https:// URL instead, e.g. a tunnel: ngrok http {tunnel}")
 
 
 def _reporter(app_ctx):

@@ -23,11 +23,13 @@ def sandbox(
         bool, typer.Option("--allow-remote", help="Allow binding a non-loopback host.")
     ] = False,
 ) -> None:
-    """Run a local, stateful Sinch Voice API for trying commands and testing scripts, free and offline.
+    """Run a local Sinch Voice API, free and offline.
 
+    A stateful emulator for trying commands and testing scripts: no account, no phone rings.
     Calls ring for 2 s, then answer; TTS calls end once the text is spoken (about 150 words a minute).
     Destination numbers ending in these digits force an outcome:
 
+    \b
       0001  BUSY after 2 s of ringing
       0002  NOANSWER after 30 s of ringing (reason TIMEOUT)
       0003  FAILED after 2 s (reason GENERALERROR)
@@ -35,6 +37,7 @@ def sandbox(
 
     Seeded numbers: +46700000100 and +46700000101 (voice, assigned), +46700000102 (voice, free),
     +46700000103 (sms, assigned). Control routes for tests live under /_sandbox/ (loopback only).
+    Ctrl-C stops it (exit 130).
     """
     from sinchvoice.signing import is_valid_secret
 
@@ -47,17 +50,25 @@ def sandbox(
     from sinchvoice.sandbox.clock import RealClock
     from sinchvoice.sandbox.server import serve_forever
 
-    serve_forever(
-        key=key,
-        secret=secret,
-        clock=RealClock(speed),
-        seed=seed,
-        host=host,
-        port=port,
-        allow_remote=allow_remote,
-        on_ready=_announce,
-    )
+    try:
+        # A busy port fails here before the banner, as one error line (exit 1), the same as `listen`.
+        serve_forever(key=key, secret=secret, clock=RealClock(speed), seed=seed, host=host, port=port,
+                      allow_remote=allow_remote, on_ready=_announce)
+    except KeyboardInterrupt:
+        pass  # uvicorn has shut down gracefully, then re-raised the SIGINT
+    _stopped()
 
+
+def _stopped() -> None:
+    """Like `listen`: end the line the terminal echoed ^C on, say `stopped`, exit 130."""
+    import sys
+
+    from sinchvoice.environment import _isatty
+
+    if _isatty(sys.stderr):
+        typer.echo(err=True)
+    typer.echo("stopped", err=True)
+    raise typer.Exit(130)
 
 
 def _announce(running) -> None:

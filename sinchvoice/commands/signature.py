@@ -29,11 +29,12 @@ def sign(
         "--content-type", help="Content-Type (default application/json when there is a body).")] = None,
     timestamp: TimestampOption = None,
 ) -> None:
-    """Print the headers of a correctly signed request, e.g. to test your callback handler with curl.
+    """Print the headers of a correctly signed request.
 
-    Signed with the active credentials, the way Sinch signs callbacks (`authorization: application
-    KEY:SIGNATURE`). The signature is printed; the secret never is. Send the body byte for byte
-    (curl --data-binary), or the signature will not match. -v also shows the string that was signed.
+    Use them to test your callback handler with curl. Signed with the active credentials, the way Sinch signs
+    callbacks (`authorization: application KEY:SIGNATURE`). The signature is printed; the secret never is. Send
+    the body byte for byte (curl --data-binary), or the signature will not match. -v also shows the string that
+    was signed.
     """
     from sinchvoice.signing import sign_request, utc_timestamp
 
@@ -80,10 +81,10 @@ def verify(
         "--max-skew", metavar="SECONDS", min=0, help="Also reject x-timestamps this far from now (off by default).")
     ] = None,
 ) -> None:
-    """Say whether a captured callback's signature is valid, showing the string-to-sign it checked.
+    """Say whether a captured callback's signature is valid.
 
-    Checked with the active credentials. The x-timestamp is not compared with the clock unless
-    --max-skew is given (a captured request may be old; a live server would allow 900 s).
+    Checked with the active credentials; shows the string-to-sign it checked. The x-timestamp is not compared
+    with the clock unless --max-skew is given (a captured request may be old; a live server would allow 900 s).
     Exit 0 when valid, 1 when not.
     """
     from sinchvoice.signing import check_basic, content_md5

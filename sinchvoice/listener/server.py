@@ -42,6 +42,24 @@ def url_of(sock: socket.socket, host: str, path: str) -> str:
     return f"http://[{host}]:{port}{path}" if ":" in host else f"http://{host}:{port}{path}"
 
 
+def local_url(sock: socket.socket, host: str, path: str) -> str | None:
+    """The URL this machine reaches the listener on: a wildcard bind (0.0.0.0, ::) answers on loopback too;
+    None for a single non-loopback address, which `callbacks set` would refuse over http:// anyway."""
+    import ipaddress
+
+    from sinchvoice.urls import is_loopback
+
+    if is_loopback(host):
+        return url_of(sock, host, path)
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+    if not address.is_unspecified:
+        return None
+    return url_of(sock, "127.0.0.1" if address.version == 4 else "::1", path)
+
+
 def _server(listener: Listener):
     import uvicorn
 

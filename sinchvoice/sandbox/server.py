@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import ipaddress
 import socket
 import threading
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 import uvicorn
 
+from sinchvoice.errors import SinchVoiceError
 from sinchvoice.sandbox import defaults as d
 from sinchvoice.sandbox.app import Sandbox
 from sinchvoice.urls import is_loopback
@@ -54,12 +56,27 @@ def bind(host: str, port: int, allow_remote: bool = False) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
-    except OSError:
+    except OSError as exc:
         sock.close()
-        raise
+        raise bind_error(exc, host, port) from None
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
+
+
+# Why a bind fails, said the way a user can act on it; both servers (sandbox, listen) bind through here.
+_BIND_HINTS = {
+    errno.EADDRINUSE: ("address already in use", "pick another --port (0 picks a free one)"),
+    errno.EACCES: ("permission denied", "ports below 1024 need privileges: pick another --port (0 picks a free one)"),
+    errno.EADDRNOTAVAIL: ("not an address of this machine", "pick another --host, e.g. 127.0.0.1"),
+}
+
+
+def bind_error(exc: OSError, host: str, port: int) -> SinchVoiceError:
+    """One `error:` line and a hint (exit 1) instead of a raw OSError."""
+    reason, hint = _BIND_HINTS.get(exc.errno, (str(exc.strerror or exc).lower(), "check --host and --port"))
+    where = f"[{host}]:{port}" if _is_ipv6(host) else f"{host}:{port}"
+    return SinchVoiceError(f"cannot serve on {where}: {reason}", hint=hint)
 
 
 def _is_ipv6(host: str) -> bool:
