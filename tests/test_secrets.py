@@ -1,0 +1,46 @@
+"""A sentinel secret never reaches stdout, stderr, files or history, across commands, with --verbose and --dry-run."""
+
+import pytest
+
+from tests.conftest import SENTINEL_SECRET
+
+TTS = ["callouts", "tts", "--from", "+46700000009", "--to", "+46701234567", "--text", "hi"]
+COMMANDS = [
+    TTS,
+    ["callouts", "conference", "--from", "+46700000009", "--to", "+46701234567", "--conference-id", "c1"],
+    ["callouts", "custom", "--from", "+46700000009", "--to", "+46701234567", "--ice", '{"action":{"name":"hangup"}}'],
+    ["calls", "get", "abc"],
+    ["calls", "hangup", "abc"],
+    ["calls", "say", "abc", "--text", "hi"],
+    ["conferences", "get", "c1"],
+    ["conferences", "mute", "c1", "abc"],
+    ["conferences", "kick-all", "c1", "--yes"],
+    ["applications", "numbers", "list"],
+    ["applications", "numbers", "assign", "+46700000102"],
+    ["applications", "callbacks", "get"],
+    ["applications", "callbacks", "set", "--primary", "https://example.com/cb", "--yes"],
+    ["signature", "sign", "--path", "/cb", "--body", "{}"],
+    ["api", "GET", "/calling/v1/configuration/numbers"],
+    ["auth", "status"],
+]
+
+
+@pytest.mark.parametrize("mode", [["-v"], ["-v", "--dry-run"], ["-v", "--auth", "basic"], ["-o", "json", "-v"]])
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_sentinel_secret_is_never_printed(cli, sandbox, tmp_path, mode, args):
+    """The sandbox rejects the sentinel (401), so both the request trace and the error path are exercised."""
+    result = cli(*mode, *args, env={**sandbox.env(), "SINCH_APPLICATION_SECRET": SENTINEL_SECRET})
+    text = result.stdout + result.stderr
+    assert SENTINEL_SECRET not in text and "SentinelSecret42" not in text
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert SENTINEL_SECRET not in path.read_text(errors="replace"), path
+
+
+@pytest.mark.parametrize("args", [TTS, ["applications", "numbers", "list"], ["calls", "get", "nope"]])
+def test_the_sandbox_secret_never_appears_in_a_successful_verbose_exchange(cli, sandbox, args):
+    for auth in ("signed", "basic"):
+        result = cli("-v", "--auth", auth, *args, env=sandbox.env())
+        assert result.exit_code in (0, 3), result.stderr
+        assert "> " in result.stderr and "< " in result.stderr  # the trace was printed
+        assert sandbox.secret not in result.stdout + result.stderr
