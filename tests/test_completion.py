@@ -14,7 +14,6 @@ import typer
 import typer.main
 
 from sinchvoice import history
-from sinchvoice.commands import group
 from sinchvoice.completion_gen import FILES, SHELLS, generate, walk
 from sinchvoice.root import build_app
 from tests.conftest import ROOT, SENTINEL_SECRET
@@ -31,40 +30,11 @@ def top_level() -> list[str]:
     return [name for name, cmd in tree().commands.items() if not cmd.hidden]
 
 
-def app_with_id_commands() -> typer.Typer:
-    """The real tree, plus stand-ins for the id-taking commands this branch lacks (placeholders replaced).
-
-    Once `calls get`, `conferences mute` and `applications numbers get` exist, the real ones are used.
-    """
-    app, command = build_app(), tree()
-    needs = {"calls": ("get",), "conferences": ("get", "mute"), "applications": ("numbers",)}
-    has_ids = all(name in command.commands[g].commands for g, names in needs.items() for name in names) and \
-        "get" in command.commands["applications"].commands["numbers"].commands
-    if has_ids:
-        return app
-    calls, conferences, applications, numbers = (group(help="stand-in") for _ in range(4))
-
-    def one_id(call_id: str) -> None: ...
-    def conference_and_calls(conf_id: str, call_ids: list[str]) -> None: ...
-
-    calls.command("get")(one_id)
-    calls.command("hangup")(one_id)
-    conferences.command("get")(one_id)
-    conferences.command("mute")(conference_and_calls)
-    numbers.command("get")(one_id)
-    applications.add_typer(numbers, name="numbers")
-    app.registered_groups = [g for g in app.registered_groups if g.name not in needs]
-    for name, stand_in in (("calls", calls), ("conferences", conferences), ("applications", applications)):
-        app.add_typer(stand_in, name=name)
-    return app
-
-
 @pytest.fixture(scope="module")
 def scripts(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("completions")
-    app = app_with_id_commands()
     for shell in SHELLS:
-        (folder / FILES[shell]).write_text(generate(shell, app))
+        (folder / FILES[shell]).write_text(generate(shell))
     return {shell: folder / FILES[shell] for shell in SHELLS}
 
 
@@ -202,13 +172,27 @@ def test_options_of_a_subcommand_include_the_global_ones(shell, scripts):
     assert "--version" not in offered  # only valid before the subcommand
 
 
-def test_calls_group_offers_its_subcommands(tmp_path):
+def test_calls_group_offers_its_subcommands(scripts):
     real = tree().commands["calls"].commands
-    if not real:
-        pytest.skip("calls has no subcommands in this branch yet (auth covers a group's subcommands)")
-    script = tmp_path / "sinchvoice.bash"
-    script.write_text(generate("bash"))
-    assert sorted(bash_complete(script, "sinchvoice calls ")) == sorted(real)
+    assert sorted(bash_complete(scripts["bash"], "sinchvoice calls ")) == sorted(real) == [
+        "get", "hangup", "play", "say", "update"]
+
+
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+def test_ids_from_real_commands_complete(shell, scripts, cli, sandbox):
+    """As the issue words it: a callout, a conference callout and `numbers list` fill what TAB offers."""
+    placed = cli("callouts", "tts", "--from", "+46700000009", "--to", "+46701234567", "--text", "hi", "-q",
+                 env=sandbox.env())
+    joined = cli("callouts", "conference", "--from", "+46700000009", "--to", "+46701234568",
+                 "--conference-id", "standup", "-q", env=sandbox.env())
+    listed = cli("applications", "numbers", "list", env=sandbox.env())
+    assert placed.exit_code == joined.exit_code == listed.exit_code == 0
+    complete = DRIVERS[shell]
+    assert sorted(complete(scripts[shell], "sinchvoice calls get ")) == sorted(
+        [placed.stdout.strip(), joined.stdout.strip()])
+    assert complete(scripts[shell], "sinchvoice conferences get ") == ["standup"]
+    assert sorted(complete(scripts[shell], "sinchvoice applications numbers get +4670000010")) == [
+        "+46700000100", "+46700000101", "+46700000102", "+46700000103"]
 
 
 @pytest.mark.parametrize("shell", ALL_SHELLS)
@@ -323,7 +307,7 @@ def test_file_options_complete_file_names(shell, tmp_path, monkeypatch):
 
 
 def test_positional_ids_follow_the_table_for_commands_that_exist():
-    args = {node.path: node.args for node in walk(app_with_id_commands())[0]}
+    args = {node.path: node.args for node in walk(build_app())[0]}
     assert args[("auth", "switch")] == ["h:profiles"]
     assert args[("calls", "get")] == ["h:calls"]
     assert args[("conferences", "mute")][:2] == ["h:conferences", "h:calls*"]
