@@ -149,6 +149,8 @@ CUSTOM = ("callouts", "custom", "--to", TO)
      "--text: no such file: /nonexistent/words.txt"),
     ((*TTS, "--locale", "en-us"), "--locale 'en-us' is not a locale or voice"),
     ((*TTS, "--wait", "--wait-timeout", "0"), "--wait-timeout 0 must be more than 0 seconds"),
+    ((*TTS, "--wait-timeout", "60"), "--wait-timeout only applies with --wait"),
+    ((*CONF, "--wait-timeout", "0"), "--wait-timeout only applies with --wait"),
     (("callouts", "conference", "--to", TO, "--conference-id", " "), "--conference-id is empty"),
     (("callouts", "conference", "--to", TO, "--conference-id", "c" * 65),
      "--conference-id is 65 characters long; at most 64 are allowed"),
@@ -185,6 +187,22 @@ def test_bad_input_exits_2_and_sends_nothing(cli, sandbox, args, error):
     assert result.stderr.splitlines()[0] == f"error: {error}"
     assert result.stdout == ""
     assert sandbox.requests() == []
+
+
+@pytest.mark.parametrize("args", [TTS, CONF, (*CUSTOM, "--ice", ICE)])
+def test_wait_timeout_without_wait_is_not_ignored(cli, sandbox, args):
+    for extra in ((), ("--dry-run",)):
+        result = run(cli, sandbox, *args, "--wait-timeout", "30", *extra)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == ("error: --wait-timeout only applies with --wait\n"
+                                 "hint: add --wait to follow the call: --wait --wait-timeout 30\n")
+    assert sandbox.requests() == []
+
+
+def test_custom_help_says_ice_is_required(cli):
+    help_ = cli("callouts", "custom", "--help").stdout
+    ice = help_[help_.index("--ice SVAML"):help_.index("--ace SVAML")]
+    assert " ".join(ice.split()).endswith("https URL. [required]")
 
 
 # --- --wait ----------------------------------------------------------------------------------------------------
