@@ -33,8 +33,7 @@ Wait = Annotated[bool, typer.Option("--wait", help="Follow the call until it end
 # typer's own marker, as on --to; --ice is checked in the command so a missing one gets an example SVAML.
 ICE_HELP = "Reply to the call's start: SVAML inline, @FILE, - or https URL.  [required]"
 WaitTimeout = Annotated[Optional[float], typer.Option("--wait-timeout", metavar="S",
-                                                      help="With --wait: give up after S seconds (default 120; "
-                                                           "exit 6).")]
+                                                      help="With --wait: give up after S seconds (exit 6).")]
 
 
 @app.command()
