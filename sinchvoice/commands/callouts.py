@@ -95,9 +95,7 @@ def conference(
 def custom(
     ctx: typer.Context,
     to: To,
-    ice: Annotated[Optional[str], typer.Option(metavar="SVAML",
-                                               help=ICE_HELP)]
-    = None,
+    ice: Annotated[Optional[str], typer.Option(metavar="SVAML", help=ICE_HELP)] = None,
     ace: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply when answered: SVAML or https URL.")]
     = None,
     pie: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply to prompt input: SVAML or https URL.")]
