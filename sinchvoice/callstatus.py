@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, TextIO
 
-from sinchvoice.errors import CallNotAnswered, NotFoundError, SinchVoiceError, UsageError, WaitTimeout
+from sinchvoice.errors import CallNotAnswered, ExitCode, NotFoundError, SinchVoiceError, UsageError, WaitTimeout
 from sinchvoice.output import cell, minutes
 
 FINAL = "FINAL"
@@ -31,10 +31,8 @@ def fetch(client, call_id: str) -> dict | None:
     """getCall, with a 404 that names the call; None in --dry-run."""
     try:
         return client.get_call(call_id)
-    except NotFoundError as error:
-        status, code = error.details.get("httpStatus"), error.details.get("errorCode")
-        http = f": HTTP {status}" + (f" (errorCode {code})" if code is not None else "") if status else ""
-        raise NotFoundError(f"call {call_id} not found{http}", hint=error.hint, **error.details) from None
+    except NotFoundError as error:  # the status and error code stay in the details (-o json's error object)
+        raise NotFoundError(f"call {call_id} not found", hint=error.hint, **error.details) from None
 
 
 def _price(price: Any, suffix: str = "") -> str:
@@ -77,6 +75,23 @@ def progress(info: dict) -> str:
     return "ringing" if result in (None, "", "N/A") else f"answered {duration}"
 
 
+def state(info: dict) -> str:
+    """What a call that is still going does, for messages: `ringing` or `answered, 1:58`."""
+    result = info.get("result")
+    return "ringing" if result in (None, "", "N/A") else f"answered, {minutes(info.get('duration') or 0)}"
+
+
+def next_steps(call_id: str) -> str:
+    return (f"follow it with `sinchvoice calls get {call_id} --watch`, "
+            f"or end it with `sinchvoice calls hangup {call_id}`")
+
+
+class StoppedFollowing(SinchVoiceError):
+    """Ctrl-C while following a call: the call itself goes on (and costs money), so name it."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+
 def change_key(info: dict) -> tuple:
     """What counts as a change for --watch lines: not the ticking duration or debit."""
     return info.get("status"), info.get("result"), info.get("reason")
@@ -87,25 +102,34 @@ def follow(client, call_id: str, sleep: Callable[[float], None], *, timeout: flo
     """Poll getCall with backoff (0.5 s doubling to 2 s) until FINAL.
 
     The timeout counts the seconds slept, not wall time, so a test's manual clock makes it exact.
+    Giving up (WaitTimeout) and Ctrl-C (StoppedFollowing) both carry the last known state as `.last`.
     """
-    waited, delay = 0.0, POLL_FIRST
-    while True:
-        info = fetch(client, call_id)
-        if info is None:  # --dry-run: the GET was printed, there is nothing to follow
-            return None
-        if on_update is not None:
-            on_update(info)
-        if info.get("status") == FINAL:
-            return info
-        if timeout is not None and waited >= timeout:
-            raise WaitTimeout(
-                f"gave up waiting after {timeout:g} s: call {call_id} is still {progress(info)}",
-                hint=f"follow it with `sinchvoice calls get {call_id} --watch`, "
-                     f"or end it with `sinchvoice calls hangup {call_id}`")
-        step = delay if timeout is None else min(delay, timeout - waited)
-        sleep(step)
-        waited += step
-        delay = min(delay * 2, POLL_MAX)
+    waited, delay, info = 0.0, POLL_FIRST, None
+    try:
+        while True:
+            info = fetch(client, call_id)
+            if info is None:  # --dry-run: the GET was printed, there is nothing to follow
+                return None
+            if on_update is not None:
+                on_update(info)
+            if info.get("status") == FINAL:
+                return info
+            if timeout is not None and waited >= timeout:
+                raise _stopped(WaitTimeout(f"gave up waiting after {timeout:g} s: call {call_id} is still in "
+                                           f"progress ({state(info)})", hint=next_steps(call_id)), info)
+            step = delay if timeout is None else min(delay, timeout - waited)
+            sleep(step)
+            waited += step
+            delay = min(delay * 2, POLL_MAX)
+    except KeyboardInterrupt:
+        where = f"it is still in progress ({state(info)})" if info else "it may still be in progress"
+        raise _stopped(StoppedFollowing(f"stopped following call {call_id}; {where}", hint=next_steps(call_id)),
+                       info) from None
+
+
+def _stopped(error: SinchVoiceError, info: dict | None) -> SinchVoiceError:
+    error.last = info
+    return error
 
 
 def require_answered(info: dict) -> None:
@@ -156,17 +180,15 @@ def wait(app_ctx, call_id: str, timeout: float) -> None:
     """
     stderr = app_ctx.env.stderr
     line = StatusLine(stderr, is_terminal(stderr) and not app_ctx.settings.quiet)
-    last: list[dict] = []
 
     def update(info: dict) -> None:
-        last[:] = [info]
         line.update(f"Call {call_id}: {progress(info)}")
 
     try:
         info = follow(app_ctx.client(), call_id, app_ctx.env.sleep, timeout=timeout, on_update=update)
-    except WaitTimeout:
+    except (WaitTimeout, StoppedFollowing) as stop:
         line.close()
-        show(app_ctx.out, last[0])
+        show_last(app_ctx.out, call_id, stop.last)
         raise
     except SinchVoiceError as error:
         error.message = f"while following call {call_id}: {error.message}"
@@ -177,20 +199,13 @@ def wait(app_ctx, call_id: str, timeout: float) -> None:
     require_answered(info)
 
 
-def watch(app_ctx, call_id: str) -> dict | None:
-    """calls get --watch: a live panel on a terminal, else one JSON line per change; -q prints the id at the end."""
-    out, client, sleep = app_ctx.out, app_ctx.client(), app_ctx.env.sleep
-    if out.mode == "table" and not out.quiet and app_ctx.env.stdout_isatty:
-        with out.live_panel(f"Call {call_id}") as update:
-            return follow(client, call_id, sleep, on_update=lambda info: update(fields(info)))
-    last: list[tuple] = []
-
-    def emit(info: dict) -> None:
-        if not out.quiet and (not last or last[-1] != change_key(info)):
-            last.append(change_key(info))
-            out.json_line(info)
-
-    info = follow(client, call_id, sleep, on_update=emit)
-    if info is not None and out.quiet:
+def show_last(out, call_id: str, info: dict | None) -> None:
+    """When --wait stops early: the last known state, or (Ctrl-C before the first answer) what a callout prints."""
+    if info is not None:
+        show(out, info)
+    elif out.mode == "json":
+        out.json({"callId": call_id})
+    elif out.mode == "csv" and not out.quiet:
+        out.csv(["callId"], [[call_id]])
+    else:
         out.ids([call_id])
-    return info

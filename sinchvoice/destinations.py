@@ -10,6 +10,8 @@ from .errors import UsageError
 E164 = re.compile(r"^\+[1-9][0-9]{0,14}$")
 
 EXAMPLE = "+46700000000"
+# The shortest real international numbers (e.g. Niue, +683 plus 4 digits) have 7 digits after the +.
+MIN_SUGGESTED_DIGITS = 7
 FORMS = "+E164, sip:user@host, user:NAME or did:+E164"
 FORMS_HINT = f"e.g. {EXAMPLE}, sip:alice@example.com, user:alice or did:{EXAMPLE}"
 
@@ -33,16 +35,21 @@ def check_e164(value: str, what: str = "number") -> str:
 def _e164_hint(number: str) -> str:
     # Name the one mistake we can see, and show the corrected number when we can.
     compact = _SEPARATORS.sub("", number)
-    if compact != number and E164.fullmatch(compact):
+    if compact != number and _plausible(compact):
         return f"remove spaces, dashes, dots and brackets: {compact}"
-    if compact.startswith("00") and E164.fullmatch("+" + compact[2:]):
+    if compact.startswith("00") and _plausible("+" + compact[2:]):
         return f"write + instead of the international prefix 00: +{compact[2:]}"
-    if compact.isdigit() and not compact.startswith("0") and E164.fullmatch("+" + compact):
+    if compact.isdigit() and not compact.startswith("0") and _plausible("+" + compact):
         return f"start it with + before the country code: +{compact}"
     digits = compact.lstrip("+")
     if compact.startswith("+") and digits.isdigit() and len(digits) > 15:
         return f"E.164 numbers have at most 15 digits after the +; this one has {len(digits)}"
     return f"write it with + and the country code, e.g. {EXAMPLE}"
+
+
+def _plausible(number: str) -> bool:
+    """E.164 and long enough to be a real number, so a hint never suggests e.g. +123 as the fix."""
+    return bool(E164.fullmatch(number)) and len(number) - 1 >= MIN_SUGGESTED_DIGITS
 
 
 def parse_destination(value: str, what: str = "--to") -> dict:

@@ -149,6 +149,8 @@ CUSTOM = ("callouts", "custom", "--to", TO)
      "--text: no such file: /nonexistent/words.txt"),
     ((*TTS, "--locale", "en-us"), "--locale 'en-us' is not a locale or voice"),
     ((*TTS, "--wait", "--wait-timeout", "0"), "--wait-timeout 0 must be more than 0 seconds"),
+    ((*TTS, "--wait-timeout", "60"), "--wait-timeout only applies with --wait"),
+    ((*CONF, "--wait-timeout", "0"), "--wait-timeout only applies with --wait"),
     (("callouts", "conference", "--to", TO, "--conference-id", " "), "--conference-id is empty"),
     (("callouts", "conference", "--to", TO, "--conference-id", "c" * 65),
      "--conference-id is 65 characters long; at most 64 are allowed"),
@@ -185,6 +187,22 @@ def test_bad_input_exits_2_and_sends_nothing(cli, sandbox, args, error):
     assert result.stderr.splitlines()[0] == f"error: {error}"
     assert result.stdout == ""
     assert sandbox.requests() == []
+
+
+@pytest.mark.parametrize("args", [TTS, CONF, (*CUSTOM, "--ice", ICE)])
+def test_wait_timeout_without_wait_is_not_ignored(cli, sandbox, args):
+    for extra in ((), ("--dry-run",)):
+        result = run(cli, sandbox, *args, "--wait-timeout", "30", *extra)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == ("error: --wait-timeout only applies with --wait\n"
+                                 "hint: add --wait to follow the call: --wait --wait-timeout 30\n")
+    assert sandbox.requests() == []
+
+
+def test_custom_help_says_ice_is_required(cli):
+    help_ = cli("callouts", "custom", "--help").stdout
+    ice = help_[help_.index("--ice SVAML"):help_.index("--ace SVAML")]
+    assert " ".join(ice.split()).endswith("https URL. [required]")
 
 
 # --- --wait ----------------------------------------------------------------------------------------------------
@@ -244,7 +262,7 @@ def test_wait_timeout_exits_6_after_summed_sleeps(cli, sandbox):
     # what is known when giving up is printed, so `CALL=$(... --wait -q)` still gets the id
     assert result.stdout == panel(call_id, TO, "ONGOING", "ANSWERED", "N/A", "0:03", "0.0250")
     assert result.stderr == (
-        f"error: gave up waiting after 5 s: call {call_id} is still answered 0:03\n"
+        f"error: gave up waiting after 5 s: call {call_id} is still in progress (answered, 0:03)\n"
         f"hint: follow it with `sinchvoice calls get {call_id} --watch`, "
         f"or end it with `sinchvoice calls hangup {call_id}`\n")
     assert only_call(sandbox)["status"] == "ONGOING"
@@ -255,6 +273,62 @@ def test_wait_timeout_quiet_still_prints_the_call_id(cli, sandbox):
     result = run(cli, sandbox, "callouts", "conference", "--to", TO, "--conference-id", "c", "--wait",
                  "--wait-timeout", "1", "-q")
     assert (result.exit_code, result.stdout) == (6, f"{only_call(sandbox)['callId']}\n")
+
+
+def interrupt_on_sleep(sandbox, number):
+    """An on_sleep hook: the clock advances as usual until Ctrl-C interrupts the NUMBERth sleep."""
+    sleeps = []
+
+    def on_sleep(seconds):
+        sleeps.append(seconds)
+        if len(sleeps) == number:
+            raise KeyboardInterrupt
+        sandbox.advance(seconds)
+
+    return on_sleep
+
+
+def stopped(call_id, where):
+    return (f"error: stopped following call {call_id}; {where}\n"
+            f"hint: follow it with `sinchvoice calls get {call_id} --watch`, "
+            f"or end it with `sinchvoice calls hangup {call_id}`\n")
+
+
+@pytest.mark.parametrize("sleeps, state, mode, stdout", [
+    (1, "ringing", (), "panel"),
+    (4, "answered, 0:01", (), "panel"),
+    (4, "answered, 0:01", ("-q",), "{id}\n"),
+    (4, "answered, 0:01", ("-o", "csv"), "callId,from,to,status,result,reason,duration,started,rate,debit,currency\n"
+                                        "{id},+46700000100,+46701234567,ONGOING,ANSWERED,N/A,1,"
+                                        "2026-01-01T00:00:00.000Z,0.025,0.025,EUR\n"),
+])
+def test_ctrl_c_while_waiting_names_the_call_and_exits_130(cli, sandbox, sleeps, state, mode, stdout):
+    cli.on_sleep = interrupt_on_sleep(sandbox, sleeps)
+    result = run(cli, sandbox, "callouts", "conference", "--to", TO, "--conference-id", "c", "--wait", *mode)
+    assert result.exit_code == 130
+    call = only_call(sandbox)
+    if stdout == "panel":  # the last known state, as on --wait-timeout
+        duration, debit = ("0:00", "0.0000") if state == "ringing" else ("0:01", "0.0250")
+        result_ = "N/A" if state == "ringing" else "ANSWERED"
+        stdout = panel(call["callId"], TO, "ONGOING", result_, "N/A", duration, debit)
+    assert result.stdout == stdout.format(id=call["callId"])
+    assert result.stderr.endswith(stopped(call["callId"], f"it is still in progress ({state})"))
+    assert call["status"] == "ONGOING"  # Ctrl-C stops the following, not the call
+    assert [r["method"] for r in sandbox.requests()] == ["POST"] + ["GET"] * sleeps
+
+
+@pytest.mark.parametrize("mode, stdout", [((), "{id}\n"), (("-o", "json"), '{{\n  "callId": "{id}"\n}}\n')])
+def test_ctrl_c_before_the_first_status_still_prints_the_call_id(cli, sandbox, monkeypatch, mode, stdout):
+    from sinchvoice import callstatus
+
+    def interrupted(client, call_id):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(callstatus, "fetch", interrupted)
+    result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", "Hi", "--wait", *mode)
+    call_id = only_call(sandbox)["callId"]
+    assert (result.exit_code, result.stdout) == (130, stdout.format(id=call_id))
+    assert result.stderr.startswith(stopped(call_id, "it may still be in progress"))
 
 
 def test_a_failure_while_following_names_the_call(cli, sandbox):

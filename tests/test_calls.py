@@ -71,11 +71,18 @@ def test_get_on_a_terminal_draws_a_panel(cli, sandbox, call_id, tmp_path):
     assert (tmp_path / "state" / "history" / "calls").read_text() == f"{call_id}\n"
 
 
-def test_get_unknown_call_exits_3(cli, sandbox):
-    result = run(cli, sandbox, "calls", "get", "no-such-call")
+@pytest.mark.parametrize("mode", [(), ("-o", "json")])
+def test_get_unknown_call_exits_3(cli, sandbox, mode):
+    result = run(cli, sandbox, "calls", "get", "no-such-call", *mode)
     assert result.exit_code == 3
-    assert result.stderr == ("error: call no-such-call not found: HTTP 404 (errorCode 40400)\n"
-                             "hint: check the identifier; calls and conferences are only found while they exist\n")
+    lines = result.stderr.splitlines()
+    assert lines[:2] == ["error: call no-such-call not found",
+                         "hint: check the identifier; calls and conferences are only found while they exist"]
+    if mode:  # the HTTP status and error code are kept for scripts, in the JSON error object
+        error = json.loads(lines[2])["error"]
+        assert (error["message"], error["httpStatus"], error["errorCode"]) == ("call no-such-call not found", 404,
+                                                                               40400)
+        assert error["reference"]
     assert result.stdout == ""
 
 
@@ -94,11 +101,62 @@ def test_watch_piped_prints_one_json_line_per_change(cli, sandbox, call_id):
     result = run(cli, sandbox, "calls", "get", call_id, "--watch")
     assert result.exit_code == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [(b["status"], b["result"], b["reason"]) for b in lines] == [
-        ("ONGOING", "N/A", "N/A"), ("ONGOING", "ANSWERED", "N/A"), ("FINAL", "ANSWERED", "CALLERHANGUP")]
-    assert lines[-1] == api_body(sandbox, call_id)
+    assert [(b["event"], b["status"], b["result"], b["reason"]) for b in lines] == [
+        ("status", "ONGOING", "N/A", "N/A"), ("status", "ONGOING", "ANSWERED", "N/A"),
+        ("status", "FINAL", "ANSWERED", "CALLERHANGUP")]
+    # like `conferences get --watch`, every line names its event; the API body's fields all follow it
+    assert lines[-1] == {"event": "status", **api_body(sandbox, call_id)}
     assert result.stdout.splitlines()[0] == json.dumps(lines[0], separators=(",", ":"))
+    assert result.stdout.startswith('{"event":"status",')
     assert result.sleeps == [0.5, 1.0, 2.0, 2.0]
+
+
+def interrupt_on_sleep(sandbox, number):
+    """An on_sleep hook: the clock advances as usual until Ctrl-C interrupts the NUMBERth sleep."""
+    sleeps = []
+
+    def on_sleep(seconds):
+        sleeps.append(seconds)
+        if len(sleeps) == number:
+            raise KeyboardInterrupt
+        sandbox.advance(seconds)
+
+    return on_sleep
+
+
+def stopped(call_id, state):
+    return (f"error: stopped following call {call_id}; it is still in progress ({state})\n"
+            f"hint: follow it with `sinchvoice calls get {call_id} --watch`, "
+            f"or end it with `sinchvoice calls hangup {call_id}`\n")
+
+
+@pytest.mark.parametrize("mode, sleeps, state, lines", [
+    ((), 1, "ringing", 1),
+    ((), 4, "answered, 0:01", 2),
+    (("-o", "json"), 4, "answered, 0:01", 2),
+])
+def test_watch_interrupted_names_the_call_and_exits_130(cli, sandbox, call_id, mode, sleeps, state, lines):
+    cli.on_sleep = interrupt_on_sleep(sandbox, sleeps)
+    result = run(cli, sandbox, "calls", "get", call_id, "--watch", *mode)
+    assert result.exit_code == 130
+    assert [json.loads(line)["event"] for line in result.stdout.splitlines()] == ["status"] * lines
+    assert result.stderr.startswith(stopped(call_id, state))
+    assert api_body(sandbox, call_id)["status"] == "ONGOING"  # Ctrl-C stops the watching, not the call
+    assert patches(sandbox) == []
+
+
+def test_watch_interrupted_quiet_still_prints_the_call_id(cli, sandbox, call_id):
+    cli.on_sleep = interrupt_on_sleep(sandbox, 1)
+    result = run(cli, sandbox, "calls", "get", call_id, "--watch", "-q")
+    assert (result.exit_code, result.stdout, result.stderr) == (130, f"{call_id}\n", stopped(call_id, "ringing"))
+
+
+def test_watch_interrupted_on_a_terminal_keeps_the_panel(cli, sandbox, call_id):
+    cli.on_sleep = interrupt_on_sleep(sandbox, 1)
+    result = run(cli, sandbox, "calls", "get", call_id, "--watch", tty=True)
+    assert result.exit_code == 130
+    assert f"Call {call_id}" in result.stdout and "ONGOING" in result.stdout
+    assert result.stderr == stopped(call_id, "ringing")
 
 
 def test_watch_quiet_prints_the_id_when_the_call_ends(cli, sandbox, call_id):
@@ -152,12 +210,32 @@ def test_hangup_a_ringing_call(cli, sandbox, call_id):
     assert (body["result"], body["reason"]) == ("NOANSWER", "MANAGERHANGUP")
 
 
-def test_hangup_an_ended_call_exits_3(cli, sandbox, call_id):
-    sandbox.advance(10)
-    result = run(cli, sandbox, "calls", "hangup", call_id)
+@pytest.mark.parametrize("args", [
+    ("hangup",),
+    ("update", "--svaml", '{"action": {"name": "continue"}}'),
+    ("say", "--text", "Hello"),
+    ("play", "--file", "https://example.com/a.wav"),
+])
+@pytest.mark.parametrize("ended", [True, False])
+def test_updating_an_ended_or_unknown_call_exits_3(cli, sandbox, call_id, args, ended):
+    sandbox.advance(10)  # the call has ended
+    target = call_id if ended else "no-such-call"
+    result = run(cli, sandbox, "calls", args[0], target, *args[1:])
     assert result.exit_code == 3
-    assert result.stderr.splitlines()[0] == (
-        f"error: Call {call_id} has ended (ANSWERED/CALLERHANGUP): HTTP 404 (errorCode 40400)")
+    assert result.stderr == (f"error: call {target} has ended or does not exist\n"
+                             f"hint: see `sinchvoice calls get {target}`\n")
+    assert result.stdout == ""
+    assert len(patches(sandbox)) == 1
+
+
+def test_updating_an_ended_call_keeps_the_api_details_in_json(cli, sandbox, call_id):
+    sandbox.advance(10)
+    result = run(cli, sandbox, "calls", "hangup", call_id, "-o", "json")
+    assert result.exit_code == 3
+    error = json.loads(result.stderr.splitlines()[-1])["error"]
+    assert (error["message"], error["httpStatus"], error["errorCode"]) == (
+        f"call {call_id} has ended or does not exist", 404, 40400)
+    assert error["reference"]
 
 
 @pytest.mark.parametrize("args, body, note", [

@@ -76,6 +76,16 @@ def test_check_e164_accepts(value, expected):
         ("+0700123", "number", "number '+0700123' is not an E.164 number", GENERIC_HINT),
         ("+46abc", "number", "number '+46abc' is not an E.164 number", GENERIC_HINT),
         ("  ", "--from", "--from is empty", GENERIC_HINT),
+        # Too short to be a real number with a country code: no "+123" that would fail again, an example instead.
+        ("123", "--from", "--from '123' is not an E.164 number", GENERIC_HINT),
+        ("46700", "--from", "--from '46700' is not an E.164 number", GENERIC_HINT),
+        ("00123", "--from", "--from '00123' is not an E.164 number", GENERIC_HINT),
+        ("+1 23", "--to", "--to '+1 23' is not an E.164 number", GENERIC_HINT),
+        # The shortest real numbers (7 digits after the +) still get the corrected number.
+        ("6831234", "--from", "--from '6831234' is not an E.164 number",
+         "start it with + before the country code: +6831234"),
+        ("00683 1234", "--from", "--from '00683 1234' is not an E.164 number",
+         "write + instead of the international prefix 00: +6831234"),
     ],
 )
 def test_check_e164_rejects(value, what, message, hint):

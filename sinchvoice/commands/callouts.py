@@ -30,8 +30,10 @@ MaxDuration = Annotated[Optional[int], typer.Option(metavar="S", help="End the c
 Ace = Annotated[bool, typer.Option("--ace", help="Send the answered-call event (ace) to the callback URL.")]
 Dice = Annotated[bool, typer.Option("--dice", help="Send the disconnected-call event (dice) to the callback URL.")]
 Wait = Annotated[bool, typer.Option("--wait", help="Follow the call until it ends; exit 5 if not answered.")]
-WaitTimeout = Annotated[float, typer.Option("--wait-timeout", metavar="S",
-                                            help="With --wait: give up after S seconds (exit 6).")]
+# typer's own marker, as on --to; --ice is checked in the command so a missing one gets an example SVAML.
+ICE_HELP = "Reply to the call's start: SVAML inline, @FILE, - or https URL.  [required]"
+WaitTimeout = Annotated[Optional[float], typer.Option("--wait-timeout", metavar="S",
+                                                      help="With --wait: give up after S seconds (exit 6).")]
 
 
 @app.command()
@@ -44,7 +46,7 @@ def tts(
     ace: Ace = False,
     dice: Dice = False,
     wait: Wait = False,
-    wait_timeout: WaitTimeout = 120.0,
+    wait_timeout: WaitTimeout = None,
 ) -> None:
     """Call DEST and speak a text (ttsCallout); prints the call id."""
     from sinchvoice import svaml
@@ -72,7 +74,7 @@ def conference(
     dice: Dice = False,
     pie: Annotated[bool, typer.Option("--pie", help="Send prompt-input events (pie) to the callback URL.")] = False,
     wait: Wait = False,
-    wait_timeout: WaitTimeout = 120.0,
+    wait_timeout: WaitTimeout = None,
 ) -> None:
     """Call DEST and put them into a conference (conferenceCallout); prints the call id."""
     from sinchvoice import svaml
@@ -93,16 +95,14 @@ def conference(
 def custom(
     ctx: typer.Context,
     to: To,
-    ice: Annotated[Optional[str], typer.Option(metavar="SVAML",
-                                               help="Reply to the call's start: SVAML inline, @FILE, - or https URL.")]
-    = None,
+    ice: Annotated[Optional[str], typer.Option(metavar="SVAML", help=ICE_HELP)] = None,
     ace: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply when answered: SVAML or https URL.")]
     = None,
     pie: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply to prompt input: SVAML or https URL.")]
     = None,
     caller_id: From = None,
     wait: Wait = False,
-    wait_timeout: WaitTimeout = 120.0,
+    wait_timeout: WaitTimeout = None,
 ) -> None:
     """Call DEST and steer it with your own SVAML (customCallout); prints the call id."""
     from sinchvoice import svaml
@@ -147,13 +147,21 @@ def _max_duration(seconds: int | None) -> int | None:
     return seconds
 
 
-def _place(app_ctx, method: str, body: dict, label: str, wait: bool, wait_timeout: float) -> None:
+def _wait_timeout(wait: bool, seconds: float | None) -> float:
+    from sinchvoice import callstatus
+
+    if seconds is not None and not wait:  # ignoring it would let a script believe it waited
+        raise UsageError("--wait-timeout only applies with --wait",
+                         hint=f"add --wait to follow the call: --wait --wait-timeout {seconds:g}")
+    return callstatus.check_wait_timeout(callstatus.DEFAULT_WAIT_TIMEOUT if seconds is None else seconds)
+
+
+def _place(app_ctx, method: str, body: dict, label: str, wait: bool, wait_timeout: float | None) -> None:
     """Send the callout once (the transport never replays it), then print its id or follow it."""
     from sinchvoice import callstatus
     from sinchvoice.destinations import describe_destination
 
-    if wait:
-        callstatus.check_wait_timeout(wait_timeout)
+    wait_timeout = _wait_timeout(wait, wait_timeout)
     result = app_ctx.client().create_callout({"method": method, method: body})
     if result is None:  # --dry-run: the request was printed, nothing was sent
         return

@@ -8,6 +8,7 @@ import typer
 
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
+from sinchvoice.errors import NotFoundError
 
 app = group(help="Inspect and steer calls: status, SVAML updates, hang up, say, play.")
 
@@ -28,19 +29,57 @@ def get(
     """Show a call's status; --watch follows it until it ends.
 
     The panel shows from, to, status, result, reason, duration (m:ss), started, rate and debit.
+    Piped, --watch prints one JSON line per change: {"event": "status", ...the call's fields}.
     """
     from sinchvoice import callstatus
 
     app_ctx = app_context(ctx)
     call_id = callstatus.check_call_id(call_id)
     if watch:
-        info = callstatus.watch(app_ctx, call_id)
+        info = _watch(app_ctx, call_id)
     else:
         info = callstatus.fetch(app_ctx.client(), call_id)
         if info is not None:
             callstatus.show(app_ctx.out, info)
     if info is not None:
         app_ctx.remember("calls", call_id)
+
+
+def _watch(app_ctx, call_id: str) -> dict | None:
+    """A live panel on a terminal, else JSON lines; -q prints the id at the end, and also on Ctrl-C.
+
+    On Ctrl-C the panel or lines already shown stay as they are: only -q has something left to print.
+    """
+    from sinchvoice import callstatus
+
+    out = app_ctx.out
+    try:
+        info = _follow_shown(app_ctx, call_id)
+    except callstatus.StoppedFollowing:
+        if out.quiet:
+            out.ids([call_id])
+        raise
+    if info is not None and out.quiet:
+        out.ids([call_id])
+    return info
+
+
+def _follow_shown(app_ctx, call_id: str) -> dict | None:
+    from sinchvoice import callstatus
+
+    out, client, sleep = app_ctx.out, app_ctx.client(), app_ctx.env.sleep
+    if out.mode == "table" and not out.quiet and app_ctx.env.stdout_isatty:
+        with out.live_panel(f"Call {call_id}") as update:
+            return callstatus.follow(client, call_id, sleep, on_update=lambda info: update(callstatus.fields(info)))
+    last: list[tuple] = []
+
+    def emit(info: dict) -> None:
+        # The event field matches the {"event": ...} lines of `conferences get --watch`; the body stays whole.
+        if not out.quiet and (not last or last[-1] != callstatus.change_key(info)):
+            last.append(callstatus.change_key(info))
+            out.json_line({"event": "status", **info})
+
+    return callstatus.follow(client, call_id, sleep, on_update=emit)
 
 
 @app.command("update")
@@ -103,7 +142,11 @@ def _update(app_ctx, call_id: str, document: dict, note: str) -> None:
 
     call_id = callstatus.check_call_id(call_id)
     svaml.check(document, what="SVAML", actions=svaml.PATCH_ACTIONS)
-    body = app_ctx.client().update_call(call_id, document)
+    try:
+        body = app_ctx.client().update_call(call_id, document)
+    except NotFoundError as error:  # the API answers 404 alike for an ended call and an unknown one
+        raise NotFoundError(f"call {call_id} has ended or does not exist",
+                            hint=f"see `sinchvoice calls get {call_id}`", **error.details) from None
     if body is None:  # --dry-run
         return
     out = app_ctx.out
