@@ -86,7 +86,7 @@ __sinchvoice_value() {
         'callouts conference|--cli') _sv_val='v' ;;
         'callouts conference|--greeting') _sv_val='v' ;;
         'callouts conference|--locale') _sv_val='v' ;;
-        'callouts conference|--moh') _sv_val='v' ;;
+        'callouts conference|--moh') _sv_val='c:ring,music1,music2,music3' ;;
         'callouts conference|--dtmf') _sv_val='v' ;;
         'callouts conference|--max-duration') _sv_val='v' ;;
         'callouts conference|--wait-timeout') _sv_val='v' ;;
@@ -100,14 +100,14 @@ __sinchvoice_value() {
         'calls update|--svaml') _sv_val='v' ;;
         'calls say|--text') _sv_val='v' ;;
         'calls say|--locale') _sv_val='v' ;;
-        'calls say|--then') _sv_val='v' ;;
+        'calls say|--then') _sv_val='c:continue,hangup' ;;
         'calls play|--file') _sv_val='f' ;;
-        'calls play|--then') _sv_val='v' ;;
+        'calls play|--then') _sv_val='c:continue,hangup' ;;
         'conferences get|--interval') _sv_val='v' ;;
         'conferences mute|--except') _sv_val='h:calls*' ;;
         'conferences unmute|--except') _sv_val='h:calls*' ;;
         'conferences hold|--except') _sv_val='h:calls*' ;;
-        'conferences hold|--moh') _sv_val='v' ;;
+        'conferences hold|--moh') _sv_val='c:ring,music1,music2,music3' ;;
         'conferences resume|--except') _sv_val='h:calls*' ;;
         'conferences kick|--except') _sv_val='h:calls*' ;;
         'applications numbers list|--app') _sv_val='v' ;;

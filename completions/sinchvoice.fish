@@ -74,7 +74,7 @@ function __sinchvoice_node -a cmdpath
         case 'callouts conference'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--to	Who to call: +E164, sip:user@host, user:NAME or did:+E164' '--conference-id	Conference to join (max 64)' '--from	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--cli	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--greeting	Text spoken on joining: inline, @FILE or -' '--locale	Text-to-speech language or voice, e.g' '--moh	Music on hold: ring, music1, music2 or music3' '--dtmf	Digits to send when answered (0-9, #, *, w)' '--max-duration	End the call after S s (1-14400)' '--ace	Send the answered-call event (ace) to the callback URL' '--dice	Send the disconnected-call event (dice) to the callback URL' '--pie	Send prompt-input events (pie) to the callback URL' '--wait	Follow the call until it ends; exit 5 if not answered' '--wait-timeout	With --wait: give up after S seconds (exit 6)' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--to	Who to call: +E164, sip:user@host, user:NAME or did:+E164' '--conference-id	Conference to join (max 64)' '--from	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--cli	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--greeting	Text spoken on joining: inline, @FILE or -' '--locale	Text-to-speech language or voice, e.g' '--moh	Music on hold' '--dtmf	Digits to send when answered (0-9, #, *, w)' '--max-duration	End the call after S s (1-14400)' '--ace	Send the answered-call event (ace) to the callback URL' '--dice	Send the disconnected-call event (dice) to the callback URL' '--pie	Send prompt-input events (pie) to the callback URL' '--wait	Follow the call until it ends; exit 5 if not answered' '--wait-timeout	With --wait: give up after S seconds (exit 6)' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'callouts custom'
             set -g __sinchvoice_subs 
@@ -134,7 +134,7 @@ function __sinchvoice_node -a cmdpath
         case 'conferences hold'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--all	Every current participant (the list is read first)' '--except	With --all: leave these out (repeat it, or separate ids w...' '--moh	Music on hold: ring, music1, music2, music3 (checked; the...' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--all	Every current participant (the list is read first)' '--except	With --all: leave these out (repeat it, or separate ids w...' '--moh	Music on hold (checked; the API\'s participant command has...' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args 'h:conferences h:calls*'
         case 'conferences resume'
             set -g __sinchvoice_subs 
@@ -293,7 +293,7 @@ function __sinchvoice_value -a cmdpath option
         case 'callouts conference|--locale'
             set -g __sinchvoice_val 'v'
         case 'callouts conference|--moh'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'c:ring,music1,music2,music3'
         case 'callouts conference|--dtmf'
             set -g __sinchvoice_val 'v'
         case 'callouts conference|--max-duration'
@@ -321,11 +321,11 @@ function __sinchvoice_value -a cmdpath option
         case 'calls say|--locale'
             set -g __sinchvoice_val 'v'
         case 'calls say|--then'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'c:continue,hangup'
         case 'calls play|--file'
             set -g __sinchvoice_val 'f'
         case 'calls play|--then'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'c:continue,hangup'
         case 'conferences get|--interval'
             set -g __sinchvoice_val 'v'
         case 'conferences mute|--except'
@@ -335,7 +335,7 @@ function __sinchvoice_value -a cmdpath option
         case 'conferences hold|--except'
             set -g __sinchvoice_val 'h:calls*'
         case 'conferences hold|--moh'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'c:ring,music1,music2,music3'
         case 'conferences resume|--except'
             set -g __sinchvoice_val 'h:calls*'
         case 'conferences kick|--except'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from enum import Enum
 from typing import TextIO
 
 from .errors import UsageError
@@ -15,6 +16,9 @@ ACTIONS = ("hangup", "continue", "connectPstn", "connectMxp", "connectConf", "co
 PATCH_ACTIONS = ("hangup", "continue", "park")
 MOH_CLASSES = ("ring", "music1", "music2", "music3")
 THEN_ACTIONS = ("continue", "hangup")
+# The same sets as option types: the CLI checks them and shell completion offers them from the command tree.
+MohClass = Enum("MohClass", {name: name for name in MOH_CLASSES}, type=str)
+ThenAction = Enum("ThenAction", {name: name for name in THEN_ACTIONS}, type=str)
 MAX_TTS = 600
 # Always used with fullmatch(): `$` alone would let a trailing newline through.
 DTMF = re.compile("^[0-9#*w]+$")

@@ -155,7 +155,7 @@ CUSTOM = ("callouts", "custom", "--to", TO)
     (("callouts", "conference", "--to", TO, "--conference-id", "c" * 65),
      "--conference-id is 65 characters long; at most 64 are allowed"),
     ((*CONF, "--dtmf", "12a"), "--dtmf '12a' is not a DTMF sequence"),
-    ((*CONF, "--moh", "jazz"), "--moh 'jazz' is not a music-on-hold class"),
+    ((*CONF, "--moh", "jazz"), "invalid value for '--moh': 'jazz' is not one of 'ring', 'music1', 'music2', 'music3'"),
     ((*CONF, "--max-duration", "0"), "--max-duration 0 is out of range; use 1 to 14400 seconds (4 hours)"),
     ((*CONF, "--max-duration", "14401"), "--max-duration 14401 is out of range; use 1 to 14400 seconds (4 hours)"),
     ((*CONF, "--greeting", "g" * 601), "--greeting is 601 characters long; text-to-speech allows at most 600"),

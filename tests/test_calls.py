@@ -289,11 +289,12 @@ def test_update_dry_run_sends_nothing(cli, sandbox):
     (("get", ""), "the call id is empty"),
     (("say", "abc", "--text", " "), "--text is empty"),
     (("say", "abc", "--text", "x" * 601), "--text is 601 characters long; text-to-speech allows at most 600"),
-    (("say", "abc", "--text", "Hi", "--then", "park"), "--then 'park' is not allowed; use continue or hangup"),
+    (("say", "abc", "--text", "Hi", "--then", "park"),
+     "invalid value for '--then': 'park' is not one of 'continue', 'hangup'"),
     (("say", "abc", "--text", "Hi", "--locale", "xx_yy"), "--locale 'xx_yy' is not a locale or voice"),
     (("play", "abc", "--file", "welcome.wav"), "--file 'welcome.wav' is not an http(s) URL"),
     (("play", "abc", "--file", "https://example.com/a.wav", "--then", "stop"),
-     "--then 'stop' is not allowed; use continue or hangup"),
+     "invalid value for '--then': 'stop' is not one of 'continue', 'hangup'"),
 ])
 def test_bad_input_exits_2_and_sends_nothing(cli, sandbox, args, error):
     result = run(cli, sandbox, "calls", *args)

@@ -151,6 +151,11 @@ STATIC_CASES = [
     ("sinchvoice --region e", lambda: ["euc1"]),
     ("sinchvoice auth list --auth ", lambda: ["signed", "basic"]),
     ("sinchvoice completion show ", lambda: ["bash", "zsh", "fish"]),
+    ("sinchvoice calls ", lambda: ["get", "update", "hangup", "say", "play"]),
+    ("sinchvoice callouts conference --moh ", lambda: ["ring", "music1", "music2", "music3"]),
+    ("sinchvoice conferences hold standup --moh m", lambda: ["music1", "music2", "music3"]),
+    ("sinchvoice calls say abc --then ", lambda: ["continue", "hangup"]),
+    ("sinchvoice applications numbers list --capability ", lambda: ["voice", "sms"]),
     ("sinchvoice -o json --base-url http://127.0.0.1:8700 auth sw", lambda: ["switch"]),
     ("sinchvoice auth login --s", lambda: ["--secret-stdin"]),
     ("sinchvoice sandbox --port ", lambda: []),  # a free value: no file names, no guesses

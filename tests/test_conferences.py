@@ -139,7 +139,8 @@ def test_get_unknown_conference_exits_3_saying_why(cli, sandbox, output):
     (("unmute", CONF, "abc", "--except", "def"), "error: --except only works with --all"),
     (("resume", CONF, "abc", "--all"), "error: give CALL_IDs or --all, not both"),
     (("mute", CONF, ""), "error: a CALL_ID is empty"),
-    (("hold", CONF, "abc", "--moh", "jazz"), "error: --moh 'jazz' is not a music-on-hold class"),
+    (("hold", CONF, "abc", "--moh", "jazz"),
+     "error: invalid value for '--moh': 'jazz' is not one of 'ring', 'music1', 'music2', 'music3'"),
     (("kick", CONF), "error: no participant given"),
     (("kick-all", ""), "error: the conference id is empty"),
 ])

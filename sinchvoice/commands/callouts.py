@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from sinchvoice import svaml
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
 from sinchvoice.errors import UsageError
@@ -24,7 +25,7 @@ Locale = Annotated[Optional[str], typer.Option("--locale", metavar="LOCALE",
 Text = Annotated[str, typer.Option("--text", metavar="TEXT",
                                    help="Words to speak: inline, @FILE or - (stdin); max 600 chars.")]
 Greeting = Annotated[Optional[str], typer.Option(metavar="TEXT", help="Text spoken on joining: inline, @FILE or -.")]
-Moh = Annotated[Optional[str], typer.Option(metavar="CLASS", help="Music on hold: ring, music1, music2 or music3.")]
+Moh = Annotated[Optional[svaml.MohClass], typer.Option(help="Music on hold.")]
 Dtmf = Annotated[Optional[str], typer.Option(metavar="DIGITS", help="Digits to send when answered (0-9, #, *, w).")]
 MaxDuration = Annotated[Optional[int], typer.Option(metavar="S", help="End the call after S s (1-14400).")]
 Ace = Annotated[bool, typer.Option("--ace", help="Send the answered-call event (ace) to the callback URL.")]
@@ -49,7 +50,6 @@ def tts(
     wait_timeout: WaitTimeout = None,
 ) -> None:
     """Call DEST and speak a text (ttsCallout); prints the call id."""
-    from sinchvoice import svaml
     from sinchvoice.inputs import read_value
 
     app_ctx = app_context(ctx)
@@ -77,7 +77,6 @@ def conference(
     wait_timeout: WaitTimeout = None,
 ) -> None:
     """Call DEST and put them into a conference (conferenceCallout); prints the call id."""
-    from sinchvoice import svaml
     from sinchvoice.inputs import read_value
 
     app_ctx = app_context(ctx)
@@ -85,7 +84,7 @@ def conference(
     body["conferenceId"] = _conference_id(conference_id)
     if greeting is not None:
         greeting = svaml.check_text(read_value(greeting, what="--greeting", stdin=app_ctx.env.stdin), "--greeting")
-    _set(body, greeting=greeting, locale=locale and svaml.check_locale(locale), mohClass=moh and svaml.check_moh(moh),
+    _set(body, greeting=greeting, locale=locale and svaml.check_locale(locale), mohClass=moh and moh.value,
          dtmf=dtmf and svaml.check_dtmf(dtmf), maxDuration=_max_duration(max_duration),
          enableAce=ace, enableDice=dice, enablePie=pie)
     _place(app_ctx, "conferenceCallout", body, f"conference {conference_id}", wait, wait_timeout)
@@ -105,7 +104,6 @@ def custom(
     wait_timeout: WaitTimeout = None,
 ) -> None:
     """Call DEST and steer it with your own SVAML (customCallout); prints the call id."""
-    from sinchvoice import svaml
 
     app_ctx = app_context(ctx)
     body = _parties(app_ctx, to, caller_id)

@@ -6,6 +6,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from sinchvoice import svaml
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
 from sinchvoice.errors import NotFoundError
@@ -16,7 +17,7 @@ CallId = Annotated[str, typer.Argument(metavar="CALL_ID", help="The call id a ca
 Text = Annotated[str, typer.Option("--text", metavar="TEXT",
                                    help="Words to speak: inline, @FILE or - (stdin); max 600 chars.")]
 Locale = Annotated[Optional[str], typer.Option("--locale", metavar="LOCALE", help="Language or voice, e.g. en-US.")]
-Then = Annotated[str, typer.Option("--then", metavar="continue|hangup", help="What the call does afterwards.")]
+Then = Annotated[svaml.ThenAction, typer.Option("--then", help="What the call does afterwards.")]
 
 
 @app.command("get")
@@ -90,7 +91,6 @@ def update(
                                              help="SVAML document; the action must be hangup, continue or park.")],
 ) -> None:
     """Send a SVAML document to a live call (updateCall)."""
-    from sinchvoice import svaml
 
     app_ctx = app_context(ctx)
     document = svaml.load(svaml_value, what="--svaml", actions=svaml.PATCH_ACTIONS, stdin=app_ctx.env.stdin)
@@ -100,7 +100,6 @@ def update(
 @app.command("hangup")
 def hangup(ctx: typer.Context, call_id: CallId) -> None:
     """End a call (updateCall with the hangup action)."""
-    from sinchvoice import svaml
 
     _update(app_context(ctx), call_id, svaml.hangup(), "Hung up call {}")
 
@@ -111,15 +110,14 @@ def say(
     call_id: CallId,
     text: Text,
     locale: Locale = None,
-    then: Then = "continue",
+    then: Then = svaml.ThenAction("continue"),
 ) -> None:
     """Speak a text into a live call, then continue or hang up."""
-    from sinchvoice import svaml
     from sinchvoice.inputs import read_value
 
     app_ctx = app_context(ctx)
-    document = svaml.say(read_value(text, what="--text", stdin=app_ctx.env.stdin), locale=locale, then=then)
-    _update(app_ctx, call_id, document, f"Updated call {{}}: said the text, then {then}")
+    document = svaml.say(read_value(text, what="--text", stdin=app_ctx.env.stdin), locale=locale, then=then.value)
+    _update(app_ctx, call_id, document, f"Updated call {{}}: said the text, then {then.value}")
 
 
 @app.command("play")
@@ -127,13 +125,12 @@ def play(
     ctx: typer.Context,
     call_id: CallId,
     files: Annotated[List[str], typer.Option("--file", metavar="URL", help="Audio file URL; repeat for several.")],
-    then: Then = "continue",
+    then: Then = svaml.ThenAction("continue"),
 ) -> None:
     """Play audio files into a live call, then continue or hang up."""
-    from sinchvoice import svaml
 
-    document = svaml.play(files, then=then, what="--file")
-    _update(app_context(ctx), call_id, document, f"Updated call {{}}: played {len(files)} file(s), then {then}")
+    document = svaml.play(files, then=then.value, what="--file")
+    _update(app_context(ctx), call_id, document, f"Updated call {{}}: played {len(files)} file(s), then {then.value}")
 
 
 def _update(app_ctx, call_id: str, document: dict, note: str) -> None:

@@ -10,6 +10,7 @@ from sinchvoice import participants as p
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
 from sinchvoice.errors import ExitCode, NotFoundError, SinchVoiceError, UsageError, batch_error
+from sinchvoice.svaml import MohClass
 
 app = group(help="See who is in a conference; mute, hold, kick participants.")
 
@@ -127,16 +128,11 @@ def unmute(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = 
 @app.command("hold")
 def hold(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
          except_: Except = None,
-         moh: Annotated[Optional[str], typer.Option("--moh", metavar="CLASS",
-                                                    help="Music on hold: ring, music1, music2, music3 "
-                                                    "(checked; the API's participant command has no field "
-                                                    "for it, so it is not sent).")] = None) -> None:
+         moh: Annotated[Optional[MohClass], typer.Option("--moh", help="Music on hold (checked; the API's "
+                                                         "participant command has no field for it, so it is not "
+                                                         "sent).")] = None) -> None:
     """Put participants on hold: CALL_ID... or --all [--except CALL_ID...]."""
-    if moh is not None:
-        from sinchvoice.svaml import check_moh
-
-        check_moh(moh)
-    _act(ctx, conference_id, call_ids, all_, except_, _command("onhold"), "on hold", moh=moh)
+    _act(ctx, conference_id, call_ids, all_, except_, _command("onhold"), "on hold", moh=moh and moh.value)
 
 
 @app.command("resume")
