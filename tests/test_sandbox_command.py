@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+
+import httpx
+import pytest
 import typer
 from typer.testing import CliRunner
 
 from sinchvoice.commands.sandbox import sandbox
-from sinchvoice.errors import UsageError
+from tests.conftest import ROOT
 
 
 def app() -> typer.Typer:
@@ -51,24 +58,36 @@ def test_help_prints_the_reserved_endings_table_as_written(cli):
     ]
 
 
-def test_non_loopback_host_needs_allow_remote():
-    result = CliRunner().invoke(app(), ["sandbox", "--host", "0.0.0.0"])
-    assert isinstance(result.exception, UsageError)
-    assert "not a loopback address" in result.exception.message
+@pytest.mark.parametrize("args, lines", [
+    (["--host", "0.0.0.0"], ["error: refusing to serve on 0.0.0.0: not a loopback address",
+                             "hint: add --allow-remote"]),
+    (["--secret", "not base64!"], ["error: --secret must be base64, as Sinch application secrets are"]),
+    (["--key", ""], ["error: --key '' is not usable as an application key",
+                     "hint: no spaces or colons, e.g. 11111111-2222-4333-8444-555555555555"]),
+    (["--port", "70000"], ["error: invalid value for '--port': 70000 is not in the range 0<=x<=65535",
+                           "hint: see `sinchvoice sandbox --help`"]),
+])
+def test_bad_options_exit_2_before_serving(cli, args, lines):
+    result = cli("sandbox", *args)
+    assert (result.exit_code, result.stderr.splitlines(), result.stdout) == (2, lines, "")
 
 
-def test_secret_must_be_base64():
-    result = CliRunner().invoke(app(), ["sandbox", "--secret", "not base64!"])
-    assert isinstance(result.exception, UsageError)
+def test_allow_remote_warns_then_serves():
+    proc = subprocess.Popen([sys.executable, "-m", "sinchvoice", "sandbox", "--host", "0.0.0.0", "--allow-remote",
+                             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        first = proc.stderr.readline()
+        exports = proc.stdout.readline()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=10)
+    assert first == "warning: serving on 0.0.0.0: anyone who can reach it may use the sandbox\n"
+    assert exports.startswith("export SINCHVOICE_BASE_URL=http://0.0.0.0:")
+    assert proc.returncode == 130
 
 
 def test_serves_in_the_foreground_and_stops_on_ctrl_c():
-    import signal
-    import subprocess
-    import sys
-
-    import httpx
-
     script = (
         "import typer; from sinchvoice.commands.sandbox import sandbox; a = typer.Typer(); "
         "a.command('sandbox')(sandbox); a.command('other')(lambda: None); a()"

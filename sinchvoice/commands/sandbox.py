@@ -40,10 +40,13 @@ def sandbox(
     Ctrl-C stops it (exit 130).
     """
     from sinchvoice.signing import is_valid_secret
+    from sinchvoice.urls import check_bind_host
 
+    if not key.strip() or any(c.isspace() or c == ":" for c in key):
+        raise UsageError(f"--key {key!r} is not usable as an application key", hint="no spaces or colons, e.g. "
+                         "11111111-2222-4333-8444-555555555555")
     if not is_valid_secret(secret):
         raise UsageError("--secret must be base64, as Sinch application secrets are")
-    from sinchvoice.urls import check_bind_host
 
     if check_bind_host(host, allow_remote, "serve"):
         typer.echo(f"warning: serving on {host}: anyone who can reach it may use the sandbox", err=True)
