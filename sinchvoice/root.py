@@ -1,7 +1,5 @@
 """The root command: global options, the command tree, and the one place errors become exit codes."""
 
-from __future__ import annotations
-
 import os
 import sys
 from enum import Enum

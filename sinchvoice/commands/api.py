@@ -1,7 +1,5 @@
 """`api`: a raw authenticated request through the same core, for endpoints the CLI doesn't model."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

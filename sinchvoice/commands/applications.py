@@ -1,7 +1,5 @@
 """`applications`: numbers and callback URLs of Voice applications."""
 
-from __future__ import annotations
-
 from enum import Enum
 from typing import Annotated, Optional
 

@@ -1,7 +1,5 @@
 """`auth`: log in, inspect and switch profiles; secrets go to the system keyring, never to the screen."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

@@ -1,7 +1,5 @@
 """`callouts`: place TTS, conference and custom calls (createCallout)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

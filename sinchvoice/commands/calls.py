@@ -1,7 +1,5 @@
 """`calls`: inspect and steer a call (getCall, updateCall)."""
 
-from __future__ import annotations
-
 from typing import Annotated, List, Optional
 
 import typer

@@ -1,7 +1,5 @@
 """`completion`: static shell completion scripts (no Python on TAB)."""
 
-from __future__ import annotations
-
 import os
 from enum import Enum
 from pathlib import Path

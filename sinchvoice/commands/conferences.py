@@ -1,7 +1,5 @@
 """`conferences`: see who is in a conference and control participants."""
 
-from __future__ import annotations
-
 from typing import Annotated, Callable, Optional
 
 import typer

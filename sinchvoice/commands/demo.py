@@ -1,7 +1,5 @@
 """`demo`: the main job end to end, narrated, through the real commands against an in-process sandbox."""
 
-from __future__ import annotations
-
 import os
 import shlex
 import time

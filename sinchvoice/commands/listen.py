@@ -1,7 +1,5 @@
 """`listen`: receive, verify and answer Sinch callback events locally."""
 
-from __future__ import annotations
-
 import json
 from typing import Annotated, Optional
 

@@ -1,7 +1,5 @@
 """`sandbox`: serve the local Voice API emulator in the foreground (heavy imports inside the command)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

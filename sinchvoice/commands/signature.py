@@ -1,7 +1,5 @@
 """`signature`: sign a request or verify a callback's signature by hand."""
 
-from __future__ import annotations
-
 import json
 from typing import Annotated, Optional
 
