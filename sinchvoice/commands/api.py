@@ -16,7 +16,11 @@ def api(
     path: Annotated[str, typer.Argument(metavar="PATH", help="Path on the API host, e.g. /calling/v1/calls/id/ID.")],
     data: Annotated[Optional[str], typer.Option("--data", "-d", help="JSON body: inline, @FILE or -.")] = None,
 ) -> None:
-    """Send an authenticated request and print the JSON response (signing, retries and errors as usual)."""
+    """Send a raw authenticated request; print the JSON.
+
+    Signing, retries and error handling are those of every other command. The response is printed as JSON
+    whatever -o says (its shape is unknown to the CLI); -q prints nothing (the exit code tells).
+    """
     app_ctx = app_context(ctx)
     method = method.upper()
     if method not in METHODS:
@@ -31,5 +35,5 @@ def api(
 
         body = parse_json(read_value(data, what="--data", stdin=app_ctx.env.stdin), what="--data")
     result = app_ctx.client().request(method, path, body)
-    if result is not None:
+    if result is not None and not app_ctx.settings.quiet:
         app_ctx.out.json(result)

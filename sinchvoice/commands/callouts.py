@@ -9,7 +9,7 @@ from sinchvoice.commands import group
 from sinchvoice.context import app_context
 from sinchvoice.errors import UsageError
 
-app = group(help="Place calls: text-to-speech, conference and custom SVAML callouts.")
+app = group(help="Place calls: text-to-speech, conference, custom.")
 
 MAX_CONFERENCE_ID = 64
 MAX_DURATION = 14400

@@ -9,7 +9,7 @@ from sinchvoice.commands import group
 from sinchvoice.context import app_context
 from sinchvoice.errors import NotFoundError
 
-app = group(help="Inspect and steer calls: status, SVAML updates, hang up, say, play.")
+app = group(help="See and steer a call: status, say, play, hang up.")
 
 CallId = Annotated[str, typer.Argument(metavar="CALL_ID", help="The call id a callout printed.")]
 Text = Annotated[str, typer.Option("--text", metavar="TEXT",

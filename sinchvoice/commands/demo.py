@@ -18,8 +18,9 @@ def demo(
     ctx: typer.Context,
     speed: Annotated[float, typer.Option(help="Sandbox clock speed (20 = a 20 s call lasts 1 s).", min=1)] = 20.0,
 ) -> None:
-    """Tour the main jobs on a built-in sandbox: no account, no network, no keyring, nothing rings.
+    """Tour the main jobs on a built-in sandbox.
 
+    No account, no network, no keyring, nothing rings.
     A text-to-speech alert followed to its final status, a busy number (exit code 5), then a conference
     bridge with three participants: list, mute one, kick one, kick everyone.
     """
