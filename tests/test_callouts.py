@@ -5,6 +5,7 @@ import json
 import pytest
 
 from tests.conftest import SENTINEL_SECRET
+from tests.following import interrupt_on_sleep, stopped
 
 FROM = "+46700000100"
 TO = "+46701234567"
@@ -273,25 +274,6 @@ def test_wait_timeout_quiet_still_prints_the_call_id(cli, sandbox):
     result = run(cli, sandbox, "callouts", "conference", "--to", TO, "--conference-id", "c", "--wait",
                  "--wait-timeout", "1", "-q")
     assert (result.exit_code, result.stdout) == (6, f"{only_call(sandbox)['callId']}\n")
-
-
-def interrupt_on_sleep(sandbox, number):
-    """An on_sleep hook: the clock advances as usual until Ctrl-C interrupts the NUMBERth sleep."""
-    sleeps = []
-
-    def on_sleep(seconds):
-        sleeps.append(seconds)
-        if len(sleeps) == number:
-            raise KeyboardInterrupt
-        sandbox.advance(seconds)
-
-    return on_sleep
-
-
-def stopped(call_id, where):
-    return (f"error: stopped following call {call_id}; {where}\n"
-            f"hint: follow it with `sinchvoice calls get {call_id} --watch`, "
-            f"or end it with `sinchvoice calls hangup {call_id}`\n")
 
 
 @pytest.mark.parametrize("sleeps, state, mode, stdout", [

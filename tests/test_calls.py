@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from tests.following import interrupt_on_sleep, stopped
 from tests.sandbox_support import callout, tts
 
 FROM = "+46700000100"  # the caller ID sandbox_support uses
@@ -111,25 +112,6 @@ def test_watch_piped_prints_one_json_line_per_change(cli, sandbox, call_id):
     assert result.sleeps == [0.5, 1.0, 2.0, 2.0]
 
 
-def interrupt_on_sleep(sandbox, number):
-    """An on_sleep hook: the clock advances as usual until Ctrl-C interrupts the NUMBERth sleep."""
-    sleeps = []
-
-    def on_sleep(seconds):
-        sleeps.append(seconds)
-        if len(sleeps) == number:
-            raise KeyboardInterrupt
-        sandbox.advance(seconds)
-
-    return on_sleep
-
-
-def stopped(call_id, state):
-    return (f"error: stopped following call {call_id}; it is still in progress ({state})\n"
-            f"hint: follow it with `sinchvoice calls get {call_id} --watch`, "
-            f"or end it with `sinchvoice calls hangup {call_id}`\n")
-
-
 @pytest.mark.parametrize("mode, sleeps, state, lines", [
     ((), 1, "ringing", 1),
     ((), 4, "answered, 0:01", 2),
@@ -140,7 +122,7 @@ def test_watch_interrupted_names_the_call_and_exits_130(cli, sandbox, call_id, m
     result = run(cli, sandbox, "calls", "get", call_id, "--watch", *mode)
     assert result.exit_code == 130
     assert [json.loads(line)["event"] for line in result.stdout.splitlines()] == ["status"] * lines
-    assert result.stderr.startswith(stopped(call_id, state))
+    assert result.stderr.startswith(stopped(call_id, f"it is still in progress ({state})"))
     assert api_body(sandbox, call_id)["status"] == "ONGOING"  # Ctrl-C stops the watching, not the call
     assert patches(sandbox) == []
 
@@ -148,7 +130,8 @@ def test_watch_interrupted_names_the_call_and_exits_130(cli, sandbox, call_id, m
 def test_watch_interrupted_quiet_still_prints_the_call_id(cli, sandbox, call_id):
     cli.on_sleep = interrupt_on_sleep(sandbox, 1)
     result = run(cli, sandbox, "calls", "get", call_id, "--watch", "-q")
-    assert (result.exit_code, result.stdout, result.stderr) == (130, f"{call_id}\n", stopped(call_id, "ringing"))
+    expected = (130, f"{call_id}\n", stopped(call_id, "it is still in progress (ringing)"))
+    assert (result.exit_code, result.stdout, result.stderr) == expected
 
 
 def test_watch_interrupted_on_a_terminal_keeps_the_panel(cli, sandbox, call_id):
@@ -156,7 +139,7 @@ def test_watch_interrupted_on_a_terminal_keeps_the_panel(cli, sandbox, call_id):
     result = run(cli, sandbox, "calls", "get", call_id, "--watch", tty=True)
     assert result.exit_code == 130
     assert f"Call {call_id}" in result.stdout and "ONGOING" in result.stdout
-    assert result.stderr == stopped(call_id, "ringing")
+    assert result.stderr == stopped(call_id, "it is still in progress (ringing)")
 
 
 def test_watch_quiet_prints_the_id_when_the_call_ends(cli, sandbox, call_id):
