@@ -108,7 +108,9 @@ class Output:
             self.ids(ids)
         elif self.mode == "csv":
             if panel is not None and not columns:
-                self.csv([label for label, _ in panel], [[value for _, value in panel]])
+                # A panel is for people; scripts get the body's own field names and raw values.
+                record = body if isinstance(body, dict) else dict(panel)
+                self.csv(list(record), [[_csv_value(v) for v in record.values()]])
             else:
                 self.csv(columns, rows)
         elif panel is not None:
@@ -143,6 +145,11 @@ class Output:
 
             print(json.dumps({"error": as_json(message, details)}, ensure_ascii=False), file=self.env.stderr)
         self.env.stderr.flush()
+
+
+def _csv_value(value: Any) -> Any:
+    """true/false as JSON writes them, so a csv cell means the same as the json field."""
+    return str(value).lower() if isinstance(value, bool) else value
 
 
 def _rich_table(columns: Sequence[str], rows: Sequence[Row], title: str | None, footer: str | None):

@@ -139,7 +139,7 @@ def report_usage(ctx, error) -> int:
     if type(error).__name__ == "NoArgsIsHelpError":  # a bare group asks for its help, as with gh: exit 0
         print(error.format_message(), file=sys.stdout)
         return 0
-    message = error.format_message().strip().rstrip(".")
+    message = " ".join(error.format_message().split()).rstrip(".")  # one line, whatever click's layout
     path = error.ctx.command_path if getattr(error, "ctx", None) else "sinchvoice"
     report(ctx, SinchVoiceError(message[:1].lower() + message[1:], hint=f"see `{path} --help`"))
     return getattr(error, "exit_code", 2)

@@ -201,3 +201,10 @@ def test_a_failed_secret_store_leaves_no_profile(cli, isolated, tmp_path):
     assert result.exit_code == 4
     assert result.stderr.splitlines()[0] == "error: storing the secret failed: the system keyring failed: RuntimeError"
     assert not (tmp_path / "config" / "config.json").exists()
+
+
+def test_status_as_csv_uses_the_json_field_names(cli):
+    login(cli)
+    assert cli("-o", "csv", "auth", "status").stdout.splitlines() == [
+        "profile,applicationKey,secret,credentialsFrom,auth,region,baseUrl,callerId",
+        "default,aaaa…5555,system keyring,profile,signed,global,https://calling.api.sinch.com,"]

@@ -216,3 +216,10 @@ def test_leaf_help_mentions_the_global_options(cli):
     assert "Global options work here too: -o/--output, -q, -v, --dry-run, -y/--yes" in " ".join(result.stdout.split())
     root = cli("--help").stdout
     assert "-p, --profile NAME" in root and "--base-url URL" in root and "--timeout SECONDS" in root
+
+
+def test_a_multi_line_click_message_becomes_one_line(cli):
+    result = cli("completion", "show")
+    assert (result.exit_code, result.stderr.splitlines()) == (2, [
+        "error: missing argument 'SHELL'. Choose from: bash, zsh, fish",
+        "hint: see `sinchvoice completion show --help`"])

@@ -51,6 +51,15 @@ def test_published_vector_as_json_and_quiet(cli):
     assert verify(cli, "-q").stdout == "valid\n"
 
 
+def test_published_vector_as_csv_has_the_json_fields_and_raw_values(cli):
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(verify(cli, "-o", "csv").stdout)))
+    assert rows == [["valid", "reason", "scheme", "applicationKey", "contentMd5", "stringToSign"],
+                    ["true", "valid signature", "application", KEY, MD5, STRING_TO_SIGN]]
+
+
 def test_captured_headers_alone_are_enough(cli, tmp_path):
     """Paste what the handler logged: x-timestamp and content-type from --header, the body from a file."""
     (tmp_path / "body.json").write_text(BODY)
@@ -147,6 +156,7 @@ def test_the_secret_is_never_printed(cli, monkeypatch):
     (["sign", "--path", "/cb", "--timestamp", "yesterday"],
      "error: --timestamp 'yesterday' is not an ISO 8601 UTC time"),
     (["sign", "--path", "/cb", "--method", "PO ST"], "error: --method 'PO ST' is not an HTTP method"),
+    (["sign", "--path", "/cb", "--method", "FETCH"], "error: --method 'FETCH' is not an HTTP method"),
     (["sign", "--path", "/cb", "--body", "@/nonexistent/body.json"],
      "error: --body: no such file: /nonexistent/body.json"),
     (["verify", "--path", "/cb", "--body", "{}"], "error: no authorization header to verify"),

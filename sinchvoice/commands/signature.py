@@ -137,8 +137,8 @@ def _hint(reason: str) -> str:
 
 
 def _method(method: str) -> str:
-    if not method.isalpha():
-        raise UsageError(f"--method {method!r} is not an HTTP method", hint="e.g. --method POST")
+    if method.upper() not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        raise UsageError(f"--method {method!r} is not an HTTP method", hint="use GET, POST, PUT, PATCH or DELETE")
     return method.upper()
 
 
