@@ -22,6 +22,25 @@ def read_value(value: str, *, what: str, stdin: TextIO | None = None) -> str:
     return value
 
 
+def read_bytes(value: str, *, what: str, stdin: TextIO | None = None) -> bytes:
+    """Like read_value, but the exact bytes of @FILE or stdin: a signature covers bytes, not text, so CRLF
+    line ends and a BOM must stay as `curl --data-binary @FILE` would send them."""
+    if value == "-":
+        stream = stdin if stdin is not None else sys.stdin
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None or stream.isatty():  # no byte stream (tests), or a terminal: the text path decides
+            return _read_stdin(what, stdin).encode("utf-8")
+        return buffer.read()
+    if value.startswith("@") and value[1:].strip():
+        name = value[1:]
+        try:
+            return Path(name).expanduser().read_bytes()
+        except OSError as exc:
+            problem, hint = _file_problem(exc, name)
+            raise UsageError(f"{what}: {problem}", hint=hint) from None
+    return read_value(value, what=what, stdin=stdin).encode("utf-8")
+
+
 def read_lines(
     value: str, *, stdin: TextIO | None = None, what: str = "--from-file"
 ) -> list[tuple[int, str]]:

@@ -219,3 +219,17 @@ def test_command_lists_show_whole_first_sentences(cli):
     }
     assert rows("signature") == {"sign": "Print the headers of a correctly signed request.",
                                  "verify": "Say whether a captured callback's signature is valid."}
+
+
+def test_body_files_are_signed_as_their_exact_bytes(cli, tmp_path, monkeypatch):
+    """CRLF line ends and a BOM are part of what curl --data-binary sends, so they are part of the signature."""
+    from sinchvoice.signing import content_md5
+
+    raw = b'\xef\xbb\xbf{"event": "ace",\r\n "callid": "x"}\r\n'
+    (tmp_path / "body.json").write_bytes(raw)
+    monkeypatch.setenv("SINCH_APPLICATION_KEY", KEY)
+    monkeypatch.setenv("SINCH_APPLICATION_SECRET", SECRET)
+    result = cli("-v", "signature", "sign", "--path", PATH, "--body", f"@{tmp_path / 'body.json'}",
+                 "--timestamp", STAMP)
+    assert result.exit_code == 0, result.stderr
+    assert content_md5(raw) in result.stderr  # the string-to-sign shown with -v carries the bytes' MD5

@@ -150,9 +150,9 @@ def _path(path: str) -> str:
 
 
 def _body(app_ctx, body: str | None) -> bytes:
-    from sinchvoice.inputs import read_value
+    from sinchvoice.inputs import read_bytes
 
-    return b"" if body is None else read_value(body, what="--body", stdin=app_ctx.env.stdin).encode("utf-8")
+    return b"" if body is None else read_bytes(body, what="--body", stdin=app_ctx.env.stdin)
 
 
 def _timestamp(value: str) -> str:
