@@ -165,3 +165,13 @@ def test_state_lists_calls_conferences_numbers(sandbox, client):
     assert state["conferences"][0]["conferenceId"] == "snap"
     assert len(state["numbers"]) == 4
     assert state["callbacks"] == {"url": {}}
+
+
+def test_a_sped_up_clock_still_reports_real_times():
+    """--speed 10 makes calls ten times shorter, not their timestamps ten minutes early or late."""
+    from datetime import timedelta
+
+    from sinchvoice.sandbox.clock import RealClock
+
+    clock = RealClock(speed=10)
+    assert clock.wall(600) - clock.epoch == timedelta(seconds=60)

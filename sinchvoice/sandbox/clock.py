@@ -26,7 +26,8 @@ class RealClock:
         return (time.monotonic() - self._origin) * self.speed
 
     def wall(self, seconds: float) -> datetime:
-        return self.epoch + timedelta(seconds=seconds)
+        """The real time at which simulated `seconds` happen: timestamps stay honest at any --speed."""
+        return self.epoch + timedelta(seconds=seconds / self.speed)
 
 
 class ManualClock:
