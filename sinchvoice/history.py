@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Iterable
+
+from sinchvoice.config import write_private
 
 KINDS = ("calls", "conferences", "numbers", "profiles")
 CAP = 50
@@ -44,7 +45,7 @@ def remember(state_dir: Path, kind: str, values: Iterable[str]) -> None:
         return
     kept = [v for v in read(state_dir, kind) if v not in fresh] + list(dict.fromkeys(fresh))
     try:
-        _write_atomic(path(state_dir, kind), "".join(f"{v}\n" for v in kept[-CAP:]))
+        write_private(path(state_dir, kind), "".join(f"{v}\n" for v in kept[-CAP:]))
     except OSError:
         pass
 
@@ -57,19 +58,6 @@ def forget(state_dir: Path, kind: str, values: Iterable[str]) -> None:
     if kept == current:
         return
     try:
-        _write_atomic(path(state_dir, kind), "".join(f"{v}\n" for v in kept))
+        write_private(path(state_dir, kind), "".join(f"{v}\n" for v in kept))
     except OSError:
         pass
-
-
-def _write_atomic(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
