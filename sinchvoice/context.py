@@ -48,18 +48,23 @@ class AppContext:
     def client(self):
         """One client (one connection pool) per invocation, built on first use."""
         if self._client is None:
-            from sinchvoice.client import VoiceClient
-            from sinchvoice.transport import Transport, check_base_url
+            from sinchvoice.transport import check_base_url
 
             check_base_url(self.settings.api_url)  # bad input is reported before missing credentials
             credentials = self.signing_credentials() if self.settings.auth == "signed" else self.credentials()
-            transport = Transport(
-                base_url=self.settings.api_url, credentials=credentials, auth_scheme=self.settings.auth,
-                timeout=self.settings.timeout, verbose=self.settings.verbose, dry_run=self.settings.dry_run,
-                trace=self.env.stderr, out=self.env.stdout, sleep=self.env.sleep,
-            )
-            self._client = VoiceClient(transport)
+            self._client = self.client_for(credentials, dry_run=self.settings.dry_run)
         return self._client
+
+    def client_for(self, credentials, dry_run: bool = False):
+        """A client with these settings and other credentials (auth login tries them before storing)."""
+        from sinchvoice.client import VoiceClient
+        from sinchvoice.transport import Transport
+
+        return VoiceClient(Transport(
+            base_url=self.settings.api_url, credentials=credentials, auth_scheme=self.settings.auth,
+            timeout=self.settings.timeout, verbose=self.settings.verbose, dry_run=dry_run,
+            trace=self.env.stderr, out=self.env.stdout, sleep=self.env.sleep,
+        ))
 
     def remember(self, kind: str, *values: str) -> None:
         """Feed the completion history (calls, conferences, numbers, profiles); never during --dry-run."""

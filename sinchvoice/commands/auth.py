@@ -84,17 +84,11 @@ def login(
 
 def _verify(app_ctx, credentials) -> None:
     """One cheap authenticated call, so a typo is caught now rather than at the first callout."""
-    from sinchvoice.client import VoiceClient
-    from sinchvoice.transport import Transport
-
-    settings = app_ctx.settings
-    transport = Transport(base_url=settings.api_url, credentials=credentials, auth_scheme=settings.auth,
-                          timeout=settings.timeout, verbose=settings.verbose, trace=app_ctx.env.stderr,
-                          out=app_ctx.env.stdout, sleep=app_ctx.env.sleep)
+    client = app_ctx.client_for(credentials)
     try:
-        VoiceClient(transport).get_numbers()
+        client.get_numbers()
     finally:
-        transport.close()
+        client.close()
 
 
 @app.command()
