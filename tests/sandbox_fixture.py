@@ -83,7 +83,8 @@ def _shared_server():
     if "running" not in _server:
         stack = contextlib.ExitStack()
         _server["running"] = stack.enter_context(
-            run_in_thread(clock=ManualClock(), seed=SEED, callback_timeout=2.0)
+            # The CLI speaks the contract's layout for now, and its tests expect the contract's shapes.
+            run_in_thread(clock=ManualClock(), seed=SEED, callback_timeout=2.0, api_layout="spec")
         )
         atexit.register(stack.close)
     return _server["running"]
