@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
 
 import anyio
 from starlette.responses import Response
 
 from sinchvoice.sandbox import defaults as d
 from sinchvoice.sandbox.api import Api
-from sinchvoice.sandbox.auth import authenticate, redact
+from sinchvoice.sandbox.auth import authenticate
 from sinchvoice.sandbox.callbacks import Deliverer
 from sinchvoice.sandbox.clock import ManualClock, RealClock
 from sinchvoice.sandbox.control import Control
@@ -205,20 +204,7 @@ class Sandbox:
         status, payload, _, scheme = outcome
         if content is None and payload is not None:
             content = render(payload)
-        headers = dict(request["headers"])
-        if "authorization" in headers:
-            headers["authorization"] = redact(headers["authorization"])
-        entry = {
-            "time": time.time(),
-            "method": request["method"],
-            "path": request["path"],
-            "query": request["query"],
-            "headers": headers,
-            "status": status,
-            "auth": scheme,
-            "fault": None if fault is None else fault_kind(fault),
-        }
-        self.journal.add(entry, request["body"], content)
+        self.journal.record(request, status, scheme, None if fault is None else fault_kind(fault), content)
 
 
 def faulted(fault: dict) -> tuple:

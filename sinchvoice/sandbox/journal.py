@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 
+from sinchvoice.sandbox.auth import redact
 from sinchvoice.sandbox.validation import loads_strict
 
 MAX_ENTRIES = 10_000
@@ -49,6 +51,15 @@ class Journal:
         self.max_entries, self.max_total_chars = max_entries, max_total_chars
         self._chars = 0
         self.dropped = 0
+
+    def record(self, request: dict, status: int, scheme: str | None, fault: str | None, response: bytes | None):
+        """One answered request; the Authorization header keeps only its scheme and key."""
+        headers = dict(request["headers"])
+        if "authorization" in headers:
+            headers["authorization"] = redact(headers["authorization"])
+        entry = {"time": time.time(), "method": request["method"], "path": request["path"],
+                 "query": request["query"], "headers": headers, "status": status, "auth": scheme, "fault": fault}
+        self.add(entry, request["body"], response)
 
     def add(self, entry: dict, body: bytes, response: bytes | None) -> None:
         entry["body"], entry["bodySize"], entry["bodyJson"] = _kept(body)
