@@ -415,3 +415,75 @@ def test_a_method_an_existing_resource_does_not_take_is_405(live, client):
     response = client.get(f"/calling/v1/conferences/id/room-6/{call_id}")
     assert (error(response), response.headers["allow"]) == ((405, 40001), "DELETE, PATCH")
     assert error(client.delete(f"/calling/v1/calls/id/{call_id}")) == (405, 40001)
+
+
+# ---- hostile bodies: every field of every live body replaced by every JSON type ---------------------------
+
+VALID = {
+    ("POST", "/calling/v1/callouts"): [
+        {"method": "ttsCallout", "ttsCallout": {"cli": CLI, "destination": {"type": "number", "endpoint": TO},
+                                                "prompts": "#tts[hi]", "dtmf": "1", "domain": "pstn"}},
+        {"method": "conferenceCallout", "conferenceCallout": {
+            "destination": {"type": "number", "endpoint": TO}, "conferenceId": "c", "mohClass": "ring",
+            "conferenceDtmfOptions": {"mode": "detect", "maxDigits": 2, "timeoutMills": 10}, "maxDuration": 5}},
+        {"method": "customCallout", "customCallout": {
+            "ice": json.dumps({"instructions": [{"name": "say", "text": "x"}],
+                               "action": {"name": "connectPstn", "number": TO, "cli": CLI}}),
+            "ace": "https://x.test/", "maxDuration": 5}},
+    ],
+    ("PATCH", "/calling/v1/calls/id/{call}/leg/caller"): [
+        {"instructions": [{"name": "playFiles", "ids": ["a"]}, {"name": "say", "text": "x"}],
+         "action": {"name": "continue"}}],
+    ("PATCH", "/calling/v1/conferences/id/hostile/{call}"): [{"command": "onhold", "moh": "ring"}],
+    ("POST", NUMBERS): [{"numbers": ["+46700000102"], "applicationkey": KEY, "capability": "voice"}],
+    ("DELETE", NUMBERS): [{"number": "+46700000101", "applicationkey": KEY, "capability": "voice"}],
+    ("POST", CALLBACKS): [{"url": {"primary": "https://x.test/", "fallback": "https://y.test/"}}],
+}
+WRONG = [None, 0, -1, 1.5, 10**30, True, "", "x", "+46700000000\n", [], [None], {}, {"name": None}]
+
+
+def mutations(document, path=()):
+    """(path, body) with one leaf or container of `document` swapped for each value of WRONG, or dropped."""
+    if isinstance(document, dict):
+        for key, value in document.items():
+            yield from ((p, {**document, key: v}) for p, v in mutations(value, (*path, key)))
+            yield (*path, key, "dropped"), {k: v for k, v in document.items() if k != key}
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            yield from ((p, [*document[:index], v, *document[index + 1:]]) for p, v in
+                        mutations(value, (*path, index)))
+    if path:
+        for wrong in WRONG:
+            yield path, wrong
+
+
+@pytest.mark.parametrize("route", list(VALID), ids=[f"{m} {p}" for m, p in VALID])
+def test_hostile_live_bodies_get_4xx_never_500(live, route):
+    method, template = route
+    with live.client("signed") as client:
+        call_id = callout(client, conference("hostile"))
+        live.advance(2)
+        path = template.replace("{call}", call_id)
+        statuses = set()
+        for valid in VALID[route]:
+            for where, body in [((), valid), *mutations(valid)]:
+                response = client.request(method, path, content=json.dumps(body).encode(),
+                                          headers={"content-type": "application/json"})
+                assert response.status_code < 500, (where, body, response.text)
+                if response.status_code >= 400:
+                    assert set(response.json()) == {"errorCode", "message", "reference"}, where
+                statuses.add(response.status_code)
+    assert statuses & {200, 204} and statuses & {400}  # the valid bodies pass, the broken ones are refused
+
+
+def test_hostile_inline_ice_gets_4xx_never_500(live):
+    ice = {"instructions": [{"name": "say", "text": "x", "locale": "en-US"}],
+           "action": {"name": "connectSip", "destination": {"type": "sip", "endpoint": "a@b.test"}, "cli": CLI}}
+    statuses = set()
+    with live.client("basic") as client:
+        for where, document in [((), ice), *mutations(ice)]:
+            body = {"method": "customCallout", "customCallout": {"ice": json.dumps(document)}}
+            response = client.post("/calling/v1/callouts", json=body)
+            assert response.status_code < 500, (where, document, response.text)
+            statuses.add(response.status_code)
+    assert statuses == {200, 400}

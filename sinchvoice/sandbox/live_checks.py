@@ -103,12 +103,13 @@ def _svaml(body: dict, field: str) -> dict | None:
 def _callee(action: dict) -> tuple[dict, str | None]:
     """Whom an inline ICE calls when the callout names nobody: its connectPstn/connectSip/connectMxp."""
     name = limits.canonical(action.get("name"), CALLEE_ACTIONS)
+    cli = action.get("cli") if isinstance(action.get("cli"), str) else None  # the caller ID it shows, if any
     if name == "connectPstn" and isinstance(action.get("number"), str):
-        return _destination({"type": "number", "endpoint": action["number"]}), action.get("cli")
+        return _destination({"type": "number", "endpoint": action["number"]}), cli
     target = action.get("destination")
     if name in ("connectSip", "connectMxp") and isinstance(target, dict) and isinstance(target.get("endpoint"), str):
         kind = "sip" if name == "connectSip" else "username"
-        return _destination({"type": kind, "endpoint": target["endpoint"]}), action.get("cli")
+        return _destination({"type": kind, "endpoint": target["endpoint"]}), cli
     raise missing(
         "customCallout.destination missing: give a destination, or an inline ice whose action is "
         "connectPstn (with number), connectSip or connectMxp (with destination)"
