@@ -8,7 +8,7 @@ __sinchvoice_node() {
     case $1 in
         '') _sv_subs='api sandbox demo listen auth callouts calls conferences applications signature completion'; _sv_opts='--version -h --help'; _sv_args='' ;;
         'api') _sv_subs=''; _sv_opts='--data -d -h --help'; _sv_args='v v' ;;
-        'sandbox') _sv_subs=''; _sv_opts='--host --port --key --secret --speed --seed --allow-remote -h --help'; _sv_args='' ;;
+        'sandbox') _sv_subs=''; _sv_opts='--host --port --key --secret --speed --manual-clock --seed --api-layout --numbers --allow-remote -h --help'; _sv_args='' ;;
         'demo') _sv_subs=''; _sv_opts='--speed -h --help'; _sv_args='' ;;
         'listen') _sv_subs=''; _sv_opts='--host --port --path --reply --reply-dir --journal --no-verify --forward-to --allow-remote -h --help'; _sv_args='' ;;
         'auth') _sv_subs='login status logout list switch'; _sv_opts='-h --help'; _sv_args='' ;;
@@ -64,6 +64,8 @@ __sinchvoice_value() {
         'sandbox|--secret') _sv_val='v' ;;
         'sandbox|--speed') _sv_val='v' ;;
         'sandbox|--seed') _sv_val='v' ;;
+        'sandbox|--api-layout') _sv_val='c:live,spec' ;;
+        'sandbox|--numbers') _sv_val='v' ;;
         'demo|--speed') _sv_val='v' ;;
         'listen|--host') _sv_val='v' ;;
         'listen|--port') _sv_val='v' ;;

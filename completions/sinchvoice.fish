@@ -19,7 +19,7 @@ function __sinchvoice_node -a cmdpath
         case 'sandbox'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--host	Address to bind; loopback unless --allow-remote' '--port	Port to bind (0 picks a free one)' '--key	Application key the sandbox accepts' '--secret	Application secret (base64) the sandbox accepts' '--speed	Clock speed: 10 makes a 30 s call last 3 s' '--seed	Seed for call ids, for reproducible runs' '--allow-remote	Allow binding a non-loopback host' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--host	Address to bind; loopback unless --allow-remote' '--port	Port to bind (0 picks a free one)' '--key	Application key the sandbox accepts' '--secret	Application secret (base64) the sandbox accepts' '--speed	Clock speed: 10 makes a 30 s call last 3 s (default 1)' '--manual-clock	Time moves only by POST /_sandbox/clock/advance' '--seed	Seed for call ids, for reproducible runs' '--api-layout	live: the real platform\'s paths and shapes; spec: the con...' '--numbers	Add N free voice numbers (+467000100000, ...) to the seed...' '--allow-remote	Allow binding a non-loopback host' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'demo'
             set -g __sinchvoice_subs 
@@ -247,6 +247,10 @@ function __sinchvoice_value -a cmdpath option
         case 'sandbox|--speed'
             set -g __sinchvoice_val 'v'
         case 'sandbox|--seed'
+            set -g __sinchvoice_val 'v'
+        case 'sandbox|--api-layout'
+            set -g __sinchvoice_val 'c:live,spec'
+        case 'sandbox|--numbers'
             set -g __sinchvoice_val 'v'
         case 'demo|--speed'
             set -g __sinchvoice_val 'v'

@@ -105,7 +105,8 @@ CASES = [
     ("unknown-route-root", "GET", "/", None, 404, 40400),
     ("wrong-method-callouts", "GET", CALLOUTS, None, 405, 40001),
     ("wrong-method-numbers", "PUT", "/calling/v1/configuration/numbers", {}, 405, 40001),
-    ("wrong-method-call", "DELETE", "/calling/v1/calls/id/x", None, 405, 40001),
+    # A method the path does not take is 405 only for something that exists; an unknown call is 404.
+    ("wrong-method-unknown-call", "DELETE", "/calling/v1/calls/id/x", None, 404, 40400),
 ]
 
 

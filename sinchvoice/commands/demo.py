@@ -29,7 +29,7 @@ def demo(
     from sinchvoice.sandbox.server import run_in_thread
 
     out = app_context(ctx).out
-    with run_in_thread(clock=RealClock(speed), seed=2026) as sandbox, _pointed_at(sandbox):
+    with run_in_thread(clock=RealClock(speed), seed=2026, api_layout="spec") as sandbox, _pointed_at(sandbox):
         out.note(f"A sandbox is serving on {sandbox.base_url} (clock x{speed:g}); every command below is the real CLI.")
         out.note(f"$ export SINCHVOICE_BASE_URL={sandbox.base_url} SINCH_APPLICATION_KEY={sandbox.key} "
                  f"SINCH_APPLICATION_SECRET=… SINCHVOICE_FROM={CALLER}")

@@ -1,11 +1,20 @@
 """`sandbox`: serve the local Voice API emulator in the foreground (heavy imports inside the command)."""
 
+from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
 from sinchvoice.errors import UsageError
 from sinchvoice.sandbox import defaults as d
+
+MAX_SPEED = 10_000.0
+MAX_NUMBERS = 100_000
+
+
+class ApiLayout(str, Enum):
+    live = "live"
+    spec = "spec"
 
 
 def sandbox(
@@ -14,9 +23,19 @@ def sandbox(
     key: Annotated[str, typer.Option(help="Application key the sandbox accepts.")] = d.KEY,
     secret: Annotated[str, typer.Option(help="Application secret (base64) the sandbox accepts.")] = d.SECRET,
     speed: Annotated[
-        float, typer.Option(help="Clock speed: 10 makes a 30 s call last 3 s.", min=0.001)
-    ] = 1.0,
+        Optional[float], typer.Option(help="Clock speed: 10 makes a 30 s call last 3 s (default 1).")
+    ] = None,
+    manual_clock: Annotated[
+        bool, typer.Option("--manual-clock", help="Time moves only by POST /_sandbox/clock/advance.")
+    ] = False,
     seed: Annotated[Optional[int], typer.Option(help="Seed for call ids, for reproducible runs.")] = None,
+    api_layout: Annotated[
+        ApiLayout, typer.Option(help="live: the real platform's paths and shapes; spec: the contract's.")
+    ] = ApiLayout.live,
+    numbers: Annotated[
+        int, typer.Option(help="Add N free voice numbers (+467000100000, ...) to the seeded ones.", min=0,
+                          max=MAX_NUMBERS)
+    ] = 0,
     allow_remote: Annotated[
         bool, typer.Option("--allow-remote", help="Allow binding a non-loopback host.")
     ] = False,
@@ -35,6 +54,7 @@ def sandbox(
 
     Seeded numbers: +46700000100 and +46700000101 (voice, assigned), +46700000102 (voice, free),
     +46700000103 (sms, assigned). Control routes for tests live under /_sandbox/ (loopback only).
+    Both hosts of the live platform (traffic and /v1/ configuration) are served on the one port.
     Ctrl-C stops it (exit 130).
     """
     from sinchvoice.signing import is_valid_secret
@@ -45,19 +65,39 @@ def sandbox(
                          "11111111-2222-4333-8444-555555555555")
     if not is_valid_secret(secret):
         raise UsageError("--secret must be base64, as Sinch application secrets are")
+    clock = _clock(speed, manual_clock)
 
     if check_bind_host(host, allow_remote, "serve"):
         typer.echo(f"warning: serving on {host}: anyone who can reach it may use the sandbox", err=True)
-    from sinchvoice.sandbox.clock import RealClock
     from sinchvoice.sandbox.server import serve_forever
 
     try:
         # A busy port fails here before the banner, as one error line (exit 1), the same as `listen`.
-        serve_forever(key=key, secret=secret, clock=RealClock(speed), seed=seed, host=host, port=port,
-                      allow_remote=allow_remote, on_ready=_announce)
+        serve_forever(key=key, secret=secret, clock=clock, seed=seed, host=host, port=port,
+                      allow_remote=allow_remote, on_ready=_announce, api_layout=api_layout.value, numbers=numbers)
     except KeyboardInterrupt:
         pass  # uvicorn has shut down gracefully, then re-raised the SIGINT
     _stopped()
+
+
+def _clock(speed: float | None, manual: bool):
+    """A manual clock, or a real one at a speed that keeps every timestamp computable (nan/inf never do)."""
+    import math
+    from datetime import datetime, timezone
+
+    from sinchvoice.sandbox.clock import ManualClock, RealClock
+
+    if manual and speed is not None:
+        raise UsageError("--speed and --manual-clock exclude each other",
+                         hint="a manual clock moves only by POST /_sandbox/clock/advance; drop one of them")
+    if manual:
+        return ManualClock(epoch=datetime.now(timezone.utc))
+    if speed is None:
+        return RealClock()
+    if not math.isfinite(speed) or not 0.001 <= speed <= MAX_SPEED:
+        raise UsageError(f"--speed must be a number from 0.001 to {MAX_SPEED:g}, not {speed:g}",
+                         hint="e.g. --speed 10 makes a 30 s call last 3 s; --manual-clock stops time")
+    return RealClock(speed)
 
 
 def _stopped() -> None:
@@ -80,6 +120,9 @@ def _announce(running) -> None:
     typer.echo(
         "  reserved endings:   0001 BUSY, 0002 NOANSWER, 0003 FAILED, 0004 callee hangs up after 3 s", **err
     )
+    typer.echo(f"  api layout:         {running.app.api_layout}", **err)
+    if running.clock.manual:
+        typer.echo("  clock:              manual: POST /_sandbox/clock/advance {\"seconds\": N} moves it", **err)
     typer.echo("Point the CLI at it:", **err)
     env = running.env()
     typer.echo(" ".join(["export"] + [f"{name}={value}" for name, value in env.items()]))

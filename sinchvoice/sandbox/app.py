@@ -5,21 +5,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
 
 import anyio
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from sinchvoice.sandbox import defaults as d
 from sinchvoice.sandbox.api import Api
-from sinchvoice.sandbox.auth import authenticate, redact
+from sinchvoice.sandbox.auth import authenticate
 from sinchvoice.sandbox.callbacks import Deliverer
 from sinchvoice.sandbox.clock import ManualClock, RealClock
 from sinchvoice.sandbox.control import Control
 from sinchvoice.sandbox.faults import Faults
+from sinchvoice.sandbox.journal import Journal, render
 from sinchvoice.sandbox.problems import Problem, error_body
 from sinchvoice.sandbox.state import State
-from sinchvoice.sandbox.validation import loads_strict
 from sinchvoice.urls import is_loopback
 
 log = logging.getLogger("sinchvoice.sandbox")
@@ -42,14 +41,20 @@ class Sandbox:
         seed: int | None = None,
         callback_timeout: float = d.CALLBACK_TIMEOUT,
         allow_remote_control: bool = False,
+        api_layout: str = "live",
+        numbers: int = 0,
     ):
+        """`api_layout`: "live" serves the running platform's paths and shapes (and the contract's seed paths),
+        "spec" the contract's only. `numbers`: how many free voice numbers to add to the seeded ones."""
         self.key, self.secret = key, secret
         self.clock = clock or RealClock()
         self.deliverer = Deliverer(key, secret, callback_timeout)
-        self.state = State(key=key, clock=self.clock, seed=seed, emit=self.deliverer.submit)
+        self.state = State(key=key, clock=self.clock, seed=seed, emit=self.deliverer.submit, numbers=numbers)
         self.faults = Faults()
-        self.journal: list[dict] = []
-        self.api = Api(self.state, key)
+        self.journal = Journal()
+        self.internal_errors = 0  # 500s the sandbox answered itself (a bug), wherever they happened
+        self.api = Api(self.state, key, api_layout)
+        self.api_layout = api_layout
         self.control = Control(self)
         self.allow_remote_control = allow_remote_control
         self._ticker: threading.Thread | None = None
@@ -86,6 +91,7 @@ class Sandbox:
             self.state.reset()
             self.faults.clear()
             self.journal.clear()
+            self.internal_errors = 0
             self.generation += 1
 
     # ---- ASGI --------------------------------------------------------------------------------
@@ -99,7 +105,8 @@ class Sandbox:
             await self._http(scope, receive, send)
         except Exception:  # last line of defence: a bug answers 500 50000, never a traceback page
             log.exception("sandbox bug")
-            await JSONResponse(error_body(50000, "Internal sandbox error"), 500)(scope, receive, send)
+            self.internal_errors += 1
+            await json_response(error_body(50000, "Internal sandbox error"), 500)(scope, receive, send)
 
     async def _lifespan(self, receive, send):
         while True:
@@ -146,7 +153,7 @@ class Sandbox:
         client = scope.get("client")
         if not self.allow_remote_control and client and not is_loopback(client[0]):
             body = error_body(40300, "The sandbox control routes answer loopback clients only")
-            return await JSONResponse(body, 403)(scope, receive, send)
+            return await json_response(body, 403)(scope, receive, send)
         try:
             status, payload = await anyio.to_thread.run_sync(
                 self.control.handle, request["method"], request["path"], request["body"]
@@ -154,13 +161,14 @@ class Sandbox:
             headers = {}
         except Problem as problem:
             status, payload, headers = problem.status, problem.body(), problem.headers
-        await JSONResponse(payload, status, headers)(scope, receive, send)
+        await json_response(payload, status, headers)(scope, receive, send)
 
     def _process(self, request: dict) -> tuple:
         """(status, payload, headers, auth scheme); every failure becomes a Sinch error, bugs a 500."""
         scheme = None
         try:
-            handler, params = self.api.resolve(request["method"], request["path"])
+            # Routes match the path as sent, segment by segment: `a%2Fb` is one id, never two segments.
+            methods, params = self.api.resolve(request["raw_path"])
             scheme = authenticate(
                 request["headers"],
                 key=self.key,
@@ -171,41 +179,32 @@ class Sandbox:
                 body=request["body"],
             )
             self.state.tick()
+            handler = self.api.handler(methods, params, request["method"])
             status, payload = handler(params, request["body"])
             return status, payload, {}, scheme
         except Problem as problem:
             return problem.status, problem.body(), problem.headers, scheme
         except Exception:
             log.exception("sandbox bug on %s %s", request["method"], request["path"])
+            self.internal_errors += 1
             return 500, error_body(50000, "Internal sandbox error"), {}, scheme
 
     async def _reply(self, scope, receive, send, request, outcome, fault):
-        self._journal(request, outcome, fault)
         status, payload, headers, _ = outcome
+        content = None if payload is None else render(payload)
+        self._journal(request, outcome, fault, content)
         response = (
-            Response(b"", status, headers) if payload is None else JSONResponse(payload, status, headers)
+            Response(b"", status, headers)
+            if content is None
+            else Response(content, status, headers, media_type="application/json")
         )
         await response(scope, receive, send)
 
-    def _journal(self, request: dict, outcome: tuple, fault: dict | None) -> None:
+    def _journal(self, request: dict, outcome: tuple, fault: dict | None, content: bytes | None = None) -> None:
         status, payload, _, scheme = outcome
-        headers = dict(request["headers"])
-        if "authorization" in headers:
-            headers["authorization"] = redact(headers["authorization"])
-        self.journal.append(
-            {
-                "time": time.time(),
-                "method": request["method"],
-                "path": request["path"],
-                "query": request["query"],
-                "headers": headers,
-                "body": body_for_journal(request["body"]),
-                "status": status,
-                "auth": scheme,
-                "response": payload,
-                "fault": None if fault is None else fault_kind(fault),
-            }
-        )
+        if content is None and payload is not None:
+            content = render(payload)
+        self.journal.record(request, status, scheme, None if fault is None else fault_kind(fault), content)
 
 
 def faulted(fault: dict) -> tuple:
@@ -222,14 +221,8 @@ def fault_kind(fault: dict) -> str:
     return "drop" if fault["drop"] else "status" if fault["status"] else "delay"
 
 
-def body_for_journal(body: bytes):
-    if not body:
-        return None
-    try:
-        return loads_strict(body)
-    except ValueError:
-        return body.decode("utf-8", "replace")
-
+def json_response(payload, status: int, headers: dict | None = None) -> Response:
+    return Response(render(payload), status, headers, media_type="application/json")
 
 
 async def read_body(receive, limit: int) -> bytes:

@@ -7,6 +7,7 @@ import logging
 import queue
 import threading
 import time
+from collections import deque
 from urllib.parse import urlsplit
 
 import httpx
@@ -14,12 +15,13 @@ import httpx
 from sinchvoice.signing import sign_request, utc_timestamp
 
 log = logging.getLogger("sinchvoice.sandbox")
+MAX_DELIVERIES = 10_000
 
 
 class Deliverer:
     def __init__(self, key: str, secret: str, timeout: float = 5.0):
         self.key, self.secret, self.timeout = key, secret, timeout
-        self.journal: list[dict] = []
+        self.journal: deque[dict] = deque(maxlen=MAX_DELIVERIES)  # the newest deliveries; memory stays bounded
         self._queue: queue.Queue = queue.Queue()
         self._idle = threading.Condition()
         self._pending = 0

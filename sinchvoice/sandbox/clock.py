@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -13,8 +14,8 @@ class RealClock:
     manual = False
 
     def __init__(self, speed: float = 1.0):
-        if speed <= 0:
-            raise ValueError("speed must be positive")
+        if not math.isfinite(speed) or speed <= 0:  # nan or inf would make every timestamp fail later
+            raise ValueError("speed must be a positive finite number")
         self.speed = speed
         self.reset()
 
@@ -50,7 +51,7 @@ class ManualClock:
             return self._now
 
     def advance(self, seconds: float) -> float:
-        if seconds < 0:
+        if not math.isfinite(seconds) or seconds < 0:
             raise ValueError("cannot go back in time")
         with self._lock:
             self._now += seconds

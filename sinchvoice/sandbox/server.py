@@ -90,8 +90,8 @@ def _base_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if _is_ipv6(host) else f"http://{host}:{port}"
 
 
-def _prepare(key, secret, clock, seed, host, port, allow_remote, callback_timeout):
-    app = Sandbox(key=key, secret=secret, clock=clock, seed=seed, callback_timeout=callback_timeout)
+def _prepare(key, secret, clock, seed, host, port, allow_remote, callback_timeout, **options):
+    app = Sandbox(key=key, secret=secret, clock=clock, seed=seed, callback_timeout=callback_timeout, **options)
     sock = bind(host, port, allow_remote)
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=3, http="h11"
@@ -113,9 +113,11 @@ def run_in_thread(
     allow_remote: bool = False,
     callback_timeout: float = d.CALLBACK_TIMEOUT,
     startup_timeout: float = 10.0,
+    **options,
 ):
-    """Serve on a pre-bound socket (port 0 = ephemeral) in a daemon thread; yields a `Running`."""
-    running, sock = _prepare(key, secret, clock, seed, host, port, allow_remote, callback_timeout)
+    """Serve on a pre-bound socket (port 0 = ephemeral) in a daemon thread; yields a `Running`.
+    Other keyword arguments (api_layout, numbers, ...) go to `Sandbox`."""
+    running, sock = _prepare(key, secret, clock, seed, host, port, allow_remote, callback_timeout, **options)
     running.app.start()
     thread = threading.Thread(
         target=running.server.run, kwargs={"sockets": [sock]}, name="sandbox-server", daemon=True
@@ -145,9 +147,11 @@ def serve_forever(
     port: int = d.PORT,
     allow_remote: bool = False,
     on_ready=None,
+    **options,
 ) -> None:
-    """Serve in the foreground until Ctrl-C (uvicorn handles SIGINT/SIGTERM and shuts down gracefully)."""
-    running, sock = _prepare(key, secret, clock, seed, host, port, allow_remote, d.CALLBACK_TIMEOUT)
+    """Serve in the foreground until Ctrl-C (uvicorn handles SIGINT/SIGTERM and shuts down gracefully).
+    Other keyword arguments (api_layout, numbers, ...) go to `Sandbox`."""
+    running, sock = _prepare(key, secret, clock, seed, host, port, allow_remote, d.CALLBACK_TIMEOUT, **options)
     if on_ready:
         on_ready(running)
     running.app.start()

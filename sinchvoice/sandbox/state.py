@@ -2,88 +2,32 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import random
 import threading
 import uuid
-from dataclasses import dataclass, field
 
 from sinchvoice.sandbox import defaults as d
+from sinchvoice.sandbox.calls import Call, Conference, Participant, plan
+from sinchvoice.sandbox.numbers import NumberBook
 from sinchvoice.sandbox.problems import Problem, not_found
 from sinchvoice.signing import utc_timestamp
 
-
-@dataclass
-class Call:
-    call_id: str
-    method: str
-    cli: str
-    destination: dict
-    created: float
-    answer_at: float | None  # planned; None when the call is never answered
-    end_at: float | None  # planned; None when it lasts until hung up or kicked
-    end_result: str
-    end_reason: str
-    conference_id: str | None = None
-    ace_targets: str = ""  # "app", a URL (custom callout), or "" for no ace
-    dice_targets: str = ""  # "app" or ""
-    answered_at: float | None = None
-    ended_at: float | None = None
-    result: str = "N/A"
-    reason: str = "N/A"
-
-    @property
-    def ongoing(self) -> bool:
-        return self.ended_at is None
-
-
-@dataclass
-class Participant:
-    call_id: str
-    cli: str
-    joined: float
-    muted: bool = False
-    onhold: bool = False
-
-
-@dataclass
-class Conference:
-    conference_id: str
-    participants: dict = field(default_factory=dict)
-
-
-def plan(method: str, body: dict) -> tuple[float | None, float | None, str, str]:
-    """(answer_at, end_at, final result, final reason) relative to creation."""
-    endpoint = body["destination"]["endpoint"]
-    forced = next((v for k, v in d.RESERVED_SUFFIXES.items() if endpoint.endswith(k)), None)
-    ring = d.RING_SECONDS
-    if forced and forced[0] == "NOANSWER":
-        return None, d.NOANSWER_RING_SECONDS, *forced
-    if forced and forced[0] != "ANSWERED":
-        return None, ring, *forced
-    if forced:
-        return ring, ring + d.CALLEE_HANGUP_AFTER, *forced
-    if method == "ttsCallout":
-        return ring, ring + speaking_time(body["text"]), "ANSWERED", "CALLERHANGUP"
-    if method == "conferenceCallout" and body.get("maxDuration"):
-        return ring, ring + body["maxDuration"], "ANSWERED", "TIMEOUT"
-    return ring, None, "ANSWERED", "N/A"
-
-
-def speaking_time(text: str) -> float:
-    """About 150 words a minute, at least 2 s, rounded up to whole seconds so durations are exact."""
-    return float(max(d.MIN_SPEAK_SECONDS, math.ceil(len(text.split()) * 60 / d.WORDS_PER_MINUTE)))
+ANSWER, END = 0, 1  # at the same instant a call is answered before it ends
 
 
 class State:
     """All mutation happens under one lock; `tick()` applies due transitions in time order."""
 
-    def __init__(self, *, key: str, clock, seed: int | None = None, emit=None):
+    def __init__(self, *, key: str, clock, seed: int | None = None, emit=None, numbers: int = 0):
         self.key = key
         self.clock = clock
         self.seed = seed
         self.emit = emit or (lambda event: None)
         self.lock = threading.RLock()
+        self.numbers = NumberBook(key, numbers)
         self.reset()
 
     def reset(self) -> None:
@@ -91,10 +35,11 @@ class State:
             self.rng = random.Random(self.seed)
             self.calls: dict[str, Call] = {}
             self.conferences: dict[str, Conference] = {}
-            self.numbers = {
-                n["number"]: {**n, "applicationKey": self.key} if "applicationKey" in n else dict(n)
-                for n in d.SEEDED_NUMBERS
-            }
+            # Planned transitions (at, ANSWER|END, creation order, call id): tick pops only what is due, so a
+            # request costs the same with thousands of calls in flight; entries of calls ended early are skipped.
+            self._due: list[tuple[float, int, int, str]] = []
+            self._order = itertools.count()
+            self.numbers.reset()
             self.callback_urls: dict[str, str] = {}
 
     def new_call_id(self) -> str:
@@ -108,23 +53,22 @@ class State:
     def tick(self) -> float:
         with self.lock:
             now = self.clock.now()
-            due = []
-            for order, call in enumerate(self.calls.values()):
-                if (
-                    call.answered_at is None
-                    and call.ended_at is None
-                    and call.answer_at is not None
-                    and call.answer_at <= now
-                ):
-                    due.append((call.answer_at, 0, order, call))
-                if call.ended_at is None and call.end_at is not None and call.end_at <= now:
-                    due.append((call.end_at, 1, order, call))
-            for at, kind, _, call in sorted(due, key=lambda item: item[:3]):
-                if kind == 0:
+            while self._due and self._due[0][0] <= now:
+                at, kind, _, call_id = heapq.heappop(self._due)
+                call = self.calls[call_id]
+                if call.ended_at is not None:
+                    continue  # hung up or kicked before this was due
+                if kind == ANSWER:
                     self._answer(call, at)
                 else:
                     self._end(call, at, call.end_result, call.end_reason)
             return now
+
+    def _schedule(self, call: Call) -> None:
+        order = next(self._order)
+        for at, kind in ((call.answer_at, ANSWER), (call.end_at, END)):
+            if at is not None:
+                heapq.heappush(self._due, (at, kind, order, call.call_id))
 
     def _answer(self, call: Call, at: float) -> None:
         call.answered_at = at
@@ -153,7 +97,7 @@ class State:
             "callid": call.call_id,
             "timestamp": self.timestamp(at),
             "version": 1,
-            "custom": "",
+            "custom": call.custom,
             "applicationKey": self.key,
         }
         if name == "ace":
@@ -176,37 +120,37 @@ class State:
 
     # ---- calls -------------------------------------------------------------------------------
 
-    def create_call(self, method: str, body: dict) -> Call:
+    def create_call(self, method: str, order: dict) -> Call:
+        """Place a checked callout; `order` comes from validation.check_callout or live_checks.check_callout."""
         with self.lock:
             now = self.tick()
-            answer, end, result, reason = plan(method, body)
+            answer, end, result, reason = plan(method, order)
             call = Call(
                 call_id=self.new_call_id(),
                 method=method,
-                cli=body["cli"],
-                destination=dict(body["destination"]),
+                cli=order["cli"],
+                destination=dict(order["destination"]),
                 created=now,
                 answer_at=None if answer is None else now + answer,
                 end_at=None if end is None else now + end,
                 end_result=result,
                 end_reason=reason,
-                conference_id=body.get("conferenceId"),
+                conference_id=order.get("conferenceId"),
+                custom=order.get("custom", ""),
             )
-            call.ace_targets, call.dice_targets = self._wanted_events(method, body)
+            call.ace_targets, call.dice_targets = self._wanted_events(method, order)
             self.calls[call.call_id] = call
+            self._schedule(call)
             return call
 
-    def _wanted_events(self, method: str, body: dict) -> tuple[str, str]:
+    def _wanted_events(self, method: str, order: dict) -> tuple[str, str]:
         """Which events the callout asked for; they only go out if a URL exists when they happen."""
         has_app_url = bool(self.callback_urls.get("primary"))
         if method == "customCallout":
-            from sinchvoice.sandbox.validation import is_url
-
-            ace = body.get("ace", "")
-            return (ace.strip() if ace and is_url(ace) else ""), ("app" if has_app_url else "")
+            return order.get("ace", "").strip(), ("app" if has_app_url else "")
         return (
-            "app" if body.get("enableAce") and has_app_url else "",
-            "app" if body.get("enableDice") and has_app_url else "",
+            "app" if order.get("enableAce") and has_app_url else "",
+            "app" if order.get("enableDice") and has_app_url else "",
         )
 
     def get_call(self, call_id: str) -> Call:
@@ -216,6 +160,7 @@ class State:
         return call
 
     def call_info(self, call: Call, now: float | None = None) -> dict:
+        """The contract's shape (parties as strings); shapes.py turns it into the live one."""
         now = self.clock.now() if now is None else now
         end = call.ended_at if call.ended_at is not None else now
         duration = int(end - call.answered_at) if call.answered_at is not None else 0
@@ -285,30 +230,3 @@ class State:
                 self.participant(conference_id, call_id)
             for cid in ids:
                 self._end(self.calls[cid], now, "ANSWERED", "MANAGERHANGUP")
-
-    # ---- numbers and callbacks ---------------------------------------------------------------
-
-    def get_number(self, number: str) -> dict:
-        config = self.numbers.get(number)
-        if config is None:
-            raise not_found("Number")
-        return config
-
-    def snapshot(self) -> dict:
-        with self.lock:
-            now = self.tick()
-            return {
-                "clock": {
-                    "now": now,
-                    "manual": self.clock.manual,
-                    "speed": self.clock.speed,
-                    "time": self.timestamp(now),
-                },
-                "calls": [
-                    {**self.call_info(c, now), "method": c.method, "conferenceId": c.conference_id}
-                    for c in self.calls.values()
-                ],
-                "conferences": [self.conference_info(c, now) for c in self.conferences.values()],
-                "numbers": [dict(n) for n in self.numbers.values()],
-                "callbacks": {"url": dict(self.callback_urls)},
-            }
