@@ -221,22 +221,11 @@ class Downstream:
 
 @contextlib.contextmanager
 def serving(app):
-    import uvicorn
+    from sinchvoice import serving
 
-    from sinchvoice.sandbox.server import bind
-
-    sock = bind("127.0.0.1", 0)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", http="h11"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        threading.Event().wait(0.005)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(5)
-        sock.close()
+    sock = serving.bind("127.0.0.1", 0)
+    with serving.running(app, sock, name="downstream"):
+        yield serving.url_of(sock, "127.0.0.1")
 
 
 def test_forward_to_re_signs_for_the_handler_and_relays_its_reply():
@@ -460,8 +449,7 @@ def test_a_wildcard_bind_suggests_the_loopback_url_that_callbacks_set_accepts(cl
     ("192.0.2.1", None),  # one remote address: loopback does not reach it, and http:// would be refused
 ])
 def test_local_url_for_each_kind_of_bind(host, expected):
-    from sinchvoice.listener.server import local_url
-    from sinchvoice.sandbox.server import bind
+    from sinchvoice.serving import bind, local_url
 
     sock = bind("127.0.0.1", 0)
     try:

@@ -7,8 +7,20 @@ import typer
 
 from sinchvoice.context import app_context
 from sinchvoice.errors import UsageError
+from sinchvoice.serving import stops_on_ctrl_c
 
 
+def _stopped(ctx: typer.Context, **_) -> None:
+    """Serving ends only by Ctrl-C (at any moment: `stops_on_ctrl_c`), once requests in flight are done: say so
+    and exit 130. On a terminal the echoed ^C leaves the cursor mid-line, so end that line first."""
+    app_ctx = app_context(ctx)
+    if _isatty(app_ctx.env.stderr):
+        app_ctx.out.note("")
+    app_ctx.out.note("stopped")
+    raise typer.Exit(130)
+
+
+@stops_on_ctrl_c(_stopped)
 def listen(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to bind; loopback unless --allow-remote.")] = "127.0.0.1",
@@ -61,26 +73,18 @@ def _credentials(app_ctx) -> tuple[str, str]:
 
 def _serve(app_ctx, host: str, port: int, allow_remote: bool, *, journal: str | None, replies: dict, **options):
     from sinchvoice.listener.handler import Listener
-    from sinchvoice.listener.server import listening_socket, serve_forever
+    from sinchvoice.listener.server import serve_forever
+    from sinchvoice.serving import bind
 
     journal_file = _open_journal(journal) if journal else None
     try:
-        sock = listening_socket(host, port, allow_remote)  # a busy port: one error line, exit 1
+        sock = bind(host, port, allow_remote)  # a busy port: one error line, exit 1
         listener = Listener(replies={event: doc for event, (doc, _) in replies.items()}, journal=journal_file,
                             timeout=app_ctx.settings.timeout, report=_reporter(app_ctx), **options)
-        _announce(app_ctx, sock, host, replies, listener, journal)
-        serve_forever(listener, sock)
-    except KeyboardInterrupt:
-        pass  # uvicorn has already finished the requests in flight
+        serve_forever(listener, sock, ready=lambda _: _announce(app_ctx, sock, host, replies, listener, journal))
     finally:
         if journal_file is not None:
             journal_file.close()
-    # Serving only ends on a signal (uvicorn re-raises SIGINT, unless the shell ignores it): always 130.
-    # On a terminal the echoed ^C leaves the cursor mid-line, so end that line first.
-    if _isatty(app_ctx.env.stderr):
-        app_ctx.out.note("")
-    app_ctx.out.note("stopped")
-    raise typer.Exit(130)
 
 
 def _isatty(stream) -> bool:
@@ -102,7 +106,7 @@ def _open_journal(name: str):
 def _announce(app_ctx, sock, host: str, replies: dict, listener, journal: str | None) -> None:
     from sinchvoice.credentials import mask
     from sinchvoice.listener.events import reply_summary
-    from sinchvoice.listener.server import local_url, url_of
+    from sinchvoice.serving import local_url, url_of
 
     note, url = app_ctx.out.note, url_of(sock, host, listener.path)
     note(f"sinchvoice listen: receiving callbacks on {url} (Ctrl-C stops it)")

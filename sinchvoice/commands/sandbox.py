@@ -6,8 +6,22 @@ import typer
 
 from sinchvoice.errors import UsageError
 from sinchvoice.sandbox import defaults as d
+from sinchvoice.serving import stops_on_ctrl_c
 
 
+def _stopped(**_) -> None:
+    """Like `listen`: end the line the terminal echoed ^C on, say `stopped`, exit 130."""
+    import sys
+
+    from sinchvoice.environment import _isatty
+
+    if _isatty(sys.stderr):
+        typer.echo(err=True)
+    typer.echo("stopped", err=True)
+    raise typer.Exit(130)
+
+
+@stops_on_ctrl_c(_stopped)  # at any moment: before binding, while starting, serving or shutting down
 def sandbox(
     host: Annotated[str, typer.Option(help="Address to bind; loopback unless --allow-remote.")] = d.HOST,
     port: Annotated[int, typer.Option(help="Port to bind (0 picks a free one).", min=0, max=65535)] = d.PORT,
@@ -51,25 +65,10 @@ def sandbox(
     from sinchvoice.sandbox.clock import RealClock
     from sinchvoice.sandbox.server import serve_forever
 
-    try:
-        # A busy port fails here before the banner, as one error line (exit 1), the same as `listen`.
-        serve_forever(key=key, secret=secret, clock=RealClock(speed), seed=seed, host=host, port=port,
-                      allow_remote=allow_remote, on_ready=_announce)
-    except KeyboardInterrupt:
-        pass  # uvicorn has shut down gracefully, then re-raised the SIGINT
-    _stopped()
-
-
-def _stopped() -> None:
-    """Like `listen`: end the line the terminal echoed ^C on, say `stopped`, exit 130."""
-    import sys
-
-    from sinchvoice.environment import _isatty
-
-    if _isatty(sys.stderr):
-        typer.echo(err=True)
-    typer.echo("stopped", err=True)
-    raise typer.Exit(130)
+    # A busy port fails here before the banner, as one error line (exit 1), the same as `listen`. The banner
+    # comes once requests are answered; serving ends only by Ctrl-C, which `stops_on_ctrl_c` turns into 130.
+    serve_forever(key=key, secret=secret, clock=RealClock(speed), seed=seed, host=host, port=port,
+                  allow_remote=allow_remote, on_ready=_announce)
 
 
 def _announce(running) -> None:

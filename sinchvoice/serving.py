@@ -1,0 +1,254 @@
+"""Serving an ASGI app on a local socket for `sandbox`, `listen`, the demo and tests: bind, run, stop on Ctrl-C.
+
+Light at import time (the server commands decorate themselves with it): socket and uvicorn are imported when
+a server is built, and nothing of the emulator ever is, so `listen` pays only for what it serves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import functools
+import ipaddress
+import signal
+import threading
+import time
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from sinchvoice.errors import SinchVoiceError
+from sinchvoice.urls import is_loopback
+
+if TYPE_CHECKING:
+    import socket
+
+GRACEFUL_SECONDS = 3  # requests in flight get this long to finish when the server stops
+
+# Why a bind fails, said the way a user can act on it.
+_BIND_HINTS = {
+    errno.EADDRINUSE: ("address already in use", "pick another --port (0 picks a free one)"),
+    errno.EACCES: ("permission denied", "ports below 1024 need privileges: pick another --port (0 picks a free one)"),
+    errno.EADDRNOTAVAIL: ("not an address of this machine", "pick another --host, e.g. 127.0.0.1"),
+}
+
+
+def bind(host: str, port: int, allow_remote: bool = False) -> socket.socket:
+    """Bind before serving, so port 0 can be reported and a busy port is an error before any banner."""
+    import socket
+
+    if not allow_remote and not is_loopback(host):
+        raise ValueError(f"refusing to bind {host}: not a loopback address (use allow_remote)")
+    family = socket.AF_INET6 if _is_ipv6(host) else socket.AF_INET
+    # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY on accepted sockets only when it is explicit,
+    # and without it every response waits ~40 ms for a delayed ACK (Nagle).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise bind_error(exc, host, port) from None
+    sock.listen(128)
+    return sock
+
+
+def bind_error(exc: OSError, host: str, port: int) -> SinchVoiceError:
+    """One `error:` line and a hint (exit 1) instead of a raw OSError."""
+    reason, hint = _BIND_HINTS.get(exc.errno, (str(exc.strerror or exc).lower(), "check --host and --port"))
+    return SinchVoiceError(f"cannot serve on {_authority(host, port)}: {reason}", hint=hint)
+
+
+def _is_ipv6(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).version == 6
+    except ValueError:
+        return False
+
+
+def _authority(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if _is_ipv6(host) else f"{host}:{port}"
+
+
+def url_of(sock: socket.socket, host: str, path: str = "") -> str:
+    """`http://host:port/path` for a bound socket (IPv6 hosts in brackets)."""
+    return f"http://{_authority(host, sock.getsockname()[1])}{path}"
+
+
+def local_url(sock: socket.socket, host: str, path: str = "") -> str | None:
+    """The URL this machine reaches the server on: a wildcard bind (0.0.0.0, ::) answers on loopback too;
+    None for a single non-loopback address."""
+    if is_loopback(host):
+        return url_of(sock, host, path)
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+    if not address.is_unspecified:
+        return None
+    return url_of(sock, "127.0.0.1" if address.version == 4 else "::1", path)
+
+
+class Server:
+    """uvicorn serving `app` on a pre-bound socket in a daemon thread; signals stay with the main thread."""
+
+    def __init__(self, app, sock: socket.socket, name: str = "server"):
+        import uvicorn
+
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", http="h11",
+                                timeout_graceful_shutdown=GRACEFUL_SECONDS, server_header=False)
+        self.uvicorn = uvicorn.Server(config)
+        self.sock = sock
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self.uvicorn.run(sockets=[self.sock])
+        except BaseException as exc:  # handed to the main thread, which reports it, never a thread traceback
+            self.error = exc
+
+    def start(self, timeout: float) -> None:
+        """Returns once requests are answered; raises if the server failed or took longer than `timeout`."""
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.uvicorn.started:
+            if not self._thread.is_alive():
+                raise self.failure("did not start")
+            if time.monotonic() > deadline:
+                raise SinchVoiceError(f"the server did not start within {timeout:g} s",
+                                      hint="the machine may be overloaded; try again")
+            time.sleep(0.005)
+
+    def wait(self) -> None:
+        """Until the server thread ends (interruptible by Ctrl-C in the main thread)."""
+        self._thread.join()
+
+    def hurry(self) -> None:
+        """Stop now, without waiting for the requests in flight (a second Ctrl-C)."""
+        self.uvicorn.should_exit = self.uvicorn.force_exit = True
+
+    def stop(self) -> None:
+        """Finish the requests in flight (bounded by GRACEFUL_SECONDS), then close the socket."""
+        self.uvicorn.should_exit = True
+        if self._thread.ident is not None:
+            self._thread.join(GRACEFUL_SECONDS + 5)
+            if self._thread.is_alive():
+                self.hurry()
+                self._thread.join(5)
+        self.sock.close()
+
+    def failure(self, what: str) -> BaseException:
+        if isinstance(self.error, Exception):
+            return self.error
+        return SinchVoiceError(f"the server {what}", hint="run again with SINCHVOICE_DEBUG=1, and report it")
+
+
+@contextlib.contextmanager
+def running(app, sock: socket.socket, *, name: str = "server", startup_timeout: float = 30.0) -> Iterator[Server]:
+    """Serve `app` on `sock` in a daemon thread (tests, the demo); yields once it answers, stops it on exit."""
+    try:
+        server = Server(app, sock, name)
+    except BaseException:
+        sock.close()
+        raise
+    try:
+        server.start(startup_timeout)
+        yield server
+    finally:
+        server.stop()
+
+
+def serve_forever(app, sock: socket.socket, *, ready: Callable[[Server], None] | None = None,
+                  name: str = "server", startup_timeout: float = 30.0) -> None:
+    """Serve in the foreground until Ctrl-C, which it lets through once the server has stopped gracefully.
+
+    `ready` (the banner) runs once requests are answered, with Ctrl-C held until it is done. Under
+    `ctrl_c_stops()`, a second Ctrl-C while stopping cuts the wait for requests in flight short.
+    """
+    handler = signal.getsignal(signal.SIGINT)
+    ctrl_c = handler if isinstance(handler, CtrlC) else None
+    with running(app, sock, name=name, startup_timeout=startup_timeout) as server:
+        if ctrl_c is not None:
+            ctrl_c.hurry = server.hurry
+        if ready is not None:
+            with ctrl_c.held() if ctrl_c is not None else contextlib.nullcontext():
+                ready(server)
+        server.wait()
+    raise server.failure("stopped unexpectedly")
+
+
+class CtrlC:
+    """The signal handler of a foreground server: the first Ctrl-C (or SIGTERM) raises KeyboardInterrupt;
+    later ones never raise again (the graceful stop and the goodbye must not be cut in half), they only
+    `hurry` the stop along."""
+
+    def __init__(self):
+        self.signum: int | None = None
+        self.hurry: Callable[[], None] | None = None
+        self._holding = 0
+        self._pending = False
+
+    def __call__(self, signum, frame) -> None:
+        if self.signum is not None:
+            if self.hurry is not None:
+                self.hurry()
+            return
+        self.signum = signum
+        if self._holding:
+            self._pending = True
+            return
+        raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def held(self):
+        """A Ctrl-C arriving inside is raised at the end, so what is printed inside is printed whole."""
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+        if self._pending and not self._holding:
+            self._pending = False
+            raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def ctrl_c_stops() -> Iterator[CtrlC]:
+    """For a server command, from its first line: Ctrl-C anywhere inside raises KeyboardInterrupt exactly once.
+
+    Without an interrupt the previous handlers come back. After Ctrl-C they stay ours (the process is on its
+    way out, and a second Ctrl-C must not cut its goodbye); after SIGTERM the process ends by that signal, as
+    supervisors expect.
+    """
+    ctrl_c = CtrlC()
+    if threading.current_thread() is not threading.main_thread():  # signals belong to the main thread
+        yield ctrl_c
+        return
+    previous = {signum: signal.signal(signum, ctrl_c) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield ctrl_c
+    finally:
+        if ctrl_c.signum is None:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        elif ctrl_c.signum == signal.SIGTERM:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.raise_signal(signal.SIGTERM)
+
+
+def stops_on_ctrl_c(goodbye: Callable[..., None]):
+    """Decorates a server command: Ctrl-C at any moment of it (before binding, while starting, serving or
+    stopping) ends in `goodbye(**the command's arguments)`, which says `stopped` and exits 130."""
+
+    def decorate(command):
+        @functools.wraps(command)
+        def run(**kwargs):
+            with ctrl_c_stops():
+                try:
+                    return command(**kwargs)
+                except KeyboardInterrupt:
+                    goodbye(**kwargs)
+                    raise  # a goodbye that forgot to exit still ends as an interrupt
+
+        return run
+
+    return decorate

@@ -1,0 +1,122 @@
+"""serving: one way to bind, run and stop a local server, for `sandbox`, `listen`, the demo and the tests."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+
+import httpx
+import pytest
+
+from sinchvoice import serving
+from sinchvoice.errors import SinchVoiceError
+from tests.spawned import Spawned
+
+
+async def hello(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"hello"})
+
+
+def test_running_answers_as_soon_as_it_yields_and_frees_the_port_after():
+    sock = serving.bind("127.0.0.1", 0)
+    url = serving.url_of(sock, "127.0.0.1", "/x")
+    with serving.running(hello, sock, name="hello"):
+        response = httpx.get(url, trust_env=False)  # no retry: the server is up once `running` yields
+        assert (response.status_code, response.text) == (200, "hello")
+        assert "server" not in response.headers  # no uvicorn advertisement
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url, trust_env=False)
+    assert sock.fileno() == -1
+
+
+def test_a_server_that_cannot_start_is_its_error_at_once_not_a_hang():
+    sock = serving.bind("127.0.0.1", 0)
+    sock.close()
+    with pytest.raises(OSError), serving.running(hello, sock, startup_timeout=60):
+        pass
+
+
+@pytest.mark.parametrize("host, port, expected", [
+    ("127.0.0.1", 8700, "http://127.0.0.1:8700/cb"),
+    ("::1", 8800, "http://[::1]:8800/cb"),
+    ("localhost", 1, "http://localhost:1/cb"),
+])
+def test_url_of_brackets_ipv6(host, port, expected):
+    class Bound:
+        def getsockname(self):
+            return (host, port)
+
+    assert serving.url_of(Bound(), host, "/cb") == expected
+
+
+def test_bind_errors_say_what_to_do():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(SinchVoiceError) as caught:
+            serving.bind("127.0.0.1", port)
+    assert (caught.value.message, caught.value.hint) == (
+        f"cannot serve on 127.0.0.1:{port}: address already in use", "pick another --port (0 picks a free one)")
+    with pytest.raises(ValueError, match="not a loopback address"):
+        serving.bind("0.0.0.0", 0)
+
+
+# --- Ctrl-C, as the server commands see it (the handler called directly: no signal reaches pytest) ----------
+
+
+def test_the_first_ctrl_c_raises_later_ones_only_hurry_the_stop():
+    ctrl_c, hurried = serving.CtrlC(), []
+    ctrl_c.hurry = lambda: hurried.append(True)
+    with pytest.raises(KeyboardInterrupt):
+        ctrl_c(signal.SIGINT, None)
+    ctrl_c(signal.SIGINT, None)
+    ctrl_c(signal.SIGTERM, None)
+    assert (ctrl_c.signum, hurried) == (signal.SIGINT, [True, True])
+
+
+def test_ctrl_c_while_held_comes_once_the_block_is_done():
+    ctrl_c, printed = serving.CtrlC(), []
+    with pytest.raises(KeyboardInterrupt):
+        with ctrl_c.held():
+            printed.append("banner line 1")
+            ctrl_c(signal.SIGINT, None)  # does not raise here: the banner is printed whole
+            printed.append("banner line 2")
+    assert printed == ["banner line 1", "banner line 2"]
+    with ctrl_c.held():  # nothing pending any more
+        printed.append("goodbye")
+
+
+def test_handlers_come_back_when_nothing_interrupted():
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    with serving.ctrl_c_stops() as ctrl_c:
+        assert signal.getsignal(signal.SIGINT) is ctrl_c and signal.getsignal(signal.SIGTERM) is ctrl_c
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+
+
+# --- listen stays light: one serving module, no emulator -----------------------------------------------------
+
+
+def test_listen_imports_nothing_of_the_sandbox_nor_jsonschema():
+    """Everything `listen` imports up to serving and answering a request, seen with python -X importtime."""
+    listener = Spawned("listen", "--no-verify", "--port", "0", importtime=True)
+    try:
+        url = listener.until(r"\(Ctrl-C stops it\)$")[-1].split(" on ", 1)[1].split(" ")[0]
+        listener.until(r"^A real Sinch application needs")
+        response = httpx.post(url, content=json.dumps({"event": "dice", "callid": "c1"}), trust_env=False)
+        listener.until(r"dice +c1 ")
+        listener.signal()
+        code, _, rest = listener.finish()
+    finally:
+        listener.kill()
+    assert (response.status_code, code, rest) == (200, 130, ["stopped"])
+    assert [name for name in listener.imports if name.startswith("jsonschema")] == []
+    # The CLI's command tree reads the sandbox command's defaults (a stdlib-only constants module) at every
+    # start; nothing else of the emulator may come in.
+    sandbox = {name for name in listener.imports if name.startswith("sinchvoice.sandbox")}
+    assert sandbox <= {"sinchvoice.sandbox", "sinchvoice.sandbox.defaults"}
+    assert {"sinchvoice.serving", "uvicorn", "sinchvoice.listener.handler"} <= set(listener.imports)
