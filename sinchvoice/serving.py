@@ -212,14 +212,13 @@ class CtrlC:
 
 
 @contextlib.contextmanager
-def ctrl_c_stops() -> Iterator[CtrlC]:
-    """For a server command, from its first line: Ctrl-C anywhere inside raises KeyboardInterrupt exactly once.
+def ctrl_c_stops(ctrl_c: CtrlC | None = None) -> Iterator[CtrlC]:
+    """Within: the first Ctrl-C (or SIGTERM) raises KeyboardInterrupt, later ones never do (see CtrlC).
 
-    Without an interrupt the previous handlers come back. After Ctrl-C they stay ours (the process is on its
-    way out, and a second Ctrl-C must not cut its goodbye); after SIGTERM the process ends by that signal, as
-    supervisors expect.
+    Without an interrupt the previous handlers come back; after one they stay: the process is on its way
+    out, and a second Ctrl-C must not cut its goodbye in half.
     """
-    ctrl_c = CtrlC()
+    ctrl_c = ctrl_c or CtrlC()
     if threading.current_thread() is not threading.main_thread():  # signals belong to the main thread
         yield ctrl_c
         return
@@ -230,24 +229,34 @@ def ctrl_c_stops() -> Iterator[CtrlC]:
         if ctrl_c.signum is None:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
-        elif ctrl_c.signum == signal.SIGTERM:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.raise_signal(signal.SIGTERM)
 
 
 def stops_on_ctrl_c(goodbye: Callable[..., None]):
     """Decorates a server command: Ctrl-C at any moment of it (before binding, while starting, serving or
-    stopping) ends in `goodbye(**the command's arguments)`, which says `stopped` and exits 130."""
+    stopping) ends in `goodbye(**the command's arguments)`, which says `stopped` and exits 130. After
+    SIGTERM the process then ends by that signal, as supervisors expect."""
 
     def decorate(command):
         @functools.wraps(command)
         def run(**kwargs):
-            with ctrl_c_stops():
-                try:
+            ctrl_c = CtrlC()
+            try:  # outside the `with`: a Ctrl-C right after the handler is in place is ours too
+                with ctrl_c_stops(ctrl_c):
                     return command(**kwargs)
-                except KeyboardInterrupt:
-                    goodbye(**kwargs)
-                    raise  # a goodbye that forgot to exit still ends as an interrupt
+            except KeyboardInterrupt:
+                goodbye(**kwargs)
+                raise  # a goodbye that forgot to exit still ends as an interrupt
+            except Exception:
+                # Python turns a KeyboardInterrupt inside a class statement into RuntimeError("Error calling
+                # __set_name__"): after Ctrl-C, whatever ends the command ends it as an interrupt.
+                if ctrl_c.signum is None:
+                    raise
+                goodbye(**kwargs)
+                raise
+            finally:
+                if ctrl_c.signum == signal.SIGTERM:
+                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                    signal.raise_signal(signal.SIGTERM)
 
         return run
 

@@ -6,12 +6,10 @@ import contextlib
 import io
 import json
 import os
-import queue
 import re
 import signal
 import subprocess
 import sys
-import threading
 from datetime import datetime, timedelta, timezone
 
 import httpx
@@ -22,6 +20,7 @@ from sinchvoice.listener.events import DEFAULT_REPLIES, NO_REPLY_TEXT, load_repl
 from sinchvoice.listener.handler import Listener
 from sinchvoice.listener.server import run_in_thread
 from tests.conftest import ROOT
+from tests.spawned import Spawned
 
 KEY = "669E367E-6BBA-48AB-AF15-266871C28135"
 SECRET = "BeIukql3pTKJ8RGL5zo0DA=="
@@ -311,38 +310,19 @@ def test_bad_options_exit_before_serving(cli, tmp_path, args, env, code, message
     assert "receiving callbacks" not in result.stderr
 
 
-class ListenProcess:
-    """`python -m sinchvoice listen --port 0 ...` with its output read line by line in the background."""
+class ListenProcess(Spawned):
+    """`python -m sinchvoice listen --port 0 ...`, started and past its banner."""
 
     def __init__(self, *args: str, env: dict):
-        self.proc = subprocess.Popen([sys.executable, "-m", "sinchvoice", "listen", "--port", "0", *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     env={**os.environ, "PYTHONPATH": str(ROOT), **env})
-        self.lines = {"stdout": queue.Queue(), "stderr": queue.Queue()}
-        for name, queue_ in self.lines.items():
-            threading.Thread(target=self._pump, args=(getattr(self.proc, name), queue_), daemon=True).start()
-        self.banner = [self.next("stderr")]
-        while not self.banner[-1].startswith("A real Sinch application needs a public https:// URL"):
-            self.banner.append(self.next("stderr"))
+        super().__init__("listen", "--port", "0", *args, env=env)
+        self.banner = self.until(r"^A real Sinch application needs a public https:// URL")
         self.url = next(match.group(1) for line in self.banner if (match := re.fullmatch(
             r"sinchvoice listen: receiving callbacks on (\S+) \(Ctrl-C stops it\)", line)))
         self.port = int(self.url.rsplit(":", 1)[1].split("/")[0])
 
-    @staticmethod
-    def _pump(stream, into: queue.Queue) -> None:
-        for line in stream:
-            into.put(line.rstrip("\n"))
-
-    def next(self, stream: str) -> str:
-        return self.lines[stream].get(timeout=20)
-
     def stop(self) -> tuple[int, list[str]]:
-        self.proc.send_signal(signal.SIGINT)
-        code = self.proc.wait(20)
-        rest = []
-        with contextlib.suppress(queue.Empty):
-            while True:
-                rest.append(self.lines["stderr"].get(timeout=1))
+        self.signal(signal.SIGINT)
+        code, _, rest = self.finish()
         return code, rest
 
 
@@ -462,6 +442,7 @@ def test_local_url_for_each_kind_of_bind(host, expected):
 # --- both servers alike: bind errors and Ctrl-C -----------------------------------------------------------
 
 SERVERS = {"listen": ["listen", "--no-verify"], "sandbox": ["sandbox"]}
+BANNER_END = {"listen": b"e.g. a tunnel: ngrok http ", "sandbox": b"Point the CLI at it:"}
 
 
 @pytest.mark.parametrize("server", SERVERS)
@@ -499,10 +480,11 @@ def test_ctrl_c_on_a_terminal_ends_the_line_then_says_stopped_and_exits_130(serv
     os.close(secondary)
     seen = b""
     try:
-        while b"(Ctrl-C stops it)" not in seen and select.select([primary], [], [], 20)[0]:
+        # The whole banner first: Ctrl-C is sent once the server says it is serving, never on a guess of time.
+        while BANNER_END[server] not in seen and select.select([primary], [], [], 60)[0]:
             seen += os.read(primary, 4096)
         proc.send_signal(signal.SIGINT)
-        code = proc.wait(20)
+        code = proc.wait(60)
         with contextlib.suppress(OSError):  # EIO once the child has closed the terminal
             while select.select([primary], [], [], 1)[0] and (chunk := os.read(primary, 4096)):
                 seen += chunk

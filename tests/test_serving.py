@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import socket
 
@@ -120,3 +121,121 @@ def test_listen_imports_nothing_of_the_sandbox_nor_jsonschema():
     sandbox = {name for name in listener.imports if name.startswith("sinchvoice.sandbox")}
     assert sandbox <= {"sinchvoice.sandbox", "sinchvoice.sandbox.defaults"}
     assert {"sinchvoice.serving", "uvicorn", "sinchvoice.listener.handler"} <= set(listener.imports)
+
+
+# --- Ctrl-C at every moment of both servers: the real CLI in a subprocess, a real SIGINT at a chosen moment ---
+
+SERVERS = {"listen": ["listen", "--no-verify", "--port", "0"], "sandbox": ["sandbox", "--port", "0"]}
+BANNER_END = {"listen": r"^A real Sinch application needs a public https:// URL", "sandbox": r"^Point the CLI at it:$"}
+
+# Runs the real CLI after arranging for SIGINT to be sent to itself at the moment named by $PHASE: a real
+# signal through the real handlers, at a point no sleep could aim at.
+DRIVER = r"""
+import asyncio, contextlib, functools, os, signal, sys
+from sinchvoice import serving
+
+def interrupt(times=1):
+    for _ in range(times):
+        os.kill(os.getpid(), signal.SIGINT)
+
+def interrupt_as(owner, name, times=1):
+    real = getattr(owner, name)
+    if asyncio.iscoroutinefunction(real):
+        async def patched(*args, **kwargs):
+            interrupt(times)
+            return await real(*args, **kwargs)
+    else:
+        def patched(*args, **kwargs):
+            interrupt(times)
+            return real(*args, **kwargs)
+    setattr(owner, name, patched)
+
+def once_handled(then):
+    # runs `then` the moment the command's own handler is in place
+    real_stops = serving.ctrl_c_stops
+    @contextlib.contextmanager
+    def stops(ctrl_c=None):
+        with real_stops(ctrl_c) as installed:
+            then()
+            yield installed
+    serving.ctrl_c_stops = stops
+
+def interrupt_in_a_class_statement():
+    # Ctrl-C in the next class statement with a cached_property that the command's imports run
+    real = functools.cached_property.__set_name__
+    def set_name(self, owner, name):
+        functools.cached_property.__set_name__ = real
+        interrupt()
+        return real(self, owner, name)
+    functools.cached_property.__set_name__ = set_name
+
+phase = os.environ["PHASE"]
+if phase in ("starting", "shutting down"):
+    import uvicorn
+if phase == "first line":
+    once_handled(interrupt)
+elif phase == "importing":
+    once_handled(interrupt_in_a_class_statement)
+elif phase == "binding":
+    interrupt_as(serving, "bind")
+elif phase == "starting":  # in the server thread: the main thread is waiting for it to answer
+    interrupt_as(uvicorn.Server, "startup")
+elif phase == "banner":
+    import sinchvoice.commands.listen, sinchvoice.commands.sandbox
+    interrupt_as(sinchvoice.commands.listen, "_announce")
+    interrupt_as(sinchvoice.commands.sandbox, "_announce")
+elif phase == "shutting down":  # Ctrl-C again (twice) while the first one is being honoured
+    interrupt_as(uvicorn.Server, "shutdown", times=2)
+
+from sinchvoice.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _clean(lines: list[str]) -> None:
+    assert not [line for line in lines if any(word in line for word in (
+        "Traceback", "unexpected", "Aborted", "interrupted", "Error", "error:"))], lines
+
+
+@pytest.mark.parametrize("phase", ["first line", "importing", "binding", "starting"])
+@pytest.mark.parametrize("server", SERVERS)
+def test_ctrl_c_before_serving_says_stopped_and_exits_130(server, phase):
+    process = Spawned(*SERVERS[server], code=DRIVER, env={"PHASE": phase})
+    code, out, err = process.finish()
+    assert (code, err) == (130, ["stopped"])  # no banner: it never claimed to be serving
+    assert out == []
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_ctrl_c_while_the_banner_prints_lets_it_finish_then_stops(server):
+    process = Spawned(*SERVERS[server], code=DRIVER, env={"PHASE": "banner"})
+    code, _, err = process.finish()
+    assert code == 130
+    assert re.search(BANNER_END[server], err[-2]) and err[-1] == "stopped"
+    _clean(err)
+
+
+@pytest.mark.parametrize("phase", ["serving", "shutting down"])
+@pytest.mark.parametrize("server", SERVERS)
+def test_ctrl_c_after_the_banner_stops_gracefully_with_130(server, phase):
+    process = Spawned(*SERVERS[server], code=DRIVER, env={"PHASE": phase})
+    try:
+        banner = process.until(BANNER_END[server])
+        process.signal(signal.SIGINT)
+        code, _, rest = process.finish()
+    finally:
+        process.kill()
+    assert (code, rest) == (130, ["stopped"])
+    _clean(banner)
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_sigterm_stops_gracefully_then_ends_by_sigterm(server):
+    process = Spawned(*SERVERS[server])
+    try:
+        process.until(BANNER_END[server])
+        process.signal(signal.SIGTERM)
+        code, _, rest = process.finish()
+    finally:
+        process.kill()
+    assert (code, rest) == (-signal.SIGTERM, ["stopped"])
