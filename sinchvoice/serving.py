@@ -10,6 +10,7 @@ import contextlib
 import errno
 import functools
 import ipaddress
+import logging
 import signal
 import threading
 import time
@@ -96,22 +97,28 @@ class Server:
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", http="h11",
                                 timeout_graceful_shutdown=GRACEFUL_SECONDS, server_header=False)
         self.uvicorn = uvicorn.Server(config)
+        logging.getLogger("uvicorn.error").addFilter(_quiet_stop)  # idempotent: the same function each time
         self.sock = sock
         self.error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        # Waited on instead of Thread.join(): a join interrupted by Ctrl-C marks the thread as finished on
+        # Python 3.11 (bpo-45274's fix releases the running thread's lock), and the next join returns at once.
+        self._done = threading.Event()
 
     def _run(self) -> None:
         try:
             self.uvicorn.run(sockets=[self.sock])
         except BaseException as exc:  # handed to the main thread, which reports it, never a thread traceback
             self.error = exc
+        finally:
+            self._done.set()
 
     def start(self, timeout: float) -> None:
         """Returns once requests are answered; raises if the server failed or took longer than `timeout`."""
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not self.uvicorn.started:
-            if not self._thread.is_alive():
+            if self._done.is_set():
                 raise self.failure("did not start")
             if time.monotonic() > deadline:
                 raise SinchVoiceError(f"the server did not start within {timeout:g} s",
@@ -120,7 +127,7 @@ class Server:
 
     def wait(self) -> None:
         """Until the server thread ends (interruptible by Ctrl-C in the main thread)."""
-        self._thread.join()
+        self._done.wait()
 
     def hurry(self) -> None:
         """Stop now, without waiting for the requests in flight (a second Ctrl-C)."""
@@ -129,17 +136,25 @@ class Server:
     def stop(self) -> None:
         """Finish the requests in flight (bounded by GRACEFUL_SECONDS), then close the socket."""
         self.uvicorn.should_exit = True
-        if self._thread.ident is not None:
-            self._thread.join(GRACEFUL_SECONDS + 5)
-            if self._thread.is_alive():
-                self.hurry()
-                self._thread.join(5)
+        if self._thread.ident is not None and not self._done.wait(GRACEFUL_SECONDS + 5):
+            self.hurry()
+            self._done.wait(5)
         self.sock.close()
 
     def failure(self, what: str) -> BaseException:
         if isinstance(self.error, Exception):
             return self.error
         return SinchVoiceError(f"the server {what}", hint="run again with SINCHVOICE_DEBUG=1, and report it")
+
+
+def _quiet_stop(record: logging.LogRecord) -> bool:
+    """Requests cut short by a stop (uvicorn cancels them after GRACEFUL_SECONDS) are no news: the server
+    says `stopped`, and a traceback per cancelled request would bury that."""
+    import asyncio
+
+    if record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError):
+        return False
+    return not str(record.msg).startswith("Cancel %s running task(s)")
 
 
 @contextlib.contextmanager

@@ -6,6 +6,8 @@ import json
 import re
 import signal
 import socket
+import threading
+import time
 
 import httpx
 import pytest
@@ -239,3 +241,39 @@ def test_sigterm_stops_gracefully_then_ends_by_sigterm(server):
     finally:
         process.kill()
     assert (code, rest) == (-signal.SIGTERM, ["stopped"])
+
+
+@pytest.mark.parametrize("delay, answer", [
+    (2, "404"),  # finishes within the grace period: answered as usual
+    (60, "500"),  # cut once the grace period is over (uvicorn answers 500 to what it cancels)
+])
+def test_ctrl_c_gives_requests_in_flight_a_grace_period_then_stops_quietly(delay, answer):
+    process = Spawned("sandbox", "--port", "0")
+    try:
+        process.until(BANNER_END["sandbox"])
+        exports = dict(item.split("=", 1) for item in process.next("stdout").split()[1:])
+        auth = (exports["SINCH_APPLICATION_KEY"], exports["SINCH_APPLICATION_SECRET"])
+        with httpx.Client(base_url=exports["SINCHVOICE_BASE_URL"], auth=auth, trust_env=False, timeout=60) as client:
+            client.post("/_sandbox/faults", json={"path": "/calling/v1/calls/*", "delay": delay,
+                                                           "count": -1}).raise_for_status()
+            outcome = []
+            hung = threading.Thread(target=lambda: outcome.append(_get_or_error(client, "/calling/v1/calls/id/x")))
+            hung.start()
+            deadline = time.monotonic() + 60
+            while not client.get("/_sandbox/faults").json()["faults"][0]["fired"]:
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+            process.signal(signal.SIGINT)
+            code, _, rest = process.finish()
+            hung.join(60)
+    finally:
+        process.kill()
+    assert (code, rest) == (130, ["stopped"])  # no "Cancel 1 running task(s)", no CancelledError traceback
+    assert outcome == [answer]
+
+
+def _get_or_error(client: httpx.Client, path: str) -> str:
+    try:
+        return str(client.get(path).status_code)
+    except httpx.HTTPError as error:
+        return type(error).__name__
