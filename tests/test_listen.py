@@ -155,6 +155,74 @@ def test_a_body_that_is_not_an_event_is_400():
     assert seen[0].line().endswith("-  verified -> 400 (the body is not a JSON callback event)")
 
 
+def _refuse_constant(name):
+    raise AssertionError(f"{name} in a journal line")
+
+
+HOSTILE_BODIES = {
+    "lone surrogate": (b'{"event":"ace","callid":"\\ud800"}', 400),
+    "deeply nested": (b"[" * 200_000 + b"]" * 200_000, 400),
+    "event deeply nested": (b'{"event":"ace","x":' + b"[" * 900 + b"]" * 900 + b"}", 400),
+    "overflowing float": (b'{"event":"dice","callid":"c","duration":1e999}', 400),
+    "NaN": (b'{"event":"dice","callid":"c","duration":NaN}', 400),
+    "-Infinity": (b'{"event":"dice","callid":"c","duration":-Infinity}', 400),
+    "invalid UTF-8": (b'{"event":"ace","callid":"\xff\xfe"}', 400),
+    "5000-digit integer": (b'{"event":"dice","callid":"c","duration":' + b"9" * 5000 + b"}", 400),
+    "terminal escape": (b'{"event":"ace","callid":"\\u001b[2J\\u001b]0;owned\\u0007"}', 200),
+    "an array": (b"[1, 2]", 400),
+    "empty": (b"", 400),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_BODIES)
+def test_hostile_bodies_get_a_4xx_and_a_strict_json_journal_line(name):
+    body, status = HOSTILE_BODIES[name]
+    journal = io.StringIO()
+    with listening(journal=journal) as (url, seen, http):
+        response = http.post(url, content=body, headers=signed_headers(body))
+    assert response.status_code == status
+    lines = journal.getvalue().splitlines()
+    assert len(lines) == 1 and len(seen) == 1
+    record = json.loads(lines[0], parse_constant=_refuse_constant)  # strict: no NaN, Infinity
+    json.dumps(record, allow_nan=False).encode("utf-8")  # and writable anywhere: no lone surrogate either
+    assert record["verification"]["verified"] is True and record["reply"]["status"] == status
+    if status == 400:
+        assert record["reply"]["body"] == {"message": "the body is not a JSON callback event"}
+    assert not any(ord(c) < 32 or 127 <= ord(c) < 160 for c in seen[0].line())  # nothing for a terminal to obey
+    if body:  # the raw text is kept, as text, when it is not strict JSON
+        assert isinstance(record["request"]["body"], (str, dict, list))
+
+
+def test_a_control_character_in_an_event_is_shown_escaped():
+    with listening() as (url, seen, http):
+        post(http, url, {"event": "ace", "callid": "x\x1b[31m", "amd": {"status": "human\n"}})
+    assert "  ace     x\\x1b[31m  amd=human\\n  verified" in seen[0].line()
+
+
+@pytest.mark.parametrize("announced", ["chunked", "content-length"])
+def test_a_body_over_1_mib_is_413_without_being_read_whole(announced):
+    """The body never ends (chunked) or is announced as 10 GiB: the answer comes anyway, after at most 1 MiB."""
+    import socket
+
+    journal = io.StringIO()
+    with listening(journal=journal) as (url, seen, _):
+        host, port = url[len("http://"):-1].rsplit(":", 1)
+        with socket.create_connection((host, int(port)), timeout=60) as sock:
+            length = b"Transfer-Encoding: chunked" if announced == "chunked" else b"Content-Length: 10737418240"
+            sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + length + b"\r\n\r\n")
+            if announced == "chunked":  # 1 MiB and 1 byte, and no last chunk: a server reading it whole would hang
+                sock.sendall(b"".join(b"10000\r\n" + b" " * 0x10000 + b"\r\n" for _ in range(16)) + b"1\r\n \r\n")
+            answer = b""
+            while b"\r\n\r\n" not in answer or not answer.endswith(b"}"):
+                answer += sock.recv(65536) or b"}"
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 ") and b"connection: close" in head.lower()
+    assert json.loads(body) == {"message": "the body is over 1 MiB; callbacks are small"}
+    record = json.loads(journal.getvalue())
+    assert (record["request"]["body"], record["reply"]["status"]) == (None, 413)
+    assert seen[0].line().endswith("  POST /  -> 413 (the body is over 1 MiB; callbacks are small)")
+
+
 def test_replies_from_flags_override_the_dir(tmp_path):
     (tmp_path / "ice.json").write_text(json.dumps(SAY_HANGUP))
     (tmp_path / "pie.json").write_text('{"action": {"name": "hangup"}}')

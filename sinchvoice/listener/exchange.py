@@ -3,21 +3,65 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from sinchvoice.listener.events import key_fields, reply_summary
 
+MAX_DEPTH = 64  # Sinch events nest 3 deep; anything deeper is no callback, and could exhaust the recursion limit
+
 
 def decode(body: bytes):
-    """The body as JSON when it is JSON, else as text (None when empty), for journals and displays."""
+    """The body as JSON when it is strict JSON (UTF-8, finite numbers, no lone surrogates, at most MAX_DEPTH
+    deep), else as text with undecodable bytes shown as \\xNN; None when empty. Whatever it is, json.dumps
+    writes it with allow_nan=False and it encodes as UTF-8, so the journal stays JSON."""
     if not body:
         return None
-    text = body.decode("utf-8", "replace")
     try:
-        return json.loads(text)
-    except ValueError:
-        return text
+        value = json.loads(body.decode("utf-8"), parse_constant=_not_json, parse_float=_finite)
+        if _plain(value, 0):
+            return value
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        pass
+    return body.decode("utf-8", "backslashreplace")
+
+
+def _not_json(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):  # 1e999
+        raise ValueError(f"{text} is not a finite number")
+    return number
+
+
+def _plain(value, depth: int) -> bool:
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(value, str):
+        return _encodable(value)
+    if isinstance(value, list):
+        return all(_plain(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return all(_encodable(key) and _plain(item, depth + 1) for key, item in value.items())
+    return True
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")  # a lone surrogate (from a \\ud800 escape) is not
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(text: str) -> str:
+    """`text` with control characters escaped (\\x1b, \\n), so a callback cannot drive the terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 @dataclass
@@ -37,7 +81,7 @@ class Exchange:
     forwarded: dict | None = None
     warnings: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def event(self) -> dict:
         parsed = decode(self.body)
         return parsed if isinstance(parsed, dict) else {}
@@ -72,12 +116,12 @@ class Exchange:
         return record
 
     def line(self) -> str:
-        """One line for people: time, event, call id, key fields, verdict, reply."""
+        """One line for people: time, event, call id, key fields, verdict, reply (control characters escaped)."""
         when = self.received_at.astimezone().strftime("%H:%M:%S")
-        if self.status in (404, 405):
-            return f"{when}  {self.method} {self.path}  -> {self.status} ({self.problem})"
+        if self.status in (404, 405, 413):
+            return printable(f"{when}  {self.method} {self.path}  -> {self.status} ({self.problem})")
         parts = [when, f"{self.name:<6}", self.callid or "-", key_fields(self.event)]
-        return "  ".join(part for part in parts if part) + f"  {self._verdict()} -> {self._answer()}"
+        return printable("  ".join(part for part in parts if part) + f"  {self._verdict()} -> {self._answer()}")
 
     def _verdict(self) -> str:
         if self.verified is None:

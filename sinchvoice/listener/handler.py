@@ -34,9 +34,14 @@ class Listener:
         self._lock = threading.Lock()
         self._http = None
 
-    def handle(self, method: str, path: str, headers: dict[str, str], body: bytes, raw_path: str = "") -> Exchange:
+    def handle(self, method: str, path: str, headers: dict[str, str], body: bytes, raw_path: str = "", *,
+               oversize: bool = False) -> Exchange:
+        """Decide, journal and report one request; `oversize`: its body was over the limit and not read."""
         exchange = Exchange(self.now(), method.upper(), path, {k.lower(): v for k, v in headers.items()}, body)
-        self._process(exchange, raw_path or path)
+        if oversize:
+            self._refuse(exchange, 413, "the body is over 1 MiB; callbacks are small")
+        else:
+            self._process(exchange, raw_path or path)
         with self._lock:
             if self.journal is not None:
                 self.journal.write(json.dumps(exchange.record(), ensure_ascii=False, separators=(",", ":")) + "\n")
