@@ -449,8 +449,16 @@ def test_listen_command_replies_from_flags_and_shows_json_with_verbose():
         response = httpx.post(listener.url + "/ice", content=body, trust_env=False,
                               headers=signed_headers(body, path="/cb/ice", stamp=stamp))
         shown = [listener.next("stderr") for _ in range(17)]
+        listener.until(r"^    }$")  # the end of the ice reply
+        hostile = encode({"event": "dice", "callid": "x\u009b2J"})  # a C1 control, which JSON leaves raw
+        httpx.post(listener.url, content=hostile, trust_env=False,
+                   headers=signed_headers(hostile, path="/cb", stamp=signing.utc_timestamp()))
+        escaped = [listener.next("stderr") for _ in range(6)]
     finally:
         code, rest = listener.stop()
+    assert re.fullmatch(r"\d\d:\d\d:\d\d  dice    x\\x9b2J  verified -> 200 \(empty\)", escaped[0])
+    assert escaped[1:] == ["    request: {", '      "event": "dice",', '      "callid": "x\\x9b2J"', "    }",
+                           "    reply: (empty)"]
     assert (response.status_code, response.json()) == (200, SAY_HANGUP)
     assert re.fullmatch(rf"\d\d:\d\d:\d\d  ice     {CALL}  cli=\+46700000100 to=\+46701234567  verified -> 200 "
                         r"say\+hangup", shown[0])

@@ -134,23 +134,23 @@ def _reporter(app_ctx):
     out, verbose = app_ctx.out, app_ctx.settings.verbose
 
     def report(exchange) -> None:
-        from sinchvoice.listener.exchange import decode
+        from sinchvoice.listener.exchange import decode, printable
 
         if out.mode == "json":
             out.json_line(exchange.record())
         elif out.quiet and exchange.callid:
-            out.ids([exchange.callid])
+            out.ids([printable(exchange.callid)])
         if out.quiet and not exchange.rejected:
             return
         style = "red" if exchange.rejected else None
         console = out.console(stderr=True)
         console.print(exchange.line(), style=style, markup=False, highlight=False, emoji=False, soft_wrap=True)
         for warning in exchange.warnings:
-            out.warn(warning)
+            out.warn(printable(warning))
         if verbose:
             for label, body in (("request", decode(exchange.body)), ("reply", decode(exchange.reply))):
                 text = json.dumps(body, indent=2, ensure_ascii=False) if body is not None else "(empty)"
-                text = text.replace("\n", "\n    ")
+                text = "\n    ".join(printable(line) for line in text.split("\n"))  # json leaves C1 controls raw
                 console.print(f"    {label}: {text}", markup=False, highlight=False, emoji=False, soft_wrap=True)
 
     return report
