@@ -223,6 +223,44 @@ def test_a_body_over_1_mib_is_413_without_being_read_whole(announced):
     assert seen[0].line().endswith("  POST /  -> 413 (the body is over 1 MiB; callbacks are small)")
 
 
+def test_a_replayed_callback_is_refused_409_and_not_forwarded():
+    downstream = Downstream("/h", CONTINUE)
+    journal = io.StringIO()
+    with serving(downstream) as base, listening(forward_to=base + "/h", journal=journal) as (url, seen, http):
+        body = encode(EVENTS["ace"])
+        headers = signed_headers(body)
+        first, again = (http.post(url, content=body, headers=headers) for _ in range(2))
+        fresh = post(http, url, EVENTS["ace"], stamp=signing.utc_timestamp(NOW - timedelta(seconds=1)))
+    problem = f"replayed: this signature and x-timestamp were already received at {NOW.astimezone():%H:%M:%S}"
+    assert (first.status_code, again.status_code, fresh.status_code) == (200, 409, 200)
+    assert again.json() == {"message": problem}
+    assert len(downstream.seen) == 2  # the replay never reached the handler
+    assert seen[1].line().endswith(f"verified -> 409 ({problem})")
+    assert [json.loads(line)["reply"]["status"] for line in journal.getvalue().splitlines()] == [200, 409, 200]
+
+
+def test_allow_replay_accepts_the_same_callback_twice():
+    with listening(allow_replay=True) as (url, seen, http):
+        body = encode(EVENTS["dice"])
+        headers = signed_headers(body)
+        statuses = [http.post(url, content=body, headers=headers).status_code for _ in range(2)]
+    assert statuses == [200, 200]
+
+
+def test_signatures_are_remembered_only_while_they_could_still_verify():
+    from sinchvoice.listener.replay import Replays
+
+    replays = Replays()
+    for minute in range(30):  # one callback a minute, each x-timestamp as it was sent
+        stamp = NOW + timedelta(minutes=minute)
+        assert replays.first_seen(f"sig{minute}", stamp, now=stamp) is None
+    assert replays.first_seen("sig29", NOW + timedelta(minutes=29), now=NOW + timedelta(minutes=30)) is not None
+    # a signature verifies until its x-timestamp is 15 minutes old: only the last 15 minutes are kept
+    assert len(replays) == 15
+    replays.first_seen("late", NOW + timedelta(minutes=60), now=NOW + timedelta(minutes=60))
+    assert len(replays) == 1
+
+
 def test_replies_from_flags_override_the_dir(tmp_path):
     (tmp_path / "ice.json").write_text(json.dumps(SAY_HANGUP))
     (tmp_path / "pie.json").write_text('{"action": {"name": "hangup"}}')
@@ -468,6 +506,22 @@ def test_listen_command_replies_from_flags_and_shows_json_with_verbose():
         "    reply: {", '      "instructions": [', "        {", '          "name": "say",', '          "text": "Hi"',
         "        }", "      ],"]
     assert (code, rest[-1]) == (130, "stopped")
+
+
+@pytest.mark.parametrize("flags, second", [([], 409), (["--allow-replay"], 200)])
+def test_listen_command_refuses_replays_unless_allowed(flags, second):
+    listener = ListenProcess(*flags, env={"SINCH_APPLICATION_KEY": KEY, "SINCH_APPLICATION_SECRET": SECRET})
+    try:
+        body = encode(EVENTS["dice"])
+        headers = signed_headers(body, stamp=signing.utc_timestamp())
+        statuses = [httpx.post(listener.url, content=body, headers=headers, trust_env=False).status_code
+                    for _ in range(2)]
+        lines = [listener.next("stderr") for _ in range(2)]
+    finally:
+        listener.stop()
+    assert statuses == [200, second]
+    assert lines[1].endswith("verified -> 409 (replayed: this signature and x-timestamp were already received at "
+                             f"{lines[0][:8]})" if second == 409 else "verified -> 200 (empty)")
 
 
 def test_no_credentials_hint_offers_no_verify(cli):

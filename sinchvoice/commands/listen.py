@@ -36,13 +36,15 @@ def listen(
     forward_to: Annotated[Optional[str], typer.Option(
         "--forward-to", metavar="URL", help="Relay each event, re-signed, to your own handler.")] = None,
     allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Allow binding a non-loopback host.")] = False,
+    allow_replay: Annotated[bool, typer.Option(
+        "--allow-replay", help="Accept a signed callback received before (same signature and x-timestamp).")] = False,
 ) -> None:
     """Receive, verify and answer callbacks on a local URL.
 
     The callbacks are Sinch's ice, ace, pie, dice and notify events. Each event is shown on stderr as one line
     (with -v also its JSON; -o json prints one JSON line per event on stdout). Signatures are checked with the
-    active credentials; bad ones are answered 401. Default replies: ice says that no reply is configured and
-    hangs up, ace and pie continue, dice and notify get an empty 200. Ctrl-C stops it (exit 130).
+    active credentials; bad ones are answered 401, replayed ones 409. Default replies: ice says that no reply is
+    configured and hangs up, ace and pie continue, dice and notify get an empty 200. Ctrl-C stops it (exit 130).
     """
     from sinchvoice.listener.events import load_replies
     from sinchvoice.urls import check_bind_host, check_url
@@ -57,7 +59,7 @@ def listen(
         check_url(forward_to, "--forward-to")
     key, secret = _credentials(app_ctx) if not no_verify or forward_to else (None, None)
     _serve(app_ctx, host, port, allow_remote, path=path, key=key, secret=secret, verify=not no_verify,
-           replies=replies, journal=journal, forward_to=forward_to)
+           replies=replies, journal=journal, forward_to=forward_to, allow_replay=allow_replay)
 
 
 def _credentials(app_ctx) -> tuple[str, str]:

@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 from sinchvoice.listener.events import SVAML_EVENTS
 from sinchvoice.listener.exchange import Exchange
-from sinchvoice.signing import check_basic, sign_request, utc_timestamp, verify
+from sinchvoice.listener.replay import Replays
+from sinchvoice.signing import check_basic, parse_timestamp, sign_request, utc_timestamp, verify
 
 
 def _now() -> datetime:
@@ -23,11 +24,12 @@ class Listener:
 
     def __init__(self, *, path: str = "/", key: str | None = None, secret: str | None = None, verify: bool = True,
                  replies: dict[str, dict] | None = None, journal: TextIO | None = None,
-                 forward_to: str | None = None, timeout: float = 10.0,
+                 forward_to: str | None = None, timeout: float = 10.0, allow_replay: bool = False,
                  report: Callable[[Exchange], None] | None = None, now: Callable[[], datetime] = _now):
         if (verify or forward_to) and not (key and secret):
             raise ValueError("verifying and forwarding need the application key and secret")
         self.path, self.key, self.secret, self.verify = path, key, secret, verify
+        self.replays = None if allow_replay else Replays()
         self.replies = dict(replies or {})
         self.journal, self.forward_to, self.timeout = journal, forward_to, timeout
         self.report, self.now = report, now
@@ -63,6 +65,9 @@ class Listener:
         exchange.auth = exchange.headers.get("authorization", "").strip().partition(" ")[0].lower() or "none"
         if self.verify and not self._verified(exchange, raw_path):
             return self._refuse(exchange, 401, f"Invalid signature: {exchange.reason}")
+        if self.verify and exchange.auth == "application" and (first := self._replayed(exchange)):
+            return self._refuse(exchange, 409, "replayed: this signature and x-timestamp were already received "
+                                               f"at {first.astimezone():%H:%M:%S}")
         if not self.verify:
             exchange.reason = "not verified (--no-verify)"
         if not exchange.event.get("event"):
@@ -96,6 +101,14 @@ class Listener:
                 result = verify(headers.get("authorization"), path=raw_path, **common)  # signed percent-encoded
         exchange.verified, exchange.reason = result.ok, result.reason
         return result.ok
+
+    def _replayed(self, exchange: Exchange) -> datetime | None:
+        """When this signed callback was first received, if it was (a verified one: its x-timestamp parses)."""
+        if self.replays is None:
+            return None
+        stamp = exchange.headers["x-timestamp"]
+        key = exchange.headers["authorization"].strip() + " " + stamp
+        return self.replays.first_seen(key, parse_timestamp(stamp), exchange.received_at)
 
     def _forward(self, exchange: Exchange) -> None:
         """Re-sign for the handler's own path with a fresh x-timestamp, and relay whatever it answers."""
