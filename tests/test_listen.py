@@ -402,6 +402,8 @@ def test_sandbox_loop_ace_then_dice_verified(sandbox):
     (["--path", "cb"], True, 2, "error: --path 'cb' must start with /"),
     (["--forward-to", "http://example.com/cb"], True, 2,
      "error: --forward-to 'http://example.com/cb' uses http:// on a non-loopback host"),
+    (["--no-verify", "--forward-to", "http://127.0.0.1:9/h"], False, 2,
+     "error: --forward-to signs what it relays, so it cannot relay events that were not verified (--no-verify)"),
     (["--journal", "{tmp}/no/such/dir/j.jsonl"], True, 2,
      "error: --journal {tmp}/no/such/dir/j.jsonl: cannot open it: No such file or directory"),
     ([], False, 4, "error: no credentials for profile 'default'"),

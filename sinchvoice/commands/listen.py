@@ -57,7 +57,11 @@ def listen(
     replies = load_replies(reply or [], reply_dir, stdin=app_ctx.env.stdin)
     if forward_to:
         check_url(forward_to, "--forward-to")
-    key, secret = _credentials(app_ctx) if not no_verify or forward_to else (None, None)
+        if no_verify:  # re-signing an unchecked event would vouch for it to the handler
+            raise UsageError("--forward-to signs what it relays, so it cannot relay events that were not verified "
+                             "(--no-verify)", hint="drop --no-verify (Sinch and the sandbox sign their callbacks), "
+                             "or send unsigned test events to your handler directly")
+    key, secret = _credentials(app_ctx) if not no_verify else (None, None)
     _serve(app_ctx, host, port, allow_remote, path=path, key=key, secret=secret, verify=not no_verify,
            replies=replies, journal=journal, forward_to=forward_to, allow_replay=allow_replay)
 

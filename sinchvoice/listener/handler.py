@@ -26,8 +26,10 @@ class Listener:
                  replies: dict[str, dict] | None = None, journal: TextIO | None = None,
                  forward_to: str | None = None, timeout: float = 10.0, allow_replay: bool = False,
                  report: Callable[[Exchange], None] | None = None, now: Callable[[], datetime] = _now):
-        if (verify or forward_to) and not (key and secret):
-            raise ValueError("verifying and forwarding need the application key and secret")
+        if verify and not (key and secret):
+            raise ValueError("verifying needs the application key and secret")
+        if forward_to and not verify:
+            raise ValueError("forwarding signs events as genuine: it needs them verified")
         self.path, self.key, self.secret, self.verify = path, key, secret, verify
         self.replays = None if allow_replay else Replays()
         self.replies = dict(replies or {})
