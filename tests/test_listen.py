@@ -300,6 +300,23 @@ def test_journal_lines_redact_the_signature():
     assert signed_headers(encode(EVENTS["dice"]))["authorization"].split(":")[1] not in journal.getvalue()
 
 
+@pytest.mark.parametrize("name, value, shown, secret", [
+    ("authorization", "Application 669E367E:c2lnbmF0dXJl", "Application 669E367E:<redacted>", "c2lnbmF0dXJl"),
+    ("authorization", "Basic a2V5OnNlY3JldA==", "Basic <redacted>", "a2V5OnNlY3JldA=="),
+    ("authorization", "a2V5OnNlY3JldA==", "<redacted>", "a2V5OnNlY3JldA=="),  # no scheme: nothing of it shows
+    ("authorization", "Bearer  t0k3n s3cr3t", "Bearer <redacted>", "t0k3n"),
+    ("proxy-authorization", "Basic cHJveHk6cGFzcw==", "Basic <redacted>", "cHJveHk6cGFzcw=="),
+    ("cookie", "session=s3cr3t; theme=dark", "<redacted>", "s3cr3t"),
+])
+def test_authorization_like_headers_are_redacted_whole_but_scheme_and_key(name, value, shown, secret):
+    journal = io.StringIO()
+    with listening(journal=journal, verify=False, key=None, secret=None) as (url, seen, http):
+        http.post(url, json=EVENTS["dice"], headers={name: value})
+    assert json.loads(journal.getvalue())["request"]["headers"][name] == shown
+    assert seen[0].record()["request"]["headers"][name] == shown  # the -o json line is the same record
+    assert secret not in journal.getvalue()
+
+
 class Downstream:
     """The user's own handler: checks the re-signed request with signing.verify and answers `reply`."""
 

@@ -59,6 +59,23 @@ def _encodable(text: str) -> bool:
     return True
 
 
+CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie")
+
+
+def redact(header: str, value: str) -> str:
+    """Credentials go whole; only an authorization's scheme and application key stay, to show who signed:
+    `Application KEY:<redacted>`, `Basic <redacted>`, else `<redacted>`."""
+    if header not in CREDENTIAL_HEADERS:
+        return value
+    scheme, _, credentials = value.strip().partition(" ")
+    if header == "cookie" or not credentials.strip() or not scheme.isascii() or not scheme.isalpha():
+        return "<redacted>"
+    key, colon, _ = credentials.strip().partition(":")
+    if scheme.lower() == "application" and colon:
+        return f"{scheme} {key}:<redacted>"
+    return f"{scheme} <redacted>"
+
+
 def printable(text: str) -> str:
     """`text` with control characters escaped (\\x1b, \\n), so a callback cannot drive the terminal."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
@@ -101,10 +118,8 @@ class Exchange:
     def record(self) -> dict:
         """The journal line (and the `-o json` line): everything but the signature itself."""
         from sinchvoice.signing import utc_timestamp
-        from sinchvoice.transport import redact_authorization
 
-        headers = {name: redact_authorization(value) if name == "authorization" else value
-                   for name, value in sorted(self.headers.items())}
+        headers = {name: redact(name, value) for name, value in sorted(self.headers.items())}
         record = {
             "time": utc_timestamp(self.received_at),
             "request": {"method": self.method, "path": self.path, "headers": headers, "body": decode(self.body)},
