@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 from datetime import datetime, timedelta, timezone
 
 import httpx
@@ -382,6 +383,76 @@ def test_bad_signatures_are_not_forwarded():
     with serving(downstream) as base, listening(forward_to=base + "/h") as (url, seen, http):
         assert _tampered(http, url).status_code == 401
     assert downstream.seen == [] and seen[0].forwarded is None
+
+
+class Stalling:
+    """A handler that answers an ice only once the test releases it (or trickles its reply, a byte at a time,
+    until then); any other event at once."""
+
+    def __init__(self, trickle: bool = False):
+        self.trickle, self.arrived, self.released = trickle, threading.Event(), threading.Event()
+
+    async def __call__(self, scope, receive, send):
+        import asyncio
+
+        if scope["type"] != "http":
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body, more = body + message.get("body", b""), message.get("more_body", False)
+        headers = [(b"content-type", b"application/json")]
+        if json.loads(body)["event"] != "ice":
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            return await send({"type": "http.response.body", "body": json.dumps(CONTINUE).encode()})
+        self.arrived.set()
+        if not self.trickle:
+            await asyncio.get_running_loop().run_in_executor(None, self.released.wait)
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            return await send({"type": "http.response.body", "body": json.dumps(SAY_HANGUP).encode()})
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        while not self.released.is_set():  # the server's own pace, not the test's: one byte per tick
+            await send({"type": "http.response.body", "body": b" ", "more_body": True})
+            await asyncio.sleep(0.05)
+        await send({"type": "http.response.body", "body": b""})
+
+
+def test_a_handler_that_hangs_does_not_hold_up_other_events():
+    stalling = Stalling()
+    with serving(stalling) as base, listening(forward_to=base + "/h") as (url, seen, http):
+        held: list = []
+        ice = threading.Thread(target=lambda: held.append(post(http, url, EVENTS["ice"])))
+        ice.start()
+        try:
+            assert stalling.arrived.wait(60)
+            other = post(http, url, EVENTS["ace"])  # answered while the ice is still held by the handler
+            assert held == [] and [e.name for e in seen] == ["ace"]
+        finally:
+            stalling.released.set()
+            ice.join(60)
+    assert (other.status_code, other.json()) == (200, CONTINUE)
+    assert (held[0].status_code, held[0].json()) == (200, SAY_HANGUP)
+
+
+def test_a_handler_that_never_finishes_its_reply_is_cut_at_the_timeout():
+    """A reply trickling in a byte at a time never trips a read timeout; the forward has a deadline anyway."""
+    stalling = Stalling(trickle=True)
+    with serving(stalling) as base, listening(forward_to=base + "/h", timeout=0.5) as (url, seen, http):
+        try:
+            response = post(http, url, EVENTS["ice"])
+        finally:
+            stalling.released.set()
+    assert (response.status_code, response.json()) == (
+        504, {"message": f"forwarding to {base}/h timed out after 0.5 s"})
+    assert seen[0].line().endswith(f"verified -> forwarded to {base}/h: timed out after 0.5 s")
+
+
+def test_a_handler_reply_over_1_mib_is_not_relayed():
+    downstream = Downstream("/h", {"action": {"name": "continue"}, "pad": "x" * (1024 * 1024)})
+    with serving(downstream) as base, listening(forward_to=base + "/h") as (url, seen, http):
+        response = post(http, url, EVENTS["ace"])
+    assert (response.status_code, response.json()) == (
+        502, {"message": f"forwarding to {base}/h failed: its reply is over 1 MiB"})
 
 
 def test_sandbox_loop_ace_then_dice_verified(sandbox):

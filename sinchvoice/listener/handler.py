@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from datetime import datetime, timezone
 from typing import Callable, TextIO
-from urllib.parse import urlsplit
 
 from sinchvoice.listener.events import SVAML_EVENTS
-from sinchvoice.listener.exchange import Exchange
+from sinchvoice.listener.exchange import Exchange, decode
+from sinchvoice.listener.forward import Forwarder
 from sinchvoice.listener.replay import Replays
-from sinchvoice.signing import check_basic, parse_timestamp, sign_request, utc_timestamp, verify
+from sinchvoice.signing import check_basic, parse_timestamp, verify
 
 
 def _now() -> datetime:
@@ -33,10 +32,10 @@ class Listener:
         self.path, self.key, self.secret, self.verify = path, key, secret, verify
         self.replays = None if allow_replay else Replays()
         self.replies = dict(replies or {})
-        self.journal, self.forward_to, self.timeout = journal, forward_to, timeout
+        self.journal, self.forward_to = journal, forward_to
+        self.forwarder = Forwarder(forward_to, key, secret, timeout) if forward_to else None
         self.report, self.now = report, now
         self._lock = threading.Lock()
-        self._http = None
 
     def handle(self, method: str, path: str, headers: dict[str, str], body: bytes, raw_path: str = "", *,
                oversize: bool = False) -> Exchange:
@@ -55,9 +54,8 @@ class Listener:
         return exchange
 
     def close(self) -> None:
-        if self._http is not None:
-            self._http.close()
-            self._http = None
+        if self.forwarder is not None:
+            self.forwarder.close()
 
     def _process(self, exchange: Exchange, raw_path: str) -> None:
         if not self._serves(exchange.path):
@@ -74,8 +72,9 @@ class Listener:
             exchange.reason = "not verified (--no-verify)"
         if not exchange.event.get("event"):
             return self._refuse(exchange, 400, "the body is not a JSON callback event")
-        if self.forward_to:
-            return self._forward(exchange)
+        if self.forwarder is not None:
+            self.forwarder.forward(exchange, self.now())
+            return self._check_forwarded_reply(exchange)
         reply = self.replies.get(exchange.name) if exchange.name in SVAML_EVENTS else None
         if reply is not None:
             exchange.reply, exchange.reply_type = json.dumps(reply).encode(), "application/json"
@@ -112,37 +111,11 @@ class Listener:
         key = exchange.headers["authorization"].strip() + " " + stamp
         return self.replays.first_seen(key, parse_timestamp(stamp), exchange.received_at)
 
-    def _forward(self, exchange: Exchange) -> None:
-        """Re-sign for the handler's own path with a fresh x-timestamp, and relay whatever it answers."""
-        import httpx
-
-        content_type = exchange.headers.get("content-type", "")
-        signed = sign_request(self.key, self.secret, exchange.method, urlsplit(self.forward_to).path or "/",
-                              exchange.body, content_type, utc_timestamp(self.now()), scheme="application")
-        headers = {"x-timestamp": signed.timestamp, "authorization": signed.authorization}
-        if content_type:
-            headers["content-type"] = content_type
-        if self._http is None:
-            # trust_env=False: a proxy from the environment must not see (or break) loopback callbacks.
-            self._http = httpx.Client(timeout=self.timeout, trust_env=False, follow_redirects=False)
-        started = time.perf_counter()
-        try:
-            response = self._http.post(self.forward_to, content=exchange.body, headers=headers)
-        except httpx.HTTPError as exc:
-            exchange.forwarded = {"url": self.forward_to, "status": None, "error": type(exc).__name__}
-            return self._refuse(exchange, 502, f"forwarding to {self.forward_to} failed: {type(exc).__name__}")
-        exchange.forwarded = {"url": self.forward_to, "status": response.status_code,
-                              "latencyMs": round((time.perf_counter() - started) * 1000, 1)}
-        exchange.status, exchange.reply = response.status_code, response.content
-        exchange.reply_type = response.headers.get("content-type", "")
-        self._check_forwarded_reply(exchange)
-
     @staticmethod
     def _check_forwarded_reply(exchange: Exchange) -> None:
         """Your handler's SVAML gets the same check as --reply, so a typo shows here, not as a dropped call."""
         from sinchvoice import svaml
         from sinchvoice.errors import UsageError
-        from sinchvoice.listener.exchange import decode
 
         if exchange.name not in SVAML_EVENTS or not exchange.reply or exchange.status >= 300:
             return
