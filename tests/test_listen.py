@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from sinchvoice import signing
+from sinchvoice.errors import UsageError
 from sinchvoice.listener.events import DEFAULT_REPLIES, NO_REPLY_TEXT, load_replies
 from sinchvoice.listener.handler import Listener
 from sinchvoice.listener.server import run_in_thread
@@ -260,6 +261,30 @@ def test_signatures_are_remembered_only_while_they_could_still_verify():
     assert len(replays) == 15
     replays.first_seen("late", NOW + timedelta(minutes=60), now=NOW + timedelta(minutes=60))
     assert len(replays) == 1
+
+
+@pytest.mark.parametrize("target, message", [
+    ("../outside.json", "error: --reply-dir {tmp}/replies: ice.json links outside the folder, to {tmp}/outside.json"),
+    ("/dev/zero", "error: --reply-dir {tmp}/replies: ice.json links outside the folder, to /dev/zero"),
+    ("missing.json", "error: --reply-dir {tmp}/replies: ice.json is not a regular file"),
+])
+def test_reply_dir_files_may_not_lead_outside_the_folder(cli, tmp_path, target, message):
+    (tmp_path / "replies").mkdir()
+    (tmp_path / "outside.json").write_text(json.dumps(SAY_HANGUP))
+    (tmp_path / "replies" / "ice.json").symlink_to(target)
+    result = cli("listen", "--port", "0", "--no-verify", "--reply-dir", str(tmp_path / "replies"))
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (2, message.format(tmp=tmp_path))
+    assert "receiving callbacks" not in result.stderr
+
+
+def test_reply_dir_files_may_link_within_the_folder(tmp_path):
+    (tmp_path / "shared.json").write_text(json.dumps(SAY_HANGUP))
+    (tmp_path / "ice.json").symlink_to("shared.json")
+    os.mkfifo(tmp_path / "pie.json")
+    with pytest.raises(UsageError, match="pie.json is not a regular file"):  # a FIFO would block the start
+        load_replies([], str(tmp_path))
+    (tmp_path / "pie.json").unlink()
+    assert load_replies([], str(tmp_path))["ice"] == (SAY_HANGUP, str(tmp_path / "ice.json"))
 
 
 def test_replies_from_flags_override_the_dir(tmp_path):
