@@ -531,6 +531,23 @@ def test_bad_options_exit_before_serving(cli, tmp_path, args, env, code, message
     assert "receiving callbacks" not in result.stderr
 
 
+def test_the_journal_is_created_private_whatever_the_umask(cli, tmp_path):
+    """It holds the callbacks' bodies (numbers, call ids): 0600 even under umask 000."""
+    import socket
+
+    previous = os.umask(0)
+    try:
+        with socket.socket() as busy:  # the journal is opened before binding, so a busy port ends the run there
+            busy.bind(("127.0.0.1", 0))
+            busy.listen()
+            result = cli("listen", "--no-verify", "--port", str(busy.getsockname()[1]),
+                         "--journal", str(tmp_path / "j.jsonl"))
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 1 and "address already in use" in result.stderr
+    assert oct((tmp_path / "j.jsonl").stat().st_mode & 0o777) == oct(0o600)
+
+
 class ListenProcess(Spawned):
     """`python -m sinchvoice listen --port 0 ...`, started and past its banner."""
 

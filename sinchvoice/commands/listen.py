@@ -101,10 +101,12 @@ def _isatty(stream) -> bool:
 
 
 def _open_journal(name: str):
-    from pathlib import Path
+    """Appended to; created 0600 whatever the umask: it holds the callbacks' bodies (numbers, call ids)."""
+    import os
 
     try:
-        return Path(name).expanduser().open("a", encoding="utf-8")
+        fd = os.open(os.path.expanduser(name), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        return os.fdopen(fd, "a", encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"--journal {name}: cannot open it: {exc.strerror or exc}", hint="check the path") from None
 
