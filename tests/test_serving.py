@@ -12,7 +12,7 @@ import time
 import httpx
 import pytest
 
-from sinchvoice import serving
+from sinchvoice import interrupts, serving
 from sinchvoice.errors import SinchVoiceError
 from tests.spawned import Spawned
 
@@ -73,7 +73,7 @@ def test_bind_errors_say_what_to_do():
 
 
 def test_the_first_ctrl_c_raises_later_ones_only_hurry_the_stop():
-    ctrl_c, hurried = serving.CtrlC(), []
+    ctrl_c, hurried = interrupts.CtrlC(), []
     ctrl_c.hurry = lambda: hurried.append(True)
     with pytest.raises(KeyboardInterrupt):
         ctrl_c(signal.SIGINT, None)
@@ -83,7 +83,7 @@ def test_the_first_ctrl_c_raises_later_ones_only_hurry_the_stop():
 
 
 def test_ctrl_c_while_held_comes_once_the_block_is_done():
-    ctrl_c, printed = serving.CtrlC(), []
+    ctrl_c, printed = interrupts.CtrlC(), []
     with pytest.raises(KeyboardInterrupt):
         with ctrl_c.held():
             printed.append("banner line 1")
@@ -96,7 +96,7 @@ def test_ctrl_c_while_held_comes_once_the_block_is_done():
 
 def test_handlers_come_back_when_nothing_interrupted():
     before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
-    with serving.ctrl_c_stops() as ctrl_c:
+    with interrupts.ctrl_c_stops() as ctrl_c:
         assert signal.getsignal(signal.SIGINT) is ctrl_c and signal.getsignal(signal.SIGTERM) is ctrl_c
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
 
@@ -134,7 +134,7 @@ BANNER_END = {"listen": r"^A real Sinch application needs a public https:// URL"
 # signal through the real handlers, at a point no sleep could aim at.
 DRIVER = r"""
 import asyncio, contextlib, functools, os, signal, sys
-from sinchvoice import serving
+from sinchvoice import interrupts, serving
 
 def interrupt(times=1):
     for _ in range(times):
@@ -154,13 +154,13 @@ def interrupt_as(owner, name, times=1):
 
 def once_handled(then):
     # runs `then` the moment the command's own handler is in place
-    real_stops = serving.ctrl_c_stops
+    real_stops = interrupts.ctrl_c_stops
     @contextlib.contextmanager
     def stops(ctrl_c=None):
         with real_stops(ctrl_c) as installed:
             then()
             yield installed
-    serving.ctrl_c_stops = stops
+    interrupts.ctrl_c_stops = stops
 
 def interrupt_in_a_class_statement():
     # Ctrl-C in the next class statement with a cached_property that the command's imports run

@@ -25,9 +25,9 @@ def demo(
     bridge with three participants: list, mute one, kick one, kick everyone.
     """
     from sinchvoice.errors import SinchVoiceError
+    from sinchvoice.interrupts import ctrl_c_stops
     from sinchvoice.sandbox.clock import RealClock
     from sinchvoice.sandbox.server import run_in_thread
-    from sinchvoice.serving import ctrl_c_stops
 
     out = app_context(ctx).out
     # The first Ctrl-C reaches whatever runs (a step's command ends on it, `_invoke` then stops the demo);
@@ -103,7 +103,7 @@ def _stop_if_interrupted(out, code: int) -> None:
     """A Ctrl-C inside a step ends that step's command with its own exit code; it must end the demo too."""
     import signal
 
-    from sinchvoice.serving import CtrlC
+    from sinchvoice.interrupts import CtrlC
 
     handler = signal.getsignal(signal.SIGINT)
     if isinstance(handler, CtrlC) and handler.signum is not None:

@@ -7,7 +7,7 @@ import typer
 
 from sinchvoice.context import app_context
 from sinchvoice.errors import UsageError
-from sinchvoice.serving import stops_on_ctrl_c
+from sinchvoice.interrupts import stops_on_ctrl_c
 
 
 def _stopped(ctx: typer.Context, **_) -> None:

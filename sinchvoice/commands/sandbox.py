@@ -5,8 +5,8 @@ from typing import Annotated, Optional
 import typer
 
 from sinchvoice.errors import UsageError
+from sinchvoice.interrupts import stops_on_ctrl_c
 from sinchvoice.sandbox import defaults as d
-from sinchvoice.serving import stops_on_ctrl_c
 
 
 def _stopped(**_) -> None:
