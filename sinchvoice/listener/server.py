@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import socket
+from typing import TYPE_CHECKING
 
 from sinchvoice import serving
 from sinchvoice.listener.handler import Listener
+
+if TYPE_CHECKING:
+    import socket
 
 MAX_BODY = 1024 * 1024  # callbacks are a few hundred bytes; a bigger body is refused without being read whole
 
