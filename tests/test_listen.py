@@ -195,6 +195,24 @@ def test_hostile_bodies_get_a_4xx_and_a_strict_json_journal_line(name):
         assert isinstance(record["request"]["body"], (str, dict, list))
 
 
+def test_any_body_decodes_to_something_strict_json_can_write():
+    """Seeded mutations of real events toward the cases above: decode never fails, never yields NaN,
+    Infinity or a lone surrogate, and a journal line can always be written."""
+    import random
+
+    from sinchvoice.listener.exchange import decode
+
+    rng = random.Random(2026)
+    seeds = [encode(event) for event in EVENTS.values()] + [b'{"a": [1e999, NaN, "\\ud800", [[[]]]]}']
+    alphabet = b'{}[]",:\\u0123456789abcdefeE+-.NaIfinty \xff\xed\xa0\x80\x1b'
+    for _ in range(3000):
+        body = bytearray(rng.choice(seeds))
+        for _ in range(rng.randint(1, 8)):
+            at = rng.randrange(len(body) + 1)
+            body[at:at + rng.randint(0, 3)] = bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        json.dumps(decode(bytes(body)), allow_nan=False, ensure_ascii=False).encode("utf-8")
+
+
 def test_a_control_character_in_an_event_is_shown_escaped():
     with listening() as (url, seen, http):
         post(http, url, {"event": "ace", "callid": "x\x1b[31m", "amd": {"status": "human\n"}})
