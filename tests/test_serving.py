@@ -244,7 +244,7 @@ def test_sigterm_stops_gracefully_then_ends_by_sigterm(server):
 
 
 @pytest.mark.parametrize("delay, answer", [
-    (2, "404"),  # finishes within the grace period: answered as usual
+    (1, "404"),  # finishes within the grace period: answered as usual
     (60, "500"),  # cut once the grace period is over (uvicorn answers 500 to what it cancels)
 ])
 def test_ctrl_c_gives_requests_in_flight_a_grace_period_then_stops_quietly(delay, answer):
