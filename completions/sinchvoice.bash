@@ -10,7 +10,7 @@ __sinchvoice_node() {
         'api') _sv_subs=''; _sv_opts='--data -d -h --help'; _sv_args='v v' ;;
         'sandbox') _sv_subs=''; _sv_opts='--host --port --key --secret --speed --manual-clock --seed --api-layout --numbers --allow-remote -h --help'; _sv_args='' ;;
         'demo') _sv_subs=''; _sv_opts='--speed -h --help'; _sv_args='' ;;
-        'listen') _sv_subs=''; _sv_opts='--host --port --path --reply --reply-dir --journal --no-verify --forward-to --allow-remote -h --help'; _sv_args='' ;;
+        'listen') _sv_subs=''; _sv_opts='--host --port --path --reply --reply-dir --journal --no-verify --forward-to --allow-remote --allow-replay -h --help'; _sv_args='' ;;
         'auth') _sv_subs='login status logout list switch'; _sv_opts='-h --help'; _sv_args='' ;;
         'auth login') _sv_subs=''; _sv_opts='--key --secret-stdin --from --insecure-storage --no-verify -h --help'; _sv_args='' ;;
         'auth status') _sv_subs=''; _sv_opts='-h --help'; _sv_args='' ;;

@@ -29,7 +29,7 @@ function __sinchvoice_node -a cmdpath
         case 'listen'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--host	Address to bind; loopback unless --allow-remote' '--port	Port to bind (0 picks a free one)' '--path	Callback path; requests under it are served too' '--reply	Reply to ice, ace or pie: inline SVAML, @FILE or -' '--reply-dir	Folder holding ice.json, ace.json, pie.json replies' '--journal	Append every request and reply as a JSON line (signatures...' '--no-verify	Accept callbacks without checking them' '--forward-to	Relay each event, re-signed, to your own handler' '--allow-remote	Allow binding a non-loopback host' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--host	Address to bind; loopback unless --allow-remote' '--port	Port to bind (0 picks a free one)' '--path	Callback path; requests under it are served too' '--reply	Reply to ice, ace or pie: inline SVAML, @FILE or -' '--reply-dir	Folder holding ice.json, ace.json, pie.json replies' '--journal	Append every request and reply as a JSON line (signatures...' '--no-verify	Accept callbacks without checking them' '--forward-to	Relay each event, re-signed, to your own handler' '--allow-remote	Allow binding a non-loopback host' '--allow-replay	Accept a signed callback received before (same signature...' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'auth'
             set -g __sinchvoice_subs 'login' 'status' 'logout' 'list' 'switch'

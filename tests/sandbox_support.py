@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import threading
-import time
 
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -78,25 +76,12 @@ class Receiver:
 @contextlib.contextmanager
 def receiving(status: int = 200):
     """Serve a Receiver on an ephemeral loopback port; yields (receiver, base_url)."""
-    import uvicorn
+    from sinchvoice import serving
 
     receiver = Receiver(status)
-    sock = socket.socket(
-        socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
-    )  # TCP_NODELAY, see server.bind
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    server = uvicorn.Server(uvicorn.Config(receiver.app(), log_level="warning", lifespan="off", http="h11"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.005)
-    try:
-        yield receiver, f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(5)
-        sock.close()
+    sock = serving.bind("127.0.0.1", 0)
+    with serving.running(receiver.app(), sock, name="receiver"):
+        yield receiver, serving.url_of(sock, "127.0.0.1")
 
 
 def closed_port_url() -> str:

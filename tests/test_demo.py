@@ -1,8 +1,13 @@
 """`sinchvoice demo`: the main job runs end to end on its own sandbox and exits 0."""
 
 import re
+import signal
+import time
+
+import httpx
 
 from tests.conftest import run_subprocess
+from tests.spawned import Spawned
 
 STEPS = [
     r"\$ sinchvoice callouts tts --to \+46700000123 --text 'Disk almost full on db-1\.' --wait",
@@ -48,3 +53,29 @@ def test_demo_needs_no_credentials_keyring_or_config(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Done." in result.stderr
     assert not (tmp_path / "state").exists()  # the demo's ids stay out of the completion history
+
+
+def test_ctrl_c_stops_the_demo_instead_of_going_on_to_the_next_step():
+    """The demo runs the real commands in-process: a Ctrl-C reaching one of them must end the whole demo."""
+    demo = Spawned("demo")
+    try:
+        base_url = demo.until(r"^A sandbox is serving on ")[-1].split(" on ", 1)[1].split(" ")[0]
+        # Hold the next callout inside the demo's own sandbox, so the Ctrl-C lands in a step for sure.
+        with httpx.Client(base_url=base_url + "/_sandbox", trust_env=False, timeout=30) as control:
+            control.post("/faults", json={"method": "POST", "path": "/calling/v1/callouts", "delay": 60,
+                                          "count": -1}).raise_for_status()
+            deadline = time.monotonic() + 60
+            while not control.get("/faults").json()["faults"][0]["fired"]:
+                assert time.monotonic() < deadline, demo.seen["stderr"]
+                time.sleep(0.02)
+        demo.signal(signal.SIGINT)
+        code, _, _ = demo.finish()
+    finally:
+        demo.kill()
+    lines = demo.seen["stderr"]
+    assert code == 130, lines
+    assert lines[-1] == "interrupted" and lines.count("interrupted") == 1, lines
+    held = max(i for i, line in enumerate(lines) if line.startswith("$ sinchvoice callouts "))
+    after = lines[held + 1:-1]  # what the interrupted step said, if anything: no further step, no verdict
+    assert not [line for line in after if line.startswith(("$ ", "  (exit code")) or re.match(r"\d\. ", line)], lines
+    assert "Done." not in "\n".join(lines)

@@ -6,7 +6,6 @@ import contextlib
 import io
 import json
 import os
-import queue
 import re
 import signal
 import subprocess
@@ -18,10 +17,12 @@ import httpx
 import pytest
 
 from sinchvoice import signing
+from sinchvoice.errors import UsageError
 from sinchvoice.listener.events import DEFAULT_REPLIES, NO_REPLY_TEXT, load_replies
 from sinchvoice.listener.handler import Listener
 from sinchvoice.listener.server import run_in_thread
 from tests.conftest import ROOT
+from tests.spawned import Spawned
 
 KEY = "669E367E-6BBA-48AB-AF15-266871C28135"
 SECRET = "BeIukql3pTKJ8RGL5zo0DA=="
@@ -156,6 +157,154 @@ def test_a_body_that_is_not_an_event_is_400():
     assert seen[0].line().endswith("-  verified -> 400 (the body is not a JSON callback event)")
 
 
+def _refuse_constant(name):
+    raise AssertionError(f"{name} in a journal line")
+
+
+HOSTILE_BODIES = {
+    "lone surrogate": (b'{"event":"ace","callid":"\\ud800"}', 400),
+    "deeply nested": (b"[" * 200_000 + b"]" * 200_000, 400),
+    "event deeply nested": (b'{"event":"ace","x":' + b"[" * 900 + b"]" * 900 + b"}", 400),
+    "overflowing float": (b'{"event":"dice","callid":"c","duration":1e999}', 400),
+    "NaN": (b'{"event":"dice","callid":"c","duration":NaN}', 400),
+    "-Infinity": (b'{"event":"dice","callid":"c","duration":-Infinity}', 400),
+    "invalid UTF-8": (b'{"event":"ace","callid":"\xff\xfe"}', 400),
+    "5000-digit integer": (b'{"event":"dice","callid":"c","duration":' + b"9" * 5000 + b"}", 400),
+    "terminal escape": (b'{"event":"ace","callid":"\\u001b[2J\\u001b]0;owned\\u0007"}', 200),
+    "an array": (b"[1, 2]", 400),
+    "empty": (b"", 400),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_BODIES)
+def test_hostile_bodies_get_a_4xx_and_a_strict_json_journal_line(name):
+    body, status = HOSTILE_BODIES[name]
+    journal = io.StringIO()
+    with listening(journal=journal) as (url, seen, http):
+        response = http.post(url, content=body, headers=signed_headers(body))
+    assert response.status_code == status
+    lines = journal.getvalue().splitlines()
+    assert len(lines) == 1 and len(seen) == 1
+    record = json.loads(lines[0], parse_constant=_refuse_constant)  # strict: no NaN, Infinity
+    json.dumps(record, allow_nan=False).encode("utf-8")  # and writable anywhere: no lone surrogate either
+    assert record["verification"]["verified"] is True and record["reply"]["status"] == status
+    if status == 400:
+        assert record["reply"]["body"] == {"message": "the body is not a JSON callback event"}
+    assert not any(ord(c) < 32 or 127 <= ord(c) < 160 for c in seen[0].line())  # nothing for a terminal to obey
+    if body:  # the raw text is kept, as text, when it is not strict JSON
+        assert isinstance(record["request"]["body"], (str, dict, list))
+
+
+def test_any_body_decodes_to_something_strict_json_can_write():
+    """Seeded mutations of real events toward the cases above: decode never fails, never yields NaN,
+    Infinity or a lone surrogate, and a journal line can always be written."""
+    import random
+
+    from sinchvoice.listener.exchange import decode
+
+    rng = random.Random(2026)
+    seeds = [encode(event) for event in EVENTS.values()] + [b'{"a": [1e999, NaN, "\\ud800", [[[]]]]}']
+    alphabet = b'{}[]",:\\u0123456789abcdefeE+-.NaIfinty \xff\xed\xa0\x80\x1b'
+    for _ in range(3000):
+        body = bytearray(rng.choice(seeds))
+        for _ in range(rng.randint(1, 8)):
+            at = rng.randrange(len(body) + 1)
+            body[at:at + rng.randint(0, 3)] = bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        json.dumps(decode(bytes(body)), allow_nan=False, ensure_ascii=False).encode("utf-8")
+
+
+def test_a_control_character_in_an_event_is_shown_escaped():
+    with listening() as (url, seen, http):
+        post(http, url, {"event": "ace", "callid": "x\x1b[31m", "amd": {"status": "human\n"}})
+    assert "  ace     x\\x1b[31m  amd=human\\n  verified" in seen[0].line()
+
+
+@pytest.mark.parametrize("announced", ["chunked", "content-length"])
+def test_a_body_over_1_mib_is_413_without_being_read_whole(announced):
+    """The body never ends (chunked) or is announced as 10 GiB: the answer comes anyway, after at most 1 MiB."""
+    import socket
+
+    journal = io.StringIO()
+    with listening(journal=journal) as (url, seen, _):
+        host, port = url[len("http://"):-1].rsplit(":", 1)
+        with socket.create_connection((host, int(port)), timeout=60) as sock:
+            length = b"Transfer-Encoding: chunked" if announced == "chunked" else b"Content-Length: 10737418240"
+            sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + length + b"\r\n\r\n")
+            if announced == "chunked":  # 1 MiB and 1 byte, and no last chunk: a server reading it whole would hang
+                sock.sendall(b"".join(b"10000\r\n" + b" " * 0x10000 + b"\r\n" for _ in range(16)) + b"1\r\n \r\n")
+            answer = b""
+            while b"\r\n\r\n" not in answer or not answer.endswith(b"}"):
+                answer += sock.recv(65536) or b"}"
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 ") and b"connection: close" in head.lower()
+    assert json.loads(body) == {"message": "the body is over 1 MiB; callbacks are small"}
+    record = json.loads(journal.getvalue())
+    assert (record["request"]["body"], record["reply"]["status"]) == (None, 413)
+    assert seen[0].line().endswith("  POST /  -> 413 (the body is over 1 MiB; callbacks are small)")
+
+
+def test_a_replayed_callback_is_refused_409_and_not_forwarded():
+    downstream = Downstream("/h", CONTINUE)
+    journal = io.StringIO()
+    with serving(downstream) as base, listening(forward_to=base + "/h", journal=journal) as (url, seen, http):
+        body = encode(EVENTS["ace"])
+        headers = signed_headers(body)
+        first, again = (http.post(url, content=body, headers=headers) for _ in range(2))
+        fresh = post(http, url, EVENTS["ace"], stamp=signing.utc_timestamp(NOW - timedelta(seconds=1)))
+    problem = f"replayed: this signature and x-timestamp were already received at {NOW.astimezone():%H:%M:%S}"
+    assert (first.status_code, again.status_code, fresh.status_code) == (200, 409, 200)
+    assert again.json() == {"message": problem}
+    assert len(downstream.seen) == 2  # the replay never reached the handler
+    assert seen[1].line().endswith(f"verified -> 409 ({problem})")
+    assert [json.loads(line)["reply"]["status"] for line in journal.getvalue().splitlines()] == [200, 409, 200]
+
+
+def test_allow_replay_accepts_the_same_callback_twice():
+    with listening(allow_replay=True) as (url, seen, http):
+        body = encode(EVENTS["dice"])
+        headers = signed_headers(body)
+        statuses = [http.post(url, content=body, headers=headers).status_code for _ in range(2)]
+    assert statuses == [200, 200]
+
+
+def test_signatures_are_remembered_only_while_they_could_still_verify():
+    from sinchvoice.listener.replay import Replays
+
+    replays = Replays()
+    for minute in range(30):  # one callback a minute, each x-timestamp as it was sent
+        stamp = NOW + timedelta(minutes=minute)
+        assert replays.first_seen(f"sig{minute}", stamp, now=stamp) is None
+    assert replays.first_seen("sig29", NOW + timedelta(minutes=29), now=NOW + timedelta(minutes=30)) is not None
+    # a signature verifies until its x-timestamp is 15 minutes old: only the last 15 minutes are kept
+    assert len(replays) == 15
+    replays.first_seen("late", NOW + timedelta(minutes=60), now=NOW + timedelta(minutes=60))
+    assert len(replays) == 1
+
+
+@pytest.mark.parametrize("target, message", [
+    ("../outside.json", "error: --reply-dir {tmp}/replies: ice.json links outside the folder, to {tmp}/outside.json"),
+    ("/dev/zero", "error: --reply-dir {tmp}/replies: ice.json links outside the folder, to /dev/zero"),
+    ("missing.json", "error: --reply-dir {tmp}/replies: ice.json is not a regular file"),
+])
+def test_reply_dir_files_may_not_lead_outside_the_folder(cli, tmp_path, target, message):
+    (tmp_path / "replies").mkdir()
+    (tmp_path / "outside.json").write_text(json.dumps(SAY_HANGUP))
+    (tmp_path / "replies" / "ice.json").symlink_to(target)
+    result = cli("listen", "--port", "0", "--no-verify", "--reply-dir", str(tmp_path / "replies"))
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (2, message.format(tmp=tmp_path))
+    assert "receiving callbacks" not in result.stderr
+
+
+def test_reply_dir_files_may_link_within_the_folder(tmp_path):
+    (tmp_path / "shared.json").write_text(json.dumps(SAY_HANGUP))
+    (tmp_path / "ice.json").symlink_to("shared.json")
+    os.mkfifo(tmp_path / "pie.json")
+    with pytest.raises(UsageError, match="pie.json is not a regular file"):  # a FIFO would block the start
+        load_replies([], str(tmp_path))
+    (tmp_path / "pie.json").unlink()
+    assert load_replies([], str(tmp_path))["ice"] == (SAY_HANGUP, str(tmp_path / "ice.json"))
+
+
 def test_replies_from_flags_override_the_dir(tmp_path):
     (tmp_path / "ice.json").write_text(json.dumps(SAY_HANGUP))
     (tmp_path / "pie.json").write_text('{"action": {"name": "hangup"}}')
@@ -195,6 +344,23 @@ def test_journal_lines_redact_the_signature():
     assert signed_headers(encode(EVENTS["dice"]))["authorization"].split(":")[1] not in journal.getvalue()
 
 
+@pytest.mark.parametrize("name, value, shown, secret", [
+    ("authorization", "Application 669E367E:c2lnbmF0dXJl", "Application 669E367E:<redacted>", "c2lnbmF0dXJl"),
+    ("authorization", "Basic a2V5OnNlY3JldA==", "Basic <redacted>", "a2V5OnNlY3JldA=="),
+    ("authorization", "a2V5OnNlY3JldA==", "<redacted>", "a2V5OnNlY3JldA=="),  # no scheme: nothing of it shows
+    ("authorization", "Bearer  t0k3n s3cr3t", "Bearer <redacted>", "t0k3n"),
+    ("proxy-authorization", "Basic cHJveHk6cGFzcw==", "Basic <redacted>", "cHJveHk6cGFzcw=="),
+    ("cookie", "session=s3cr3t; theme=dark", "<redacted>", "s3cr3t"),
+])
+def test_authorization_like_headers_are_redacted_whole_but_scheme_and_key(name, value, shown, secret):
+    journal = io.StringIO()
+    with listening(journal=journal, verify=False, key=None, secret=None) as (url, seen, http):
+        http.post(url, json=EVENTS["dice"], headers={name: value})
+    assert json.loads(journal.getvalue())["request"]["headers"][name] == shown
+    assert seen[0].record()["request"]["headers"][name] == shown  # the -o json line is the same record
+    assert secret not in journal.getvalue()
+
+
 class Downstream:
     """The user's own handler: checks the re-signed request with signing.verify and answers `reply`."""
 
@@ -221,22 +387,11 @@ class Downstream:
 
 @contextlib.contextmanager
 def serving(app):
-    import uvicorn
+    from sinchvoice import serving
 
-    from sinchvoice.sandbox.server import bind
-
-    sock = bind("127.0.0.1", 0)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", http="h11"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        threading.Event().wait(0.005)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(5)
-        sock.close()
+    sock = serving.bind("127.0.0.1", 0)
+    with serving.running(app, sock, name="downstream"):
+        yield serving.url_of(sock, "127.0.0.1")
 
 
 def test_forward_to_re_signs_for_the_handler_and_relays_its_reply():
@@ -271,6 +426,76 @@ def test_bad_signatures_are_not_forwarded():
     with serving(downstream) as base, listening(forward_to=base + "/h") as (url, seen, http):
         assert _tampered(http, url).status_code == 401
     assert downstream.seen == [] and seen[0].forwarded is None
+
+
+class Stalling:
+    """A handler that answers an ice only once the test releases it (or trickles its reply, a byte at a time,
+    until then); any other event at once."""
+
+    def __init__(self, trickle: bool = False):
+        self.trickle, self.arrived, self.released = trickle, threading.Event(), threading.Event()
+
+    async def __call__(self, scope, receive, send):
+        import asyncio
+
+        if scope["type"] != "http":
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body, more = body + message.get("body", b""), message.get("more_body", False)
+        headers = [(b"content-type", b"application/json")]
+        if json.loads(body)["event"] != "ice":
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            return await send({"type": "http.response.body", "body": json.dumps(CONTINUE).encode()})
+        self.arrived.set()
+        if not self.trickle:
+            await asyncio.get_running_loop().run_in_executor(None, self.released.wait)
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            return await send({"type": "http.response.body", "body": json.dumps(SAY_HANGUP).encode()})
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        while not self.released.is_set():  # the server's own pace, not the test's: one byte per tick
+            await send({"type": "http.response.body", "body": b" ", "more_body": True})
+            await asyncio.sleep(0.05)
+        await send({"type": "http.response.body", "body": b""})
+
+
+def test_a_handler_that_hangs_does_not_hold_up_other_events():
+    stalling = Stalling()
+    with serving(stalling) as base, listening(forward_to=base + "/h") as (url, seen, http):
+        held: list = []
+        ice = threading.Thread(target=lambda: held.append(post(http, url, EVENTS["ice"])))
+        ice.start()
+        try:
+            assert stalling.arrived.wait(60)
+            other = post(http, url, EVENTS["ace"])  # answered while the ice is still held by the handler
+            assert held == [] and [e.name for e in seen] == ["ace"]
+        finally:
+            stalling.released.set()
+            ice.join(60)
+    assert (other.status_code, other.json()) == (200, CONTINUE)
+    assert (held[0].status_code, held[0].json()) == (200, SAY_HANGUP)
+
+
+def test_a_handler_that_never_finishes_its_reply_is_cut_at_the_timeout():
+    """A reply trickling in a byte at a time never trips a read timeout; the forward has a deadline anyway."""
+    stalling = Stalling(trickle=True)
+    with serving(stalling) as base, listening(forward_to=base + "/h", timeout=0.5) as (url, seen, http):
+        try:
+            response = post(http, url, EVENTS["ice"])
+        finally:
+            stalling.released.set()
+    assert (response.status_code, response.json()) == (
+        504, {"message": f"forwarding to {base}/h timed out after 0.5 s"})
+    assert seen[0].line().endswith(f"verified -> forwarded to {base}/h: timed out after 0.5 s")
+
+
+def test_a_handler_reply_over_1_mib_is_not_relayed():
+    downstream = Downstream("/h", {"action": {"name": "continue"}, "pad": "x" * (1024 * 1024)})
+    with serving(downstream) as base, listening(forward_to=base + "/h") as (url, seen, http):
+        response = post(http, url, EVENTS["ace"])
+    assert (response.status_code, response.json()) == (
+        502, {"message": f"forwarding to {base}/h failed: its reply is over 1 MiB"})
 
 
 def test_sandbox_loop_ace_then_dice_verified(sandbox):
@@ -308,6 +533,8 @@ def test_sandbox_loop_ace_then_dice_verified(sandbox):
     (["--path", "cb"], True, 2, "error: --path 'cb' must start with /"),
     (["--forward-to", "http://example.com/cb"], True, 2,
      "error: --forward-to 'http://example.com/cb' uses http:// on a non-loopback host"),
+    (["--no-verify", "--forward-to", "http://127.0.0.1:9/h"], False, 2,
+     "error: --forward-to signs what it relays, so it cannot relay events that were not verified (--no-verify)"),
     (["--journal", "{tmp}/no/such/dir/j.jsonl"], True, 2,
      "error: --journal {tmp}/no/such/dir/j.jsonl: cannot open it: No such file or directory"),
     ([], False, 4, "error: no credentials for profile 'default'"),
@@ -322,38 +549,36 @@ def test_bad_options_exit_before_serving(cli, tmp_path, args, env, code, message
     assert "receiving callbacks" not in result.stderr
 
 
-class ListenProcess:
-    """`python -m sinchvoice listen --port 0 ...` with its output read line by line in the background."""
+def test_the_journal_is_created_private_whatever_the_umask(cli, tmp_path):
+    """It holds the callbacks' bodies (numbers, call ids): 0600 even under umask 000."""
+    import socket
+
+    previous = os.umask(0)
+    try:
+        with socket.socket() as busy:  # the journal is opened before binding, so a busy port ends the run there
+            busy.bind(("127.0.0.1", 0))
+            busy.listen()
+            result = cli("listen", "--no-verify", "--port", str(busy.getsockname()[1]),
+                         "--journal", str(tmp_path / "j.jsonl"))
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 1 and "address already in use" in result.stderr
+    assert oct((tmp_path / "j.jsonl").stat().st_mode & 0o777) == oct(0o600)
+
+
+class ListenProcess(Spawned):
+    """`python -m sinchvoice listen --port 0 ...`, started and past its banner."""
 
     def __init__(self, *args: str, env: dict):
-        self.proc = subprocess.Popen([sys.executable, "-m", "sinchvoice", "listen", "--port", "0", *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     env={**os.environ, "PYTHONPATH": str(ROOT), **env})
-        self.lines = {"stdout": queue.Queue(), "stderr": queue.Queue()}
-        for name, queue_ in self.lines.items():
-            threading.Thread(target=self._pump, args=(getattr(self.proc, name), queue_), daemon=True).start()
-        self.banner = [self.next("stderr")]
-        while not self.banner[-1].startswith("A real Sinch application needs a public https:// URL"):
-            self.banner.append(self.next("stderr"))
+        super().__init__("listen", "--port", "0", *args, env=env)
+        self.banner = self.until(r"^A real Sinch application needs a public https:// URL")
         self.url = next(match.group(1) for line in self.banner if (match := re.fullmatch(
             r"sinchvoice listen: receiving callbacks on (\S+) \(Ctrl-C stops it\)", line)))
         self.port = int(self.url.rsplit(":", 1)[1].split("/")[0])
 
-    @staticmethod
-    def _pump(stream, into: queue.Queue) -> None:
-        for line in stream:
-            into.put(line.rstrip("\n"))
-
-    def next(self, stream: str) -> str:
-        return self.lines[stream].get(timeout=20)
-
     def stop(self) -> tuple[int, list[str]]:
-        self.proc.send_signal(signal.SIGINT)
-        code = self.proc.wait(20)
-        rest = []
-        with contextlib.suppress(queue.Empty):
-            while True:
-                rest.append(self.lines["stderr"].get(timeout=1))
+        self.signal(signal.SIGINT)
+        code, _, rest = self.finish()
         return code, rest
 
 
@@ -412,8 +637,16 @@ def test_listen_command_replies_from_flags_and_shows_json_with_verbose():
         response = httpx.post(listener.url + "/ice", content=body, trust_env=False,
                               headers=signed_headers(body, path="/cb/ice", stamp=stamp))
         shown = [listener.next("stderr") for _ in range(17)]
+        listener.until(r"^    }$")  # the end of the ice reply
+        hostile = encode({"event": "dice", "callid": "x\u009b2J"})  # a C1 control, which JSON leaves raw
+        httpx.post(listener.url, content=hostile, trust_env=False,
+                   headers=signed_headers(hostile, path="/cb", stamp=signing.utc_timestamp()))
+        escaped = [listener.next("stderr") for _ in range(6)]
     finally:
         code, rest = listener.stop()
+    assert re.fullmatch(r"\d\d:\d\d:\d\d  dice    x\\x9b2J  verified -> 200 \(empty\)", escaped[0])
+    assert escaped[1:] == ["    request: {", '      "event": "dice",', '      "callid": "x\\x9b2J"', "    }",
+                           "    reply: (empty)"]
     assert (response.status_code, response.json()) == (200, SAY_HANGUP)
     assert re.fullmatch(rf"\d\d:\d\d:\d\d  ice     {CALL}  cli=\+46700000100 to=\+46701234567  verified -> 200 "
                         r"say\+hangup", shown[0])
@@ -423,6 +656,22 @@ def test_listen_command_replies_from_flags_and_shows_json_with_verbose():
         "    reply: {", '      "instructions": [', "        {", '          "name": "say",', '          "text": "Hi"',
         "        }", "      ],"]
     assert (code, rest[-1]) == (130, "stopped")
+
+
+@pytest.mark.parametrize("flags, second", [([], 409), (["--allow-replay"], 200)])
+def test_listen_command_refuses_replays_unless_allowed(flags, second):
+    listener = ListenProcess(*flags, env={"SINCH_APPLICATION_KEY": KEY, "SINCH_APPLICATION_SECRET": SECRET})
+    try:
+        body = encode(EVENTS["dice"])
+        headers = signed_headers(body, stamp=signing.utc_timestamp())
+        statuses = [httpx.post(listener.url, content=body, headers=headers, trust_env=False).status_code
+                    for _ in range(2)]
+        lines = [listener.next("stderr") for _ in range(2)]
+    finally:
+        listener.stop()
+    assert statuses == [200, second]
+    assert lines[1].endswith("verified -> 409 (replayed: this signature and x-timestamp were already received at "
+                             f"{lines[0][:8]})" if second == 409 else "verified -> 200 (empty)")
 
 
 def test_no_credentials_hint_offers_no_verify(cli):
@@ -460,8 +709,7 @@ def test_a_wildcard_bind_suggests_the_loopback_url_that_callbacks_set_accepts(cl
     ("192.0.2.1", None),  # one remote address: loopback does not reach it, and http:// would be refused
 ])
 def test_local_url_for_each_kind_of_bind(host, expected):
-    from sinchvoice.listener.server import local_url
-    from sinchvoice.sandbox.server import bind
+    from sinchvoice.serving import bind, local_url
 
     sock = bind("127.0.0.1", 0)
     try:
@@ -474,6 +722,7 @@ def test_local_url_for_each_kind_of_bind(host, expected):
 # --- both servers alike: bind errors and Ctrl-C -----------------------------------------------------------
 
 SERVERS = {"listen": ["listen", "--no-verify"], "sandbox": ["sandbox"]}
+BANNER_END = {"listen": b"e.g. a tunnel: ngrok http ", "sandbox": b"Point the CLI at it:"}
 
 
 @pytest.mark.parametrize("server", SERVERS)
@@ -511,10 +760,11 @@ def test_ctrl_c_on_a_terminal_ends_the_line_then_says_stopped_and_exits_130(serv
     os.close(secondary)
     seen = b""
     try:
-        while b"(Ctrl-C stops it)" not in seen and select.select([primary], [], [], 20)[0]:
+        # The whole banner first: Ctrl-C is sent once the server says it is serving, never on a guess of time.
+        while BANNER_END[server] not in seen and select.select([primary], [], [], 60)[0]:
             seen += os.read(primary, 4096)
         proc.send_signal(signal.SIGINT)
-        code = proc.wait(20)
+        code = proc.wait(60)
         with contextlib.suppress(OSError):  # EIO once the child has closed the terminal
             while select.select([primary], [], [], 1)[0] and (chunk := os.read(primary, 4096)):
                 seen += chunk

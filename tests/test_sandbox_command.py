@@ -81,7 +81,7 @@ def test_allow_remote_warns_then_serves():
         exports = proc.stdout.readline()
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=10)
+        proc.communicate(timeout=60)
     assert first == "warning: serving on 0.0.0.0: anyone who can reach it may use the sandbox\n"
     assert exports.startswith("export SINCHVOICE_BASE_URL=http://0.0.0.0:")
     assert proc.returncode == 130
@@ -108,7 +108,7 @@ def test_serves_in_the_foreground_and_stops_on_ctrl_c():
         assert response.status_code == 200
     finally:
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=10)
+        _, err = proc.communicate(timeout=60)
     assert "listening on http://127.0.0.1:" in err and "Traceback" not in err
     # Handled by the command itself (not click's "Aborted!"), the same as `listen`; no blank line when piped.
     assert proc.returncode == 130

@@ -25,11 +25,15 @@ def demo(
     bridge with three participants: list, mute one, kick one, kick everyone.
     """
     from sinchvoice.errors import SinchVoiceError
+    from sinchvoice.interrupts import ctrl_c_stops
     from sinchvoice.sandbox.clock import RealClock
     from sinchvoice.sandbox.server import run_in_thread
 
     out = app_context(ctx).out
-    with run_in_thread(clock=RealClock(speed), seed=2026, api_layout="spec") as sandbox, _pointed_at(sandbox):
+    # The first Ctrl-C reaches whatever runs (a step's command ends on it, `_invoke` then stops the demo);
+    # later ones never raise, so the sandbox is shut down whole.
+    with (ctrl_c_stops(), run_in_thread(clock=RealClock(speed), seed=2026, api_layout="spec") as sandbox,
+          _pointed_at(sandbox)):
         out.note(f"A sandbox is serving on {sandbox.base_url} (clock x{speed:g}); every command below is the real CLI.")
         out.note(f"$ export SINCHVOICE_BASE_URL={sandbox.base_url} SINCH_APPLICATION_KEY={sandbox.key} "
                  f"SINCH_APPLICATION_SECRET=… SINCHVOICE_FROM={CALLER}")
@@ -89,9 +93,24 @@ def _invoke(out, args: list[str], echo: bool = True) -> int:
         out.note(f"$ sinchvoice {shlex.join(args)}")
     try:
         build_app()(args=args, prog_name="sinchvoice", standalone_mode=True)
+        code = 0
     except SystemExit as exit_:
-        return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-    return 0
+        code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    _stop_if_interrupted(out, code)
+    return code
+
+
+def _stop_if_interrupted(out, code: int) -> None:
+    """A Ctrl-C inside a step ends that step's command with its own exit code; it must end the demo too."""
+    import signal
+
+    from sinchvoice.interrupts import CtrlC
+
+    handler = signal.getsignal(signal.SIGINT)
+    if isinstance(handler, CtrlC) and handler.signum is not None:
+        if code != 130:  # the step reported something else (e.g. what the Ctrl-C left unknown), not the stop
+            print("interrupted", file=out.env.stderr, flush=True)
+        raise typer.Exit(130)
 
 
 @contextmanager

@@ -7,8 +7,20 @@ import typer
 
 from sinchvoice.context import app_context
 from sinchvoice.errors import UsageError
+from sinchvoice.interrupts import stops_on_ctrl_c
 
 
+def _stopped(ctx: typer.Context, **_) -> None:
+    """Serving ends only by Ctrl-C (at any moment: `stops_on_ctrl_c`), once requests in flight are done: say so
+    and exit 130. On a terminal the echoed ^C leaves the cursor mid-line, so end that line first."""
+    app_ctx = app_context(ctx)
+    if _isatty(app_ctx.env.stderr):
+        app_ctx.out.note("")
+    app_ctx.out.note("stopped")
+    raise typer.Exit(130)
+
+
+@stops_on_ctrl_c(_stopped)
 def listen(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to bind; loopback unless --allow-remote.")] = "127.0.0.1",
@@ -24,13 +36,15 @@ def listen(
     forward_to: Annotated[Optional[str], typer.Option(
         "--forward-to", metavar="URL", help="Relay each event, re-signed, to your own handler.")] = None,
     allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Allow binding a non-loopback host.")] = False,
+    allow_replay: Annotated[bool, typer.Option(
+        "--allow-replay", help="Accept a signed callback received before (same signature and x-timestamp).")] = False,
 ) -> None:
     """Receive, verify and answer callbacks on a local URL.
 
     The callbacks are Sinch's ice, ace, pie, dice and notify events. Each event is shown on stderr as one line
     (with -v also its JSON; -o json prints one JSON line per event on stdout). Signatures are checked with the
-    active credentials; bad ones are answered 401. Default replies: ice says that no reply is configured and
-    hangs up, ace and pie continue, dice and notify get an empty 200. Ctrl-C stops it (exit 130).
+    active credentials; bad ones are answered 401, replayed ones 409. Default replies: ice says that no reply is
+    configured and hangs up, ace and pie continue, dice and notify get an empty 200. Ctrl-C stops it (exit 130).
     """
     from sinchvoice.listener.events import load_replies
     from sinchvoice.urls import check_bind_host, check_url
@@ -43,9 +57,13 @@ def listen(
     replies = load_replies(reply or [], reply_dir, stdin=app_ctx.env.stdin)
     if forward_to:
         check_url(forward_to, "--forward-to")
-    key, secret = _credentials(app_ctx) if not no_verify or forward_to else (None, None)
+        if no_verify:  # re-signing an unchecked event would vouch for it to the handler
+            raise UsageError("--forward-to signs what it relays, so it cannot relay events that were not verified "
+                             "(--no-verify)", hint="drop --no-verify (Sinch and the sandbox sign their callbacks), "
+                             "or send unsigned test events to your handler directly")
+    key, secret = _credentials(app_ctx) if not no_verify else (None, None)
     _serve(app_ctx, host, port, allow_remote, path=path, key=key, secret=secret, verify=not no_verify,
-           replies=replies, journal=journal, forward_to=forward_to)
+           replies=replies, journal=journal, forward_to=forward_to, allow_replay=allow_replay)
 
 
 def _credentials(app_ctx) -> tuple[str, str]:
@@ -61,26 +79,18 @@ def _credentials(app_ctx) -> tuple[str, str]:
 
 def _serve(app_ctx, host: str, port: int, allow_remote: bool, *, journal: str | None, replies: dict, **options):
     from sinchvoice.listener.handler import Listener
-    from sinchvoice.listener.server import listening_socket, serve_forever
+    from sinchvoice.listener.server import serve_forever
+    from sinchvoice.serving import bind
 
     journal_file = _open_journal(journal) if journal else None
     try:
-        sock = listening_socket(host, port, allow_remote)  # a busy port: one error line, exit 1
+        sock = bind(host, port, allow_remote)  # a busy port: one error line, exit 1
         listener = Listener(replies={event: doc for event, (doc, _) in replies.items()}, journal=journal_file,
                             timeout=app_ctx.settings.timeout, report=_reporter(app_ctx), **options)
-        _announce(app_ctx, sock, host, replies, listener, journal)
-        serve_forever(listener, sock)
-    except KeyboardInterrupt:
-        pass  # uvicorn has already finished the requests in flight
+        serve_forever(listener, sock, ready=lambda _: _announce(app_ctx, sock, host, replies, listener, journal))
     finally:
         if journal_file is not None:
             journal_file.close()
-    # Serving only ends on a signal (uvicorn re-raises SIGINT, unless the shell ignores it): always 130.
-    # On a terminal the echoed ^C leaves the cursor mid-line, so end that line first.
-    if _isatty(app_ctx.env.stderr):
-        app_ctx.out.note("")
-    app_ctx.out.note("stopped")
-    raise typer.Exit(130)
 
 
 def _isatty(stream) -> bool:
@@ -91,10 +101,12 @@ def _isatty(stream) -> bool:
 
 
 def _open_journal(name: str):
-    from pathlib import Path
+    """Appended to; created 0600 whatever the umask: it holds the callbacks' bodies (numbers, call ids)."""
+    import os
 
     try:
-        return Path(name).expanduser().open("a", encoding="utf-8")
+        fd = os.open(os.path.expanduser(name), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        return os.fdopen(fd, "a", encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"--journal {name}: cannot open it: {exc.strerror or exc}", hint="check the path") from None
 
@@ -102,7 +114,7 @@ def _open_journal(name: str):
 def _announce(app_ctx, sock, host: str, replies: dict, listener, journal: str | None) -> None:
     from sinchvoice.credentials import mask
     from sinchvoice.listener.events import reply_summary
-    from sinchvoice.listener.server import local_url, url_of
+    from sinchvoice.serving import local_url, url_of
 
     note, url = app_ctx.out.note, url_of(sock, host, listener.path)
     note(f"sinchvoice listen: receiving callbacks on {url} (Ctrl-C stops it)")
@@ -130,23 +142,23 @@ def _reporter(app_ctx):
     out, verbose = app_ctx.out, app_ctx.settings.verbose
 
     def report(exchange) -> None:
-        from sinchvoice.listener.exchange import decode
+        from sinchvoice.listener.exchange import decode, printable
 
         if out.mode == "json":
             out.json_line(exchange.record())
         elif out.quiet and exchange.callid:
-            out.ids([exchange.callid])
+            out.ids([printable(exchange.callid)])
         if out.quiet and not exchange.rejected:
             return
         style = "red" if exchange.rejected else None
         console = out.console(stderr=True)
         console.print(exchange.line(), style=style, markup=False, highlight=False, emoji=False, soft_wrap=True)
         for warning in exchange.warnings:
-            out.warn(warning)
+            out.warn(printable(warning))
         if verbose:
             for label, body in (("request", decode(exchange.body)), ("reply", decode(exchange.reply))):
                 text = json.dumps(body, indent=2, ensure_ascii=False) if body is not None else "(empty)"
-                text = text.replace("\n", "\n    ")
+                text = "\n    ".join(printable(line) for line in text.split("\n"))  # json leaves C1 controls raw
                 console.print(f"    {label}: {text}", markup=False, highlight=False, emoji=False, soft_wrap=True)
 
     return report

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from sinchvoice.errors import UsageError
+from sinchvoice.interrupts import stops_on_ctrl_c
 from sinchvoice.sandbox import defaults as d
 
 MAX_SPEED = 10_000.0
@@ -17,6 +18,19 @@ class ApiLayout(str, Enum):
     spec = "spec"
 
 
+def _stopped(**_) -> None:
+    """Like `listen`: end the line the terminal echoed ^C on, say `stopped`, exit 130."""
+    import sys
+
+    from sinchvoice.environment import _isatty
+
+    if _isatty(sys.stderr):
+        typer.echo(err=True)
+    typer.echo("stopped", err=True)
+    raise typer.Exit(130)
+
+
+@stops_on_ctrl_c(_stopped)  # at any moment: before binding, while starting, serving or shutting down
 def sandbox(
     host: Annotated[str, typer.Option(help="Address to bind; loopback unless --allow-remote.")] = d.HOST,
     port: Annotated[int, typer.Option(help="Port to bind (0 picks a free one).", min=0, max=65535)] = d.PORT,
@@ -71,13 +85,10 @@ def sandbox(
         typer.echo(f"warning: serving on {host}: anyone who can reach it may use the sandbox", err=True)
     from sinchvoice.sandbox.server import serve_forever
 
-    try:
-        # A busy port fails here before the banner, as one error line (exit 1), the same as `listen`.
-        serve_forever(key=key, secret=secret, clock=clock, seed=seed, host=host, port=port,
-                      allow_remote=allow_remote, on_ready=_announce, api_layout=api_layout.value, numbers=numbers)
-    except KeyboardInterrupt:
-        pass  # uvicorn has shut down gracefully, then re-raised the SIGINT
-    _stopped()
+    # A busy port fails here before the banner, as one error line (exit 1), the same as `listen`. The banner
+    # comes once requests are answered; serving ends only by Ctrl-C, which `stops_on_ctrl_c` turns into 130.
+    serve_forever(key=key, secret=secret, clock=clock, seed=seed, host=host, port=port,
+                  allow_remote=allow_remote, on_ready=_announce, api_layout=api_layout.value, numbers=numbers)
 
 
 def _clock(speed: float | None, manual: bool):
@@ -98,18 +109,6 @@ def _clock(speed: float | None, manual: bool):
         raise UsageError(f"--speed must be a number from 0.001 to {MAX_SPEED:g}, not {speed:g}",
                          hint="e.g. --speed 10 makes a 30 s call last 3 s; --manual-clock stops time")
     return RealClock(speed)
-
-
-def _stopped() -> None:
-    """Like `listen`: end the line the terminal echoed ^C on, say `stopped`, exit 130."""
-    import sys
-
-    from sinchvoice.environment import _isatty
-
-    if _isatty(sys.stderr):
-        typer.echo(err=True)
-    typer.echo("stopped", err=True)
-    raise typer.Exit(130)
 
 
 def _announce(running) -> None:

@@ -28,9 +28,9 @@ def load_replies(flags: list[str], reply_dir: str | None, stdin: TextIO | None =
         if not folder.is_dir():
             raise UsageError(f"--reply-dir {reply_dir}: no such directory", hint="name a folder holding ice.json, ...")
         for event in SVAML_EVENTS:
-            path = folder / f"{event}.json"
-            if path.is_file():
-                replies[event] = (svaml.load(f"@{path}", what=str(path)), str(path))
+            path, target = folder / f"{event}.json", _reply_file(folder, f"{event}.json", reply_dir)
+            if target is not None:
+                replies[event] = (svaml.load(f"@{target}", what=str(path)), str(path))
     seen: set[str] = set()
     for flag in flags:
         event, value = _split_flag(flag)
@@ -39,6 +39,22 @@ def load_replies(flags: list[str], reply_dir: str | None, stdin: TextIO | None =
         seen.add(event)
         replies[event] = (svaml.load(value, what=f"--reply {event}", stdin=stdin), "--reply")
     return replies
+
+
+def _reply_file(folder: Path, name: str, shown: str) -> Path | None:
+    """The file to read for `name`, if there is one: a regular file within the folder (links may point
+    elsewhere in it, not out of it: a shared folder must not make the listener read /dev/zero or ~/.ssh)."""
+    path = folder / name
+    if not path.exists() and not path.is_symlink():
+        return None
+    target = path.resolve()
+    if not target.is_relative_to(folder.resolve()):
+        raise UsageError(f"--reply-dir {shown}: {name} links outside the folder, to {target}",
+                         hint="copy the reply into the folder instead of linking to it")
+    if not target.is_file():
+        raise UsageError(f"--reply-dir {shown}: {name} is not a regular file",
+                         hint=f"make {name} a JSON file holding the SVAML reply, or remove it")
+    return target
 
 
 def _split_flag(flag: str) -> tuple[str, str]:

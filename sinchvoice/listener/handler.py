@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from datetime import datetime, timezone
 from typing import Callable, TextIO
-from urllib.parse import urlsplit
 
 from sinchvoice.listener.events import SVAML_EVENTS
-from sinchvoice.listener.exchange import Exchange
-from sinchvoice.signing import check_basic, sign_request, utc_timestamp, verify
+from sinchvoice.listener.exchange import Exchange, decode
+from sinchvoice.listener.forward import Forwarder
+from sinchvoice.listener.replay import Replays
+from sinchvoice.signing import check_basic, parse_timestamp, verify
 
 
 def _now() -> datetime:
@@ -23,20 +23,28 @@ class Listener:
 
     def __init__(self, *, path: str = "/", key: str | None = None, secret: str | None = None, verify: bool = True,
                  replies: dict[str, dict] | None = None, journal: TextIO | None = None,
-                 forward_to: str | None = None, timeout: float = 10.0,
+                 forward_to: str | None = None, timeout: float = 10.0, allow_replay: bool = False,
                  report: Callable[[Exchange], None] | None = None, now: Callable[[], datetime] = _now):
-        if (verify or forward_to) and not (key and secret):
-            raise ValueError("verifying and forwarding need the application key and secret")
+        if verify and not (key and secret):
+            raise ValueError("verifying needs the application key and secret")
+        if forward_to and not verify:
+            raise ValueError("forwarding signs events as genuine: it needs them verified")
         self.path, self.key, self.secret, self.verify = path, key, secret, verify
+        self.replays = None if allow_replay else Replays()
         self.replies = dict(replies or {})
-        self.journal, self.forward_to, self.timeout = journal, forward_to, timeout
+        self.journal, self.forward_to = journal, forward_to
+        self.forwarder = Forwarder(forward_to, key, secret, timeout) if forward_to else None
         self.report, self.now = report, now
         self._lock = threading.Lock()
-        self._http = None
 
-    def handle(self, method: str, path: str, headers: dict[str, str], body: bytes, raw_path: str = "") -> Exchange:
+    def handle(self, method: str, path: str, headers: dict[str, str], body: bytes, raw_path: str = "", *,
+               oversize: bool = False) -> Exchange:
+        """Decide, journal and report one request; `oversize`: its body was over the limit and not read."""
         exchange = Exchange(self.now(), method.upper(), path, {k.lower(): v for k, v in headers.items()}, body)
-        self._process(exchange, raw_path or path)
+        if oversize:
+            self._refuse(exchange, 413, "the body is over 1 MiB; callbacks are small")
+        else:
+            self._process(exchange, raw_path or path)
         with self._lock:
             if self.journal is not None:
                 self.journal.write(json.dumps(exchange.record(), ensure_ascii=False, separators=(",", ":")) + "\n")
@@ -46,9 +54,8 @@ class Listener:
         return exchange
 
     def close(self) -> None:
-        if self._http is not None:
-            self._http.close()
-            self._http = None
+        if self.forwarder is not None:
+            self.forwarder.close()
 
     def _process(self, exchange: Exchange, raw_path: str) -> None:
         if not self._serves(exchange.path):
@@ -58,12 +65,16 @@ class Listener:
         exchange.auth = exchange.headers.get("authorization", "").strip().partition(" ")[0].lower() or "none"
         if self.verify and not self._verified(exchange, raw_path):
             return self._refuse(exchange, 401, f"Invalid signature: {exchange.reason}")
+        if self.verify and exchange.auth == "application" and (first := self._replayed(exchange)):
+            return self._refuse(exchange, 409, "replayed: this signature and x-timestamp were already received "
+                                               f"at {first.astimezone():%H:%M:%S}")
         if not self.verify:
             exchange.reason = "not verified (--no-verify)"
         if not exchange.event.get("event"):
             return self._refuse(exchange, 400, "the body is not a JSON callback event")
-        if self.forward_to:
-            return self._forward(exchange)
+        if self.forwarder is not None:
+            self.forwarder.forward(exchange, self.now())
+            return self._check_forwarded_reply(exchange)
         reply = self.replies.get(exchange.name) if exchange.name in SVAML_EVENTS else None
         if reply is not None:
             exchange.reply, exchange.reply_type = json.dumps(reply).encode(), "application/json"
@@ -92,37 +103,19 @@ class Listener:
         exchange.verified, exchange.reason = result.ok, result.reason
         return result.ok
 
-    def _forward(self, exchange: Exchange) -> None:
-        """Re-sign for the handler's own path with a fresh x-timestamp, and relay whatever it answers."""
-        import httpx
-
-        content_type = exchange.headers.get("content-type", "")
-        signed = sign_request(self.key, self.secret, exchange.method, urlsplit(self.forward_to).path or "/",
-                              exchange.body, content_type, utc_timestamp(self.now()), scheme="application")
-        headers = {"x-timestamp": signed.timestamp, "authorization": signed.authorization}
-        if content_type:
-            headers["content-type"] = content_type
-        if self._http is None:
-            # trust_env=False: a proxy from the environment must not see (or break) loopback callbacks.
-            self._http = httpx.Client(timeout=self.timeout, trust_env=False, follow_redirects=False)
-        started = time.perf_counter()
-        try:
-            response = self._http.post(self.forward_to, content=exchange.body, headers=headers)
-        except httpx.HTTPError as exc:
-            exchange.forwarded = {"url": self.forward_to, "status": None, "error": type(exc).__name__}
-            return self._refuse(exchange, 502, f"forwarding to {self.forward_to} failed: {type(exc).__name__}")
-        exchange.forwarded = {"url": self.forward_to, "status": response.status_code,
-                              "latencyMs": round((time.perf_counter() - started) * 1000, 1)}
-        exchange.status, exchange.reply = response.status_code, response.content
-        exchange.reply_type = response.headers.get("content-type", "")
-        self._check_forwarded_reply(exchange)
+    def _replayed(self, exchange: Exchange) -> datetime | None:
+        """When this signed callback was first received, if it was (a verified one: its x-timestamp parses)."""
+        if self.replays is None:
+            return None
+        stamp = exchange.headers["x-timestamp"]
+        key = exchange.headers["authorization"].strip() + " " + stamp
+        return self.replays.first_seen(key, parse_timestamp(stamp), exchange.received_at)
 
     @staticmethod
     def _check_forwarded_reply(exchange: Exchange) -> None:
         """Your handler's SVAML gets the same check as --reply, so a typo shows here, not as a dropped call."""
         from sinchvoice import svaml
         from sinchvoice.errors import UsageError
-        from sinchvoice.listener.exchange import decode
 
         if exchange.name not in SVAML_EVENTS or not exchange.reply or exchange.status >= 300:
             return
