@@ -1,4 +1,5 @@
-"""What every command receives: resolved settings, the environment, and lazily built credentials, client, output."""
+"""What every command receives: settings (read on first use), the environment, and lazily built credentials,
+client and output."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from sinchvoice.errors import SinchVoiceError, UsageError
 
 
 class AppContext:
-    def __init__(self, env: Environment, settings: Settings, store: ConfigStore):
+    def __init__(self, env: Environment, settings: Settings):
         self.env = env
         self.settings = settings
-        self.store = store
         self._client = None
+
+    @property
+    def store(self) -> ConfigStore:
+        return self.settings.store
 
     @cached_property
     def out(self):
@@ -29,9 +33,10 @@ class AppContext:
         return SecretStore(self.env.config_dir, self.env.keyring_timeout)
 
     def credentials(self):
-        from sinchvoice.credentials import resolve
+        """Environment credentials need no profile, so they never read the config file."""
+        from sinchvoice.credentials import from_environment, resolve
 
-        return resolve(self.store, self.secrets, self.settings.profile)
+        return from_environment() or resolve(self.store, self.secrets, self.settings.profile)
 
     def signing_credentials(self):
         """Credentials whose secret can key an HMAC: signing requests, or checking callbacks' signatures."""

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from sinchvoice.config import write_private
+from sinchvoice.files import write_private
 
 KINDS = ("calls", "conferences", "numbers", "profiles")
 CAP = 50

@@ -153,7 +153,7 @@ def test_hung_keyring_times_out(tmp_path, monkeypatch):
 
     keyring.set_keyring(Hanging())
     store = ConfigStore(tmp_path)
-    store.put_profile("default", {"application_key": KEY, "secret_storage": "keyring"})
+    store.save_profile("default", {"application_key": KEY, "secret_storage": "keyring"})
     secrets = SecretStore(tmp_path, keyring_timeout=0.2)
     with pytest.raises(AuthError, match="did not answer within 0.2 s"):
         resolve(store, secrets, "default")

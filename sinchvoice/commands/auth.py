@@ -69,8 +69,7 @@ def login(
     if stored != secret:
         raise AuthError("the secret could not be read back after storing it", hint="try --insecure-storage")
     # Only now the profile: a failed secret store must not leave a key that has no secret.
-    app_ctx.store.put_profile(profile, {
-        **app_ctx.store.profile(profile),
+    app_ctx.store.save_profile(profile, {
         "application_key": key, "region": settings.region, "base_url": settings.base_url,
         "auth": settings.auth, "from": caller_id or app_ctx.store.profile(profile).get("from"),
         "secret_storage": storage,
