@@ -154,7 +154,8 @@ def report(ctx, error: SinchVoiceError) -> None:
     if isinstance(obj, AppContext):
         out = obj.out
     else:  # before the root callback finished: -o may still ask for the JSON error object
-        mode = getattr(ctx.params.get("output"), "value", None) or "table"
+        mode = ctx.params.get("output")  # click's raw value, or typer's enum
+        mode = getattr(mode, "value", mode) or "table"
         out = Output(obj if isinstance(obj, Environment) else Environment(), mode)
     out.error(error.message, error.hint, error.details)
 

@@ -230,3 +230,10 @@ def test_the_demo_works_with_a_broken_config(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Done." in result.stderr and "profiles" not in result.stderr
     assert (tmp_path / "cfg" / "config.json").read_text() == '{"profiles": []}'
+
+
+def test_a_bad_timeout_with_o_json_carries_the_error_object(cli):
+    result = cli("-o", "json", "--timeout", "nan", "auth", "list")
+    assert result.exit_code == 2
+    assert json.loads(result.stderr.splitlines()[-1])["error"]["message"] == (
+        "--timeout must be from 0.1 to 3600 seconds, not nan")
