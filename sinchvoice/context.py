@@ -107,9 +107,32 @@ class AppContext:
             raise UsageError(f"refusing to {question} without confirmation",
                              hint="pass --yes to confirm when not on a terminal")
         print(f"{question[0].upper()}{question[1:]}? [y/N] ", end="", file=self.env.stderr, flush=True)
-        answer = self.env.stdin.readline().strip().lower()
-        if answer not in ("y", "yes"):
+        try:
+            answer = self.env.stdin.readline()
+        except KeyboardInterrupt:
+            self._end_prompt_line()
+            raise
+        if not answer:  # Ctrl-D: the user left, which is not an answer
+            self._end_prompt_line()
+            raise KeyboardInterrupt
+        if answer.strip().lower() not in ("y", "yes"):
             raise SinchVoiceError("cancelled; nothing was changed")
+
+    def ask(self, prompt: str, hidden: bool = False) -> str:
+        """One line typed at the terminal (hidden: not echoed). Ctrl-C or Ctrl-D raises KeyboardInterrupt
+        (exit 130, `interrupted`) once the prompt's line is ended."""
+        import typer
+
+        try:
+            return typer.prompt(prompt, hide_input=hidden, err=True)
+        except typer.Abort:  # click's name for Ctrl-C and Ctrl-D at a prompt
+            if not hidden:  # after a hidden prompt click has ended the line itself
+                self._end_prompt_line()
+            raise KeyboardInterrupt from None
+
+    def _end_prompt_line(self) -> None:
+        """The cursor sits after the prompt (and the terminal's ^C): `interrupted` goes on a line of its own."""
+        print(file=self.env.stderr, flush=True)
 
 
 def app_context(ctx) -> AppContext:
