@@ -16,8 +16,8 @@ LOCK_FILE = "lock"
 LOCK_WAIT = 10.0  # seconds; a read-modify-write holds the lock for milliseconds
 
 
-def private_dir(directory: Path) -> None:
-    """Create DIRECTORY and any missing parents as 0700 whatever the umask; tighten DIRECTORY itself."""
+def make_dirs(directory: Path, mode: int) -> None:
+    """Create DIRECTORY and the parents it lacks with exactly MODE: mkdir's mode goes through the umask."""
     missing = []
     for folder in (directory, *directory.parents):
         if folder.exists():
@@ -25,29 +25,39 @@ def private_dir(directory: Path) -> None:
         missing.append(folder)
     for folder in reversed(missing):
         try:
-            os.mkdir(folder, 0o700)
+            os.mkdir(folder, mode)
         except FileExistsError:  # another run made it meanwhile
             continue
-        os.chmod(folder, 0o700)  # mkdir's mode is filtered through the umask (e.g. 0277 gives 0500)
+        os.chmod(folder, mode)
+
+
+def private_dir(directory: Path) -> None:
+    """DIRECTORY as 0700, with any parents it creates (the XDG rule), whatever the umask."""
+    make_dirs(directory, 0o700)
     try:
-        os.chmod(directory, 0o700)
+        os.chmod(directory, 0o700)  # tighten one made earlier by something else
     except PermissionError:  # a folder we do not own (SINCHVOICE_CONFIG_DIR=/tmp): our files are 0600 anyway
         pass
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write atomically with mode 0600 inside a 0700 directory, so secrets never sit world-readable."""
-    private_dir(path.parent)
+def write_atomic(path: Path, text: str, mode: int) -> None:
+    """Replace PATH with TEXT in one step (never half written), with exactly MODE whatever the umask."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mkstemp makes it 0600
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        os.chmod(tmp, 0o600)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write atomically with mode 0600 inside a 0700 directory, so secrets never sit world-readable."""
+    private_dir(path.parent)
+    write_atomic(path, text, 0o600)
 
 
 @contextmanager
