@@ -9,7 +9,8 @@ import typer
 from typer.core import TyperGroup
 
 from sinchvoice import __version__
-from sinchvoice.errors import SinchVoiceError, UsageError
+from sinchvoice.errors import SinchVoiceError
+from sinchvoice.option_values import parameter_source, refuse_empty_values
 
 
 class Region(str, Enum):
@@ -100,43 +101,11 @@ def _mention_global_options(group) -> None:
             command.epilog = GLOBAL_EPILOG
 
 
-# The options for which '' means something: `applications callbacks set --fallback ''` clears the fallback URL.
-EMPTY_ALLOWED = {("applications callbacks set", "--fallback")}
-
-
-def _refuse_empty_values(command, path: str = "") -> None:
-    """Every option of the tree refuses an empty value (`--opt ""`, `--opt=`), before its type sees it.
-
-    An unset shell variable expands to '': `--base-url "$URL"` must not fall back to the production API, nor
-    `-p "$P" auth logout` to the active profile, nor `--journal ""` become the current folder.
-    """
-    for param in command.params:
-        takes_value = param.param_type_name == "option" and not (getattr(param, "is_flag", False) or
-                                                                  getattr(param, "count", False))
-        if takes_value and not any((path, name) in EMPTY_ALLOWED for name in param.opts):
-            param.process_value = _nonempty(param, param.process_value)
-    for name, sub in getattr(command, "commands", {}).items():
-        _refuse_empty_values(sub, f"{path} {name}".strip())
-
-
-def _nonempty(param, process_value):
-    def check(ctx, value):
-        values = value if isinstance(value, (list, tuple)) else [value]
-        if "" in values and _source(ctx, param.name) == "COMMANDLINE":
-            names = sorted(param.opts, key=lambda name: name.startswith("--"))  # -p/--profile
-            long = next((name for name in names if name.startswith("--")), names[0])
-            raise UsageError(f"{'/'.join(names)} is empty", hint=f"give {long} a value or leave the option out "
-                                                                 "(an unset shell variable expands to nothing)")
-        return process_value(ctx, value)
-
-    return check
-
-
 class RootGroup(TyperGroup):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _mention_global_options(self)
-        _refuse_empty_values(self)
+        refuse_empty_values(self)
 
     def parse_args(self, ctx, args):
         try:
@@ -229,7 +198,7 @@ def root(
     from sinchvoice.environment import Environment
 
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
-    given = frozenset(name for name in ctx.params if _source(ctx, name) == "COMMANDLINE")
+    given = frozenset(name for name in ctx.params if parameter_source(ctx, name) == "COMMANDLINE")
     # Checked now, so a bad one is refused even by a command that would not use it.
     seconds = None if timeout is None else parse_timeout(timeout, "--timeout" if "timeout" in given
                                                          else "SINCHVOICE_TIMEOUT")
@@ -239,12 +208,6 @@ def root(
     # Nothing is read from disk here: the settings read the config file when a command first needs them.
     ctx.obj = AppContext(env, Settings(ConfigStore(env.config_dir), options))
     ctx.call_on_close(ctx.obj.close)
-
-
-def _source(ctx, name: str) -> str | None:
-    """COMMANDLINE, ENVIRONMENT, DEFAULT...: where click took a value from (compared by name: no click import)."""
-    source = ctx.get_parameter_source(name)
-    return source.name if source is not None else None
 
 
 def build_app() -> typer.Typer:
