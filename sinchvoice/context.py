@@ -106,8 +106,8 @@ class AppContext:
         if not self.env.stdin_isatty:
             raise UsageError(f"refusing to {question} without confirmation",
                              hint="pass --yes to confirm when not on a terminal")
-        print(f"{question[0].upper()}{question[1:]}? [y/N] ", end="", file=self.env.stderr, flush=True)
-        try:
+        try:  # Ctrl-C may come as soon as the question shows, before reading has begun
+            print(f"{question[0].upper()}{question[1:]}? [y/N] ", end="", file=self.env.stderr, flush=True)
             answer = self.env.stdin.readline()
         except KeyboardInterrupt:
             self._end_prompt_line()
