@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import platform
 import subprocess
 import sys
 import threading
 import time
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -15,6 +18,7 @@ from tests.conftest import ROOT
 BOOT = ("import os, sys; os.close(os.open(os.ttyname(0), os.O_RDWR)); "
         "from sinchvoice.cli import main; sys.exit(main(sys.argv[1:]))")
 CTRL_C, CTRL_D = "\x03", "\x04"
+READ_SYSCALL = {"x86_64": 0, "aarch64": 63, "arm64": 63, "riscv64": 63}.get(platform.machine())
 
 
 class Terminal:
@@ -57,6 +61,29 @@ class Terminal:
                 if left <= 0 or (not self._reader.is_alive() and text not in self.screen):
                     raise AssertionError(f"{text!r} never appeared; screen: {self._screen.decode(errors='replace')!r}")
                 self._changed.wait(min(left, 1))
+
+    def expect_prompt(self, text: str, timeout: float = 30) -> None:
+        """TEXT is shown and the program is blocked reading the terminal: a key typed now reaches the prompt.
+
+        Showing the prompt is not enough for Ctrl-C: a SIGINT that lands after the prompt is written but before
+        the read begins is only noticed by the interpreter at the next input (a person would press ^C again).
+        """
+        self.expect(text, timeout)
+        if READ_SYSCALL is None:
+            pytest.skip(f"cannot tell when a process waits for input on {platform.machine()}")
+        deadline = time.monotonic() + timeout
+        while not self._reading():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never waited for input after {text!r}; screen: {self.screen!r}")
+            time.sleep(0.005)
+
+    def _reading(self) -> bool:
+        try:  # "NR arg0 ...": the system call the process sleeps in (Linux)
+            with open(f"/proc/{self.proc.pid}/syscall") as handle:
+                call = handle.read().split()
+        except OSError:
+            return False
+        return bool(call) and call[0] == str(READ_SYSCALL)
 
     def type(self, keys: str) -> None:
         os.write(self.primary, keys.encode())

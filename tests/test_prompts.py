@@ -32,7 +32,7 @@ def assert_interrupted(terminal: Terminal, prompt: str) -> None:
 @pytest.mark.parametrize("key", [CTRL_C, CTRL_D], ids=["ctrl-c", "ctrl-d"])
 def test_at_the_key_prompt(env, tmp_path, key):
     terminal = Terminal("auth", "login", "--insecure-storage", "--no-verify", env=env)
-    terminal.expect("Application key: ")
+    terminal.expect_prompt("Application key: ")
     terminal.type(key)
     assert_interrupted(terminal, "Application key: ")
     assert not (tmp_path / "config" / "config.json").exists()
@@ -44,7 +44,7 @@ def test_at_the_hidden_secret_prompt(env, tmp_path, key):
     terminal = Terminal("auth", "login", "--insecure-storage", "--no-verify", env=env)
     terminal.expect("Application key: ")
     terminal.type(KEY + "\n")
-    terminal.expect("Application secret: ")
+    terminal.expect_prompt("Application secret: ")
     # Ctrl-C drops what was half typed; Ctrl-D is end-of-input on an empty line (after text it would submit it)
     terminal.type("U2VudGluZWxT" + key if key == CTRL_C else key)
     assert_interrupted(terminal, "Application secret: ")
@@ -68,7 +68,7 @@ def test_a_completed_prompt_login_saves_and_echoes_no_secret(env, tmp_path):
 def test_at_a_confirmation(sandbox, env, key):
     terminal = Terminal("applications", "numbers", "unassign", "+46700000100", env={**env, **sandbox.env()})
     prompt = "Unassign 1 number (+46700000100)? [y/N] "
-    terminal.expect(prompt)
+    terminal.expect_prompt(prompt)
     terminal.type(key)
     assert_interrupted(terminal, prompt)
     assert sandbox.requests() == []
