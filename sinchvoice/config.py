@@ -1,45 +1,105 @@
-"""Profiles and settings: the config file on disk (JSON, 0600) and the settings every command receives."""
+"""Profiles and settings: the config file on disk (JSON, 0600, shape checked on load) and the settings commands read."""
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from sinchvoice.errors import UsageError
+from sinchvoice.errors import SinchVoiceError, UsageError
+from sinchvoice.files import json_kind, locked, read_json, write_private
 
 CONFIG_FILE = "config.json"
 DEFAULT_PROFILE = "default"
 REGIONS = ("global", "euc1", "use1", "sae1", "apse1", "apse2")
 AUTH_SCHEMES = ("signed", "basic")
 OUTPUT_MODES = ("table", "json", "csv")
+SECRET_STORAGES = ("keyring", "file")
 DEFAULT_TIMEOUT = 30.0
+MIN_TIMEOUT, MAX_TIMEOUT = 0.1, 3600.0
+TIMEOUT_HINT = "give seconds from 0.1 to 3600, e.g. 30 (the default)"
+FIX_HINT = "fix or delete the file, then run sinchvoice auth login"
 
 
 def region_url(region: str) -> str:
     return "https://calling.api.sinch.com" if region == "global" else f"https://calling-{region}.api.sinch.com"
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write atomically with mode 0600 inside a 0700 directory, so secrets never sit world-readable."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path.parent, 0o700)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+def timeout_problem(seconds: float) -> str | None:
+    if not MIN_TIMEOUT <= seconds <= MAX_TIMEOUT:  # NaN fails every comparison
+        return f"must be from {MIN_TIMEOUT:g} to {MAX_TIMEOUT:g} seconds, not {seconds:g}"
+    return None
+
+
+def parse_timeout(text: str, source: str) -> float:
+    """--timeout or SINCHVOICE_TIMEOUT (SOURCE names which): nan, inf, 0, 1e300 and 1e-9 are usage errors."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        seconds = float(text)
+    except ValueError:
+        raise UsageError(f"{source} {text!r} is not a number of seconds", hint=TIMEOUT_HINT) from None
+    problem = timeout_problem(seconds)
+    if problem:
+        raise UsageError(f"{source} {problem}", hint=TIMEOUT_HINT)
+    return seconds
+
+
+def _text(value) -> str | None:
+    if not isinstance(value, str):
+        return f"must be a string, not {json_kind(value)}"
+    return None if value else "must not be empty"
+
+
+def _one_of(*choices: str):
+    def check(value) -> str | None:
+        if isinstance(value, str) and value in choices:
+            return None
+        shown = repr(value) if isinstance(value, str) else json_kind(value)
+        return f"must be one of {', '.join(choices)}, not {shown}"
+
+    return check
+
+
+def _seconds(value) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"must be a number of seconds, not {json_kind(value)}"
+    return timeout_problem(value)
+
+
+# What each profile key may hold. Unknown keys (from a newer version) are left alone.
+PROFILE_RULES = {"application_key": _text, "region": _one_of(*REGIONS), "base_url": _text,
+                 "auth": _one_of(*AUTH_SCHEMES), "from": _text, "secret_storage": _one_of(*SECRET_STORAGES),
+                 "timeout": _seconds}
+
+
+def config_problem(data) -> str | None:
+    """What is wrong with a parsed config file, in one phrase; None when it can be used."""
+    if not isinstance(data, dict):
+        return f"the file must hold a JSON object, not {json_kind(data)}"
+    active = data.get("active")
+    if active is not None and not isinstance(active, str):
+        return f'"active" must be a profile name (a string), not {json_kind(active)}'
+    if active == "":
+        return '"active" must be a profile name, not empty'
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict):
+        return f'"profiles" must be an object, not {json_kind(profiles)}'
+    for name, values in profiles.items():
+        if not isinstance(values, dict):
+            return f"profile {json.dumps(name)} must be an object, not {json_kind(values)}"
+        for key, check in PROFILE_RULES.items():
+            problem = check(values[key]) if key in values else None
+            if problem:
+                return f'profile {json.dumps(name)}: "{key}" {problem}'
+    return None
 
 
 class ConfigStore:
-    """`{"active": NAME, "profiles": {NAME: {...}}}`; non-secret values only (secrets: credentials.py)."""
+    """`{"active": NAME, "profiles": {NAME: {...}}}`; non-secret values only (secrets: credentials.py).
+
+    Read once, on first use. Every change re-reads the file under the folder's lock, then replaces it atomically.
+    """
 
     def __init__(self, directory: Path):
         self.directory = directory
@@ -53,20 +113,21 @@ class ConfigStore:
         return self._data
 
     def _read(self) -> dict:
-        try:
-            data = json.loads(self.path.read_text("utf-8"))
-        except FileNotFoundError:
-            return {"active": None, "profiles": {}}
-        except (OSError, ValueError) as exc:
-            raise UsageError(
-                f"cannot read {self.path}: {exc}", hint="fix or delete the file, then run sinchvoice auth login"
-            ) from None
+        data = read_json(self.path, config_problem, FIX_HINT) or {}
         data.setdefault("profiles", {})
         data.setdefault("active", None)
         return data
 
-    def save(self) -> None:
-        write_private(self.path, json.dumps(self.data, indent=2, sort_keys=True) + "\n")
+    def _change(self, change) -> None:
+        with locked(self.directory):
+            data = self._read()
+            change(data)
+            try:
+                write_private(self.path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+            except OSError as exc:
+                raise SinchVoiceError(f"cannot write {self.path}: {exc.strerror or exc}; nothing was changed",
+                                      hint=f"check that {self.directory} is a folder you can write to") from None
+        self._data = data
 
     @property
     def active(self) -> str:
@@ -78,72 +139,101 @@ class ConfigStore:
     def names(self) -> list[str]:
         return sorted(self.data["profiles"])
 
-    def put_profile(self, name: str, values: dict) -> None:
-        self.data["profiles"][name] = {k: v for k, v in values.items() if v is not None}
-        if not self.data.get("active"):
-            self.data["active"] = name
-        self.save()
+    def save_profile(self, name: str, values: dict) -> None:
+        """Merge VALUES into profile NAME as the file holds it now; None removes a key."""
+
+        def change(data):
+            merged = {**data["profiles"].get(name, {}), **values}
+            data["profiles"][name] = {k: v for k, v in merged.items() if v is not None}
+            if not data.get("active"):
+                data["active"] = name
+
+        self._change(change)
 
     def remove_profile(self, name: str) -> None:
-        self.data["profiles"].pop(name, None)
-        if self.data.get("active") == name:
-            self.data["active"] = next(iter(self.names()), None)
-        self.save()
+        def change(data):
+            data["profiles"].pop(name, None)
+            if data.get("active") == name:
+                data["active"] = next(iter(sorted(data["profiles"])), None)
+
+        self._change(change)
 
     def switch(self, name: str) -> None:
-        if name not in self.data["profiles"]:
-            known = ", ".join(self.names()) or "none"
-            raise UsageError(f"no profile named {name!r} (known: {known})",
-                             hint="create it with `sinchvoice -p NAME auth login`")
-        self.data["active"] = name
-        self.save()
+        def change(data):
+            if name not in data["profiles"]:
+                known = ", ".join(sorted(data["profiles"])) or "none"
+                raise UsageError(f"no profile named {name!r} (known: {known})",
+                                 hint="create it with `sinchvoice -p NAME auth login`")
+            data["active"] = name
+
+        self._change(change)
 
 
-@dataclass
-class Settings:
-    """Global options resolved once: explicit option or environment variable, then profile, then default."""
+@dataclass(frozen=True)
+class Options:
+    """The root command's values (typer folded in their environment variables); None where not given."""
 
-    profile: str
-    region: str = "global"
+    profile: str | None = None
+    region: str | None = None
     base_url: str | None = None
-    auth: str = "signed"
+    auth: str | None = None
+    timeout: float | None = None
     output: str = "table"
     quiet: bool = False
     verbose: bool = False
     dry_run: bool = False
-    timeout: float = DEFAULT_TIMEOUT
     yes: bool = False
-    caller_id: str | None = None
-    application_key: str | None = None
+    on_command_line: frozenset = frozenset()  # names given as options, not from environment variables
+
+
+class Settings:
+    """Global options resolved on first use: the option or its environment variable, then the profile, then the default.
+
+    The flags never need the config file, and a value is looked up in the profile only when neither the option
+    nor its variable gave it, so commands that need no profile (help, completion, sandbox, signature with
+    environment credentials) never read the file, and a broken file cannot stop them.
+    """
+
+    def __init__(self, store: ConfigStore, options: Options):
+        self.store, self.options = store, options
+        self.output, self.quiet, self.verbose = options.output, options.quiet, options.verbose
+        self.dry_run, self.yes = options.dry_run, options.yes
+
+    @cached_property
+    def profile(self) -> str:
+        return self.options.profile or self.store.active
+
+    def _pick(self, name: str, default):
+        given = getattr(self.options, name)
+        return given if given is not None else self.store.profile(self.profile).get(name, default)
+
+    @property
+    def region(self) -> str:
+        return self._pick("region", "global")
+
+    @property
+    def base_url(self) -> str | None:
+        return self._pick("base_url", None)
+
+    @property
+    def auth(self) -> str:
+        return self._pick("auth", "signed")
+
+    @property
+    def timeout(self) -> float:
+        return float(self._pick("timeout", DEFAULT_TIMEOUT))
+
+    @property
+    def caller_id(self) -> str | None:
+        return os.environ.get("SINCHVOICE_FROM") or self.store.profile(self.profile).get("from")
+
+    @property
+    def application_key(self) -> str | None:
+        return self.store.profile(self.profile).get("application_key")
 
     @property
     def api_url(self) -> str:
         return self.base_url or region_url(self.region)
 
-
-def resolve_settings(store: ConfigStore, options: dict) -> Settings:
-    """`options` holds the root command's values (typer already folded in their environment variables)."""
-    name = options.get("profile") or store.active
-    profile = store.profile(name)
-
-    def pick(option: str, key: str, default):
-        value = options.get(option)
-        return value if value is not None else profile.get(key, default)
-
-    timeout = pick("timeout", "timeout", DEFAULT_TIMEOUT)
-    if timeout <= 0:
-        raise UsageError(f"--timeout must be more than 0 seconds, not {timeout:g}", hint="e.g. --timeout 30")
-    return Settings(
-        profile=name,
-        region=pick("region", "region", "global"),
-        base_url=pick("base_url", "base_url", None),
-        auth=pick("auth", "auth", "signed"),
-        output=options.get("output") or "table",
-        quiet=bool(options.get("quiet")),
-        verbose=bool(options.get("verbose")),
-        dry_run=bool(options.get("dry_run")),
-        timeout=float(timeout),
-        yes=bool(options.get("yes")),
-        caller_id=os.environ.get("SINCHVOICE_FROM") or profile.get("from"),
-        application_key=profile.get("application_key"),
-    )
+    def given_on_command_line(self, name: str) -> bool:
+        return name in self.options.on_command_line

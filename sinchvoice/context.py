@@ -1,4 +1,5 @@
-"""What every command receives: resolved settings, the environment, and lazily built credentials, client, output."""
+"""What every command receives: settings (read on first use), the environment, and lazily built credentials,
+client and output."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from sinchvoice.errors import SinchVoiceError, UsageError
 
 
 class AppContext:
-    def __init__(self, env: Environment, settings: Settings, store: ConfigStore):
+    def __init__(self, env: Environment, settings: Settings):
         self.env = env
         self.settings = settings
-        self.store = store
         self._client = None
+
+    @property
+    def store(self) -> ConfigStore:
+        return self.settings.store
 
     @cached_property
     def out(self):
@@ -29,9 +33,10 @@ class AppContext:
         return SecretStore(self.env.config_dir, self.env.keyring_timeout)
 
     def credentials(self):
-        from sinchvoice.credentials import resolve
+        """Environment credentials need no profile, so they never read the config file."""
+        from sinchvoice.credentials import from_environment, resolve
 
-        return resolve(self.store, self.secrets, self.settings.profile)
+        return from_environment() or resolve(self.store, self.secrets, self.settings.profile)
 
     def signing_credentials(self):
         """Credentials whose secret can key an HMAC: signing requests, or checking callbacks' signatures."""
@@ -101,10 +106,33 @@ class AppContext:
         if not self.env.stdin_isatty:
             raise UsageError(f"refusing to {question} without confirmation",
                              hint="pass --yes to confirm when not on a terminal")
-        print(f"{question[0].upper()}{question[1:]}? [y/N] ", end="", file=self.env.stderr, flush=True)
-        answer = self.env.stdin.readline().strip().lower()
-        if answer not in ("y", "yes"):
+        try:  # Ctrl-C may come as soon as the question shows, before reading has begun
+            print(f"{question[0].upper()}{question[1:]}? [y/N] ", end="", file=self.env.stderr, flush=True)
+            answer = self.env.stdin.readline()
+        except KeyboardInterrupt:
+            self._end_prompt_line()
+            raise
+        if not answer:  # Ctrl-D: the user left, which is not an answer
+            self._end_prompt_line()
+            raise KeyboardInterrupt
+        if answer.strip().lower() not in ("y", "yes"):
             raise SinchVoiceError("cancelled; nothing was changed")
+
+    def ask(self, prompt: str, hidden: bool = False) -> str:
+        """One line typed at the terminal (hidden: not echoed). Ctrl-C or Ctrl-D raises KeyboardInterrupt
+        (exit 130, `interrupted`) once the prompt's line is ended."""
+        import typer
+
+        try:
+            return typer.prompt(prompt, hide_input=hidden, err=True)
+        except typer.Abort:  # click's name for Ctrl-C and Ctrl-D at a prompt
+            if not hidden:  # after a hidden prompt click has ended the line itself
+                self._end_prompt_line()
+            raise KeyboardInterrupt from None
+
+    def _end_prompt_line(self) -> None:
+        """The cursor sits after the prompt (and the terminal's ^C): `interrupted` goes on a line of its own."""
+        print(file=self.env.stderr, flush=True)
 
 
 def app_context(ctx) -> AppContext:

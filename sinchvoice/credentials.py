@@ -8,8 +8,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from sinchvoice.config import ConfigStore, write_private
-from sinchvoice.errors import AuthError, UsageError
+from sinchvoice.config import ConfigStore
+from sinchvoice.errors import AuthError
+from sinchvoice.files import json_kind, locked, read_json, write_private
 
 KEYRING_SERVICE = "sinchvoice"
 SECRETS_FILE = "secrets.json"
@@ -77,9 +78,7 @@ class SecretStore:
     def put(self, profile: str, secret: str, storage: str) -> None:
         """Store, then remove any copy in the other place: moving to the keyring must not leave plain text."""
         if storage == "file":
-            secrets = self._file_secrets()
-            secrets[profile] = secret
-            write_private(self.file, json.dumps(secrets, indent=2) + "\n")
+            self._change_file(lambda secrets: secrets.__setitem__(profile, secret))
         else:
             _with_timeout(lambda: _usable_backend().set_password(KEYRING_SERVICE, profile, secret), self.timeout)
         self.delete(profile, "keyring" if storage == "file" else "file", best_effort=True)
@@ -91,9 +90,8 @@ class SecretStore:
 
     def delete(self, profile: str, storage: str, best_effort: bool = False) -> None:
         if storage == "file":
-            secrets = self._file_secrets()
-            if secrets.pop(profile, None) is not None:
-                write_private(self.file, json.dumps(secrets, indent=2) + "\n")
+            if profile in self._file_secrets():
+                self._change_file(lambda secrets: secrets.pop(profile, None))
             return
 
         def remove():
@@ -113,12 +111,26 @@ class SecretStore:
         self.delete(profile, "keyring")
 
     def _file_secrets(self) -> dict:
-        try:
-            return json.loads(self.file.read_text("utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as exc:
-            raise UsageError(f"cannot read {self.file}: {exc}", hint="delete it and log in again") from None
+        return read_json(self.file, _secrets_problem, SECRETS_HINT) or {}
+
+    def _change_file(self, change) -> None:
+        """Read-modify-write under the config folder's lock, re-reading inside it: parallel logins keep every secret."""
+        with locked(self.file.parent):
+            secrets = self._file_secrets()
+            change(secrets)
+            write_private(self.file, json.dumps(secrets, indent=2) + "\n")
+
+
+SECRETS_HINT = "fix or delete the file, then run sinchvoice auth login again"
+
+
+def _secrets_problem(data) -> str | None:
+    if not isinstance(data, dict):
+        return f"the file must hold a JSON object, not {json_kind(data)}"
+    for profile, secret in data.items():
+        if not isinstance(secret, str):
+            return f"the secret of profile {json.dumps(profile)} must be a string, not {json_kind(secret)}"
+    return None
 
 
 NO_CREDENTIALS_HINT = (
@@ -127,15 +139,23 @@ NO_CREDENTIALS_HINT = (
 )
 
 
+def from_environment() -> Credentials | None:
+    """Both variables, or None when neither is set (an empty one counts as unset); half of them is an error."""
+    env_key, env_secret = os.environ.get(ENV_KEY), os.environ.get(ENV_SECRET)
+    if not (env_key or env_secret):
+        return None
+    if not (env_key and env_secret):
+        missing = ENV_SECRET if env_key else ENV_KEY
+        raise AuthError(f"{missing} is not set (the other half of the credentials is)",
+                        hint=f"set both {ENV_KEY} and {ENV_SECRET}, or neither")
+    return Credentials(env_key, env_secret, "environment")
+
+
 def resolve(store: ConfigStore, secrets: SecretStore, profile_name: str) -> Credentials:
     """Environment variables win over the profile; both must be complete or it is an error, never a guess."""
-    env_key, env_secret = os.environ.get(ENV_KEY), os.environ.get(ENV_SECRET)
-    if env_key or env_secret:
-        if not (env_key and env_secret):
-            missing = ENV_SECRET if env_key else ENV_KEY
-            raise AuthError(f"{missing} is not set (the other half of the credentials is)",
-                            hint=f"set both {ENV_KEY} and {ENV_SECRET}, or neither")
-        return Credentials(env_key, env_secret, "environment")
+    from_env = from_environment()
+    if from_env is not None:
+        return from_env
     profile = store.profile(profile_name)
     key = profile.get("application_key")
     if not key:

@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from sinchvoice.config import write_private
+from sinchvoice.errors import TemporaryError
+from sinchvoice.files import locked, write_private
 
 KINDS = ("calls", "conferences", "numbers", "profiles")
 CAP = 50
@@ -41,23 +42,25 @@ def remember(state_dir: Path, kind: str, values: Iterable[str]) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown history kind {kind!r}")
     fresh = [v for v in values if isinstance(v, str) and SAFE.fullmatch(v)]
-    if not fresh or not enabled():
-        return
-    kept = [v for v in read(state_dir, kind) if v not in fresh] + list(dict.fromkeys(fresh))
-    try:
-        write_private(path(state_dir, kind), "".join(f"{v}\n" for v in kept[-CAP:]))
-    except OSError:
-        pass
+    if fresh and enabled():
+        _rewrite(state_dir, kind, lambda current: ([v for v in current if v not in fresh]
+                                                   + list(dict.fromkeys(fresh)))[-CAP:])
 
 
 def forget(state_dir: Path, kind: str, values: Iterable[str]) -> None:
     """Drop `values` (e.g. a logged-out profile); works even with history off, and writes only on a change."""
     gone = set(values)
-    current = read(state_dir, kind)
-    kept = [v for v in current if v not in gone]
-    if kept == current:
-        return
+    if set(read(state_dir, kind)) & gone:
+        _rewrite(state_dir, kind, lambda current: [v for v in current if v not in gone])
+
+
+def _rewrite(state_dir: Path, kind: str, change) -> None:
+    """Read-modify-write under the state folder's lock, so parallel runs (ten logins at once) lose no entry."""
     try:
-        write_private(path(state_dir, kind), "".join(f"{v}\n" for v in kept))
-    except OSError:
+        with locked(state_dir, wait=2):
+            current = read(state_dir, kind)
+            kept = change(current)
+            if kept != current:
+                write_private(path(state_dir, kind), "".join(f"{v}\n" for v in kept))
+    except (OSError, TemporaryError):  # best effort: completion hints are not worth failing a command for
         pass

@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from sinchvoice import __version__
 from sinchvoice.errors import SinchVoiceError
+from sinchvoice.option_values import parameter_source, refuse_empty_values
 
 
 class Region(str, Enum):
@@ -104,12 +105,16 @@ class RootGroup(TyperGroup):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _mention_global_options(self)
+        refuse_empty_values(self)
 
     def parse_args(self, ctx, args):
         try:
             return super().parse_args(ctx, hoist_global_options(self, ctx, list(args)))
         except typer.TyperException as error:  # the root's own options, e.g. `-o xml`
             raise typer.Exit(report_usage(ctx, error)) from None
+        except SinchVoiceError as error:  # the root's own options, e.g. `--base-url ""`
+            report(ctx, error)
+            raise typer.Exit(int(error.exit_code)) from None
 
     def invoke(self, ctx):
         try:
@@ -151,7 +156,12 @@ def report(ctx, error: SinchVoiceError) -> None:
     from sinchvoice.output import Output
 
     obj = ctx.obj
-    out = obj.out if isinstance(obj, AppContext) else Output(obj if isinstance(obj, Environment) else Environment())
+    if isinstance(obj, AppContext):
+        out = obj.out
+    else:  # before the root callback finished: -o may still ask for the JSON error object
+        mode = ctx.params.get("output")  # click's raw value, or typer's enum
+        mode = getattr(mode, "value", mode) or "table"
+        out = Output(obj if isinstance(obj, Environment) else Environment(), mode)
     out.error(error.message, error.hint, error.details)
 
 
@@ -176,30 +186,27 @@ def root(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only identifiers.")] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Trace HTTP on stderr (redacted).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the request instead of sending it.")] = False,
-    timeout: Annotated[Optional[float], typer.Option(envvar="SINCHVOICE_TIMEOUT", metavar="SECONDS",
-                                                     help="Per-request timeout in seconds (default 30).")] = None,
+    timeout: Annotated[Optional[str], typer.Option(envvar="SINCHVOICE_TIMEOUT", metavar="SECONDS",
+                                                   help="Request timeout, 0.1-3600 s (default 30).")] = None,
     yes: Annotated[bool, typer.Option("-y", "--yes", help="Skip confirmation of destructive actions.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """Sinch Voice API from your shell: callouts, calls, conferences, numbers, and an offline sandbox."""
-    from sinchvoice.config import ConfigStore, resolve_settings
+    from sinchvoice.config import ConfigStore, Options, Settings, parse_timeout
     from sinchvoice.context import AppContext
     from sinchvoice.environment import Environment
 
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
-    options = dict(profile=profile, region=region and region.value, base_url=base_url, auth=auth and auth.value,
-                   output=output and output.value, quiet=quiet, verbose=verbose, dry_run=dry_run, timeout=timeout,
-                   yes=yes)
-    try:
-        store = ConfigStore(env.config_dir)
-        settings = resolve_settings(store, options)
-    except SinchVoiceError as error:
-        from sinchvoice.output import Output
-
-        Output(env, options["output"] or "table").error(error.message, error.hint)
-        raise typer.Exit(int(error.exit_code)) from None
-    ctx.obj = AppContext(env, settings, store)
+    given = frozenset(name for name in ctx.params if parameter_source(ctx, name) == "COMMANDLINE")
+    # Checked now, so a bad one is refused even by a command that would not use it.
+    seconds = None if timeout is None else parse_timeout(timeout, "--timeout" if "timeout" in given
+                                                         else "SINCHVOICE_TIMEOUT")
+    options = Options(profile=profile, region=region and region.value, base_url=base_url, auth=auth and auth.value,
+                      timeout=seconds, output=output.value if output else "table", quiet=quiet, verbose=verbose,
+                      dry_run=dry_run, yes=yes, on_command_line=given)
+    # Nothing is read from disk here: the settings read the config file when a command first needs them.
+    ctx.obj = AppContext(env, Settings(ConfigStore(env.config_dir), options))
     ctx.call_on_close(ctx.obj.close)
 
 

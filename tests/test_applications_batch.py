@@ -181,8 +181,9 @@ def test_assign_remembers_the_numbers_done(cli, sandbox, tmp_path):
 # ---- --app defaults --------------------------------------------------------------------------------------
 
 def login(cli, sandbox, key):
-    result = cli("auth", "login", "--key", key, "--secret-stdin", "--no-verify", input=sandbox.secret + "\n",
-                 env={"SINCHVOICE_BASE_URL": sandbox.base_url})
+    # --base-url typed, not exported: login saves only options given on its command line
+    result = cli("--base-url", sandbox.base_url, "auth", "login", "--key", key, "--secret-stdin", "--no-verify",
+                 input=sandbox.secret + "\n")
     assert result.exit_code == 0, result.stderr
 
 

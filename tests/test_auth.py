@@ -25,8 +25,7 @@ def test_login_stores_key_in_config_and_secret_in_keyring(cli, isolated, tmp_pat
     assert result.stderr == "Logged in: profile 'default', key aaaa…5555, secret in the system keyring\n"
     config = json.loads((tmp_path / "config" / "config.json").read_text())
     assert config == {"active": "default", "profiles": {"default": {
-        "application_key": KEY, "auth": "signed", "from": "+46700000001", "region": "global",
-        "secret_storage": "keyring"}}}
+        "application_key": KEY, "from": "+46700000001", "secret_storage": "keyring"}}}
     assert isolated.passwords == {("sinchvoice", "default"): SENTINEL_SECRET}
     assert stat.S_IMODE((tmp_path / "config" / "config.json").stat().st_mode) == 0o600
     assert SENTINEL_SECRET not in (tmp_path / "config" / "config.json").read_text()
@@ -153,7 +152,7 @@ def test_hung_keyring_times_out(tmp_path, monkeypatch):
 
     keyring.set_keyring(Hanging())
     store = ConfigStore(tmp_path)
-    store.put_profile("default", {"application_key": KEY, "secret_storage": "keyring"})
+    store.save_profile("default", {"application_key": KEY, "secret_storage": "keyring"})
     secrets = SecretStore(tmp_path, keyring_timeout=0.2)
     with pytest.raises(AuthError, match="did not answer within 0.2 s"):
         resolve(store, secrets, "default")
@@ -208,3 +207,41 @@ def test_status_as_csv_uses_the_json_field_names(cli):
     assert cli("-o", "csv", "auth", "status").stdout.splitlines() == [
         "profile,applicationKey,secret,credentialsFrom,auth,region,baseUrl,callerId",
         "default,aaaa…5555,system keyring,profile,signed,global,https://calling.api.sinch.com,"]
+
+
+def saved_profile(tmp_path, name="default") -> dict:
+    return json.loads((tmp_path / "config" / "config.json").read_text())["profiles"][name]
+
+
+def test_login_saves_options_from_the_command_line_not_the_environment(cli, tmp_path):
+    env = {"SINCHVOICE_BASE_URL": "http://127.0.0.1:9", "SINCHVOICE_REGION": "euc1", "SINCHVOICE_AUTH": "basic",
+           "SINCHVOICE_TIMEOUT": "5", "SINCHVOICE_FROM": "+46700000001"}
+    result = cli("auth", "login", "--key", KEY, "--secret-stdin", "--no-verify", input=SENTINEL_SECRET + "\n",
+                 env=env)
+    assert result.exit_code == 0, result.stderr
+    assert saved_profile(tmp_path) == {"application_key": KEY, "secret_storage": "keyring"}
+    status = json.loads(cli("-o", "json", "auth", "status").stdout)
+    assert (status["baseUrl"], status["auth"], status["callerId"]) == ("https://calling.api.sinch.com", "signed", None)
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_login_saves_global_options_given_on_the_command_line(cli, tmp_path, where):
+    options = ["--base-url", "http://127.0.0.1:9", "--region", "euc1", "--auth", "basic"]
+    login_args = ["auth", "login", "--key", KEY, "--secret-stdin", "--no-verify", "--from", "+46700000001"]
+    args = [*options, *login_args] if where == "before" else [*login_args, *options]
+    result = cli(*args, input=SENTINEL_SECRET + "\n", env={"SINCHVOICE_REGION": "use1"})
+    assert result.exit_code == 0, result.stderr
+    assert saved_profile(tmp_path) == {"application_key": KEY, "secret_storage": "keyring",
+                                       "base_url": "http://127.0.0.1:9", "region": "euc1", "auth": "basic",
+                                       "from": "+46700000001"}
+
+
+def test_logging_in_again_keeps_what_was_saved_unless_given_again(cli, tmp_path):
+    assert login(cli, "--region", "euc1", "--from", "+46700000001").exit_code == 0
+    again = cli("auth", "login", "--key", OTHER_KEY, "--secret-stdin", "--no-verify", input=SENTINEL_SECRET + "\n",
+                env={"SINCHVOICE_REGION": "use1", "SINCHVOICE_BASE_URL": "http://127.0.0.1:9"})
+    assert again.exit_code == 0, again.stderr
+    assert saved_profile(tmp_path) == {"application_key": OTHER_KEY, "secret_storage": "keyring", "region": "euc1",
+                                       "from": "+46700000001"}
+    assert login(cli, "--auth", "basic").exit_code == 0
+    assert saved_profile(tmp_path)["auth"] == "basic" and saved_profile(tmp_path)["region"] == "euc1"

@@ -92,7 +92,7 @@ def test_http_base_url_only_on_loopback(cli, monkeypatch):
      "error: --data: invalid JSON at line 1, column 2: Expecting property name enclosed in double quotes"),
     (["api", "POST", "/p", "--data", "[" * 5000 + "]" * 5000],
      "error: --data: the JSON is nested too deeply to read"),
-    (["--timeout", "0", "api", "GET", "/p"], "error: --timeout must be more than 0 seconds, not 0"),
+    (["--timeout", "0", "api", "GET", "/p"], "error: --timeout must be from 0.1 to 3600 seconds, not 0"),
 ])
 def test_usage_errors_exit_2_with_one_line(cli, monkeypatch, args, message):
     monkeypatch.setenv("SINCH_APPLICATION_KEY", KEY)

@@ -62,8 +62,8 @@ def test_help_prints_the_reserved_endings_table_as_written(cli):
     (["--host", "0.0.0.0"], ["error: refusing to serve on 0.0.0.0: not a loopback address",
                              "hint: add --allow-remote"]),
     (["--secret", "not base64!"], ["error: --secret must be base64, as Sinch application secrets are"]),
-    (["--key", ""], ["error: --key '' is not usable as an application key",
-                     "hint: no spaces or colons, e.g. 11111111-2222-4333-8444-555555555555"]),
+    (["--key", " "], ["error: --key ' ' is not usable as an application key",
+                      "hint: no spaces or colons, e.g. 11111111-2222-4333-8444-555555555555"]),
     (["--port", "70000"], ["error: invalid value for '--port': 70000 is not in the range 0<=x<=65535",
                            "hint: see `sinchvoice sandbox --help`"]),
 ])

@@ -9,12 +9,13 @@ from sinchvoice.context import app_context
 from sinchvoice.errors import AuthError, UsageError
 
 app = group(help="Credentials and profiles.")
+SAVED_OPTIONS = ("region", "base_url", "auth")  # the global options a profile keeps
 
 
-def _ask(prompt: str, hidden: bool, interactive: bool, flag: str) -> str:
-    if not interactive:
+def _ask(app_ctx, prompt: str, hidden: bool, flag: str) -> str:
+    if not app_ctx.env.stdin_isatty:
         raise UsageError(f"{prompt} is required and stdin is not a terminal", hint=f"pass {flag}")
-    return typer.prompt(prompt, hide_input=hidden, err=True).strip()
+    return app_ctx.ask(prompt, hidden).strip()
 
 
 @app.command()
@@ -29,7 +30,8 @@ def login(
 ) -> None:
     """Store an application key and secret in a profile (secret in the system keyring).
 
-    Global --region, --base-url and --auth given here are saved in the profile too.
+    Global --region, --base-url and --auth given on this command line are saved in the profile too
+    (not their SINCHVOICE_* variables, which apply to this run only).
     """
     from sinchvoice.credentials import Credentials, KeyringUnavailable, mask
     from sinchvoice.destinations import check_e164
@@ -49,11 +51,11 @@ def login(
                 hint="unlock or install a keyring, use --insecure-storage (0600 file), "
                 "or set SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET instead",
             ) from None
-    key = (key or _ask("Application key", False, env.stdin_isatty, "--key")).strip()
+    key = (key or _ask(app_ctx, "Application key", False, "--key")).strip()
     if secret_stdin:
         secret = env.stdin.readline().strip()
     else:
-        secret = _ask("Application secret", True, env.stdin_isatty, "--secret-stdin")
+        secret = _ask(app_ctx, "Application secret", True, "--secret-stdin")
     if not key or not secret:
         raise UsageError("the application key and secret must not be empty")
     if not is_valid_secret(secret):
@@ -69,12 +71,11 @@ def login(
     if stored != secret:
         raise AuthError("the secret could not be read back after storing it", hint="try --insecure-storage")
     # Only now the profile: a failed secret store must not leave a key that has no secret.
-    app_ctx.store.put_profile(profile, {
-        **app_ctx.store.profile(profile),
-        "application_key": key, "region": settings.region, "base_url": settings.base_url,
-        "auth": settings.auth, "from": caller_id or app_ctx.store.profile(profile).get("from"),
-        "secret_storage": storage,
-    })
+    # Only options typed on this command line: SINCHVOICE_* variables are for the shell they are set in.
+    # Anything not given keeps the value the profile has (re-read under the lock, as saved meanwhile).
+    chosen = {name: getattr(settings, name) for name in SAVED_OPTIONS if settings.given_on_command_line(name)}
+    app_ctx.store.save_profile(profile, {"application_key": key, "secret_storage": storage, **chosen,
+                                         **({"from": caller_id} if caller_id else {})})
     if insecure_storage:
         out.warn(f"the secret is stored unencrypted in {app_ctx.secrets.file} (mode 0600)")
     app_ctx.remember("profiles", profile)

@@ -41,13 +41,14 @@ def install(
     Never edits your shell's startup files: when a line is needed there, it is printed for you to add.
     """
     from sinchvoice.completion_gen import generate
+    from sinchvoice.files import make_dirs, write_atomic
 
     app_ctx = app_context(ctx)
     name = shell.value if shell else _detect()
     target, script = target_path(name), generate(name)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(script, encoding="utf-8")
+    try:  # 0644 and 0755 whatever the umask: the shell must read it, and nobody else may change what it runs
+        make_dirs(target.parent, 0o755)
+        write_atomic(target, script, 0o644)
     except OSError as exc:
         raise SinchVoiceError(f"cannot write {target}: {exc.strerror or exc}",
                               hint=f"save the output of `sinchvoice completion show {name}` yourself") from None

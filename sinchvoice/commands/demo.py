@@ -116,13 +116,19 @@ def _stop_if_interrupted(out, code: int) -> None:
 @contextmanager
 def _pointed_at(sandbox):
     """Point the real commands at the sandbox for the demo only; no user config, keyring or history used."""
+    import shutil
+    import tempfile
+
+    no_config = tempfile.mkdtemp(prefix="sinchvoice-demo-")  # an empty config folder: the user's may be broken
     overrides = {**sandbox.env(), "SINCHVOICE_FROM": CALLER, "SINCHVOICE_NO_HISTORY": "1",
-                 "SINCHVOICE_AUTH": "signed", "SINCHVOICE_OUTPUT": "table", "SINCHVOICE_PROFILE": "sinchvoice-demo"}
+                 "SINCHVOICE_AUTH": "signed", "SINCHVOICE_OUTPUT": "table", "SINCHVOICE_PROFILE": "sinchvoice-demo",
+                 "SINCHVOICE_CONFIG_DIR": no_config}
     saved = {name: os.environ.get(name) for name in overrides}
     os.environ.update(overrides)
     try:
         yield
     finally:
+        shutil.rmtree(no_config, ignore_errors=True)
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
