@@ -111,9 +111,23 @@ def test_redaction():
 
 @pytest.mark.parametrize("codes, worst", [
     ([3], 3), ([75, 3], 3), ([75, 75], 75), ([3, 1], 1), ([75, 3, 1, 4], 4), ([1, 75], 1),
+    # an unknown outcome outranks everything: re-running the batch could do that item twice
+    ([75, 7], 7), ([7, 75], 7), ([4, 7, 1], 7), ([7], 7),
 ])
 def test_batch_exit_code_is_the_worst_failure(codes, worst):
     """Permanent failures outrank temporary ones: re-running a batch can only fix the temporary ones."""
     from sinchvoice.errors import worst_exit_code
 
     assert worst_exit_code(codes) == worst
+
+
+def test_outcome_unknown_is_exit_7_and_its_batch_says_check_before_running_again():
+    from sinchvoice.errors import ExitCode, OutcomeUnknown, SinchVoiceError, batch_error
+
+    assert int(ExitCode.OUTCOME_UNKNOWN) == 7
+    assert issubclass(OutcomeUnknown, SinchVoiceError) and OutcomeUnknown("x").exit_code == 7
+    error = batch_error([7, 75], 3, "participants")
+    assert (error.exit_code, error.message) == (7, "2 of 3 participants failed; the others were done")
+    assert error.hint == ("see the per-item results on stdout; check the state of those whose outcome is unknown "
+                          "before running the command again")
+    assert batch_error([75], 3, "numbers").hint.endswith("run the command again (what succeeded stays done)")
