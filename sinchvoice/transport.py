@@ -21,7 +21,7 @@ from sinchvoice.answers import (
     too_long_to_wait,
     unexpected_body,
 )
-from sinchvoice.errors import TemporaryError
+from sinchvoice.errors import TemporaryError, UsageError
 
 MAX_ATTEMPTS = 4
 BACKOFF_BASE = 0.5
@@ -249,7 +249,7 @@ class Transport:
             if event.endswith("send_request_headers.started"):
                 sent.append(event)
 
-        request = client.build_request(method, path, content=content, headers=headers, extensions={"trace": trace})
+        request = self._build(method, path, content, headers, extensions={"trace": trace})
         self._trace(f"> {method} {wire_url(request.url)}")
         started = time.perf_counter()
         try:
@@ -272,6 +272,15 @@ class Transport:
             return Attempt(None, response=response)
         cause = f"HTTP {status} redirect, not followed" if status < 400 else f"HTTP {status}"
         return Attempt(status, parse_retry_after(response.headers.get("retry-after")), response, cause)
+
+    def _build(self, method: str, path: str, content, headers, extensions=None):
+        import httpx
+
+        try:
+            return self._http().build_request(method, path, content=content, headers=headers, extensions=extensions)
+        except httpx.InvalidURL as exc:  # commands check what they put in a path; this is the last line
+            raise UsageError(f"cannot send {method} {printable(path, 100)}: {exc}",
+                             hint="check the path and --base-url") from None
 
     def _no_answer(self, exc: Exception, expired: bool) -> Attempt:
         import httpx
@@ -316,8 +325,7 @@ class Transport:
     def _show_dry_run(self, method, path, content, headers, body) -> None:
         from sinchvoice.signing import string_to_sign
 
-        request = self._http().build_request(method, path, content=content, headers=headers)
-        request = next(self._http().auth.sync_auth_flow(request))
+        request = next(self._http().auth.sync_auth_flow(self._build(method, path, content, headers)))
         lines = [f"{method} {wire_url(request.url)}", *describe_headers(request.headers)]
         if self.auth_scheme == "signed":
             signed = string_to_sign(method, request.url.path, request.content,
