@@ -174,6 +174,7 @@ class Transport:
         self.sleep = sleep
         self._client = None
         self._deadline = None
+        self._sent = False  # whether the current attempt's request has started to leave (httpcore's trace)
         self._reads_in_dry_run = False
 
     @contextlib.contextmanager
@@ -222,9 +223,14 @@ class Transport:
             return None
         acted = False  # an earlier attempt may have been carried out, its answer lost
         for attempt in range(MAX_ATTEMPTS):
-            result = self._attempt(method, path, content, headers)
-            if result.failure is None:
-                return self._answer(method, path, result.response, expect_object)
+            try:
+                result = self._attempt(method, path, content, headers)
+                if result.failure is None:
+                    return self._answer(method, path, result.response, expect_object)
+            except KeyboardInterrupt:
+                if self._sent and not is_idempotent(method, path):  # it left: the server may act on it regardless
+                    raise interrupted_in_flight(method, path, is_callout(method, path)) from None
+                raise
             if result.failure == 404 and method == "DELETE" and acted:
                 # What was to be deleted is gone: the attempt whose answer was lost deleted it.
                 self._trace("< 404 on a retry after a lost answer: the earlier attempt did it")
@@ -242,26 +248,21 @@ class Transport:
     def _attempt(self, method: str, path: str, content, headers) -> Attempt:
         import httpx
 
-        client, sent = self._http(), []
+        client, self._sent = self._http(), False
 
         def trace(event: str, info: dict) -> None:
             self._deadline.trace(event, info)
             if event.endswith("send_request_headers.started"):
-                sent.append(event)
+                self._sent = True
 
         request = self._build(method, path, content, headers, extensions={"trace": trace})
         self._trace(f"> {method} {wire_url(request.url)}")
         started = time.perf_counter()
-        try:
-            with self._deadline.bound(self.timeout) as expired:
-                try:
-                    response = client.send(request)
-                except httpx.RequestError as exc:
-                    return self._no_answer(exc, expired.is_set())
-        except KeyboardInterrupt:
-            if sent and not is_idempotent(method, path):  # it left: the server may carry it out regardless
-                raise interrupted_in_flight(method, path, is_callout(method, path)) from None
-            raise
+        with self._deadline.bound(self.timeout) as expired:
+            try:
+                response = client.send(request)
+            except httpx.RequestError as exc:
+                return self._no_answer(exc, expired.is_set())
         if self.verbose:
             for line in describe_headers(response.request.headers):
                 self._note(f">   {line}")

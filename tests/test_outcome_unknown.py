@@ -186,3 +186,18 @@ def test_ctrl_c_while_the_callout_is_in_flight_says_it_may_have_been_placed(sand
         assert time.monotonic() < deadline
         time.sleep(0.05)
     assert len(calls(sandbox)) == 1
+
+
+def test_ctrl_c_while_a_rejected_callout_waits_to_be_retried_is_a_plain_interrupt(cli, sandbox):
+    """A 429 was not processed: nothing may have been placed, so this is 130 (safe to run again), not 7."""
+    sandbox.fault(method="POST", path=CALLOUTS, status=429, retryAfter=1)
+
+    def ctrl_c(seconds):
+        raise KeyboardInterrupt
+
+    cli.on_sleep = ctrl_c
+    result = run(cli, sandbox, *TTS)
+    assert (result.exit_code, result.stdout) == (130, "")
+    assert result.stderr.splitlines()[-1] == "interrupted"
+    assert [r["status"] for r in sandbox.requests()] == [429]
+    assert calls(sandbox) == []
