@@ -22,6 +22,12 @@ from sinchvoice.answers import (
     unexpected_body,
 )
 from sinchvoice.errors import TemporaryError, UsageError
+from sinchvoice.redaction import (  # noqa: F401  (redact_authorization: the listener imports it from here)
+    describe_headers,
+    redact_authorization,
+    redact_json,
+    wire_url,
+)
 
 MAX_ATTEMPTS = 4
 BACKOFF_BASE = 0.5
@@ -32,9 +38,7 @@ RETRYABLE_STATUS = (429, 502, 503, 504)
 NOT_SENT = "not-sent"
 # It may have reached the server (read timeout, reset, dropped mid-response): only idempotent calls retry.
 MAYBE_SENT = "maybe-sent"
-SECRET_KEYS = re.compile(r"secret|password|token|signature", re.IGNORECASE)
-
-
+# The only PATCHes and POSTs that are safe to repeat: participant commands and configuration writes.
 PARTICIPANT_ROUTE = re.compile(r"/calling/v1/conferences/id/[^/]+/[^/]+")
 CONFIGURATION_ROUTE = re.compile(r"(/calling)?/v1/configuration/.+")
 
@@ -111,40 +115,6 @@ def check_base_url(url: str) -> str:
     from sinchvoice.urls import LOOPBACK_HINT, check_url
 
     return check_url(url, "--base-url", hint=LOOPBACK_HINT + " (e.g. the sandbox)").rstrip("/")
-
-
-# --- redaction and display ---------------------------------------------------------------------------
-
-
-def redact_authorization(value: str) -> str:
-    scheme, _, rest = value.partition(" ")
-    if scheme.lower() == "application" and ":" in rest:
-        return f"{scheme} {rest.split(':', 1)[0]}:<redacted>"
-    return f"{scheme} <redacted>"
-
-
-def redact_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: "<redacted>" if SECRET_KEYS.search(k) else redact_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact_json(v) for v in value]
-    return value
-
-
-def describe_headers(headers) -> list[str]:
-    lines = []
-    for name, value in sorted(headers.items()):
-        if name.lower() == "authorization":
-            value = redact_authorization(value)
-        lines.append(f"{name.lower()}: {value}")
-    return lines
-
-
-
-
-def wire_url(url) -> str:
-    """An httpx URL as it goes on the wire: the raw path (after httpx's own normalisation) and no userinfo."""
-    return f"{url.scheme}://{url.netloc.decode('ascii')}{url.raw_path.decode('ascii')}"
 
 
 class Attempt(NamedTuple):
