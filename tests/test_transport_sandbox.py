@@ -200,6 +200,18 @@ def test_a_kick_all_whose_answer_was_lost_is_reported_done(cli, sandbox):
     assert [(r["method"], r["status"]) for r in sandbox.requests()][-2:] == [("DELETE", 200), ("DELETE", 404)]
 
 
+def test_an_unassign_whose_answer_was_lost_is_reported_unassigned(cli, sandbox):
+    number = f"{NUMBERS}/+46700000100"
+    sandbox.fault(method="DELETE", path=number, drop=True)  # processed, then cut off
+    sandbox.fault(method="DELETE", path=number, status=404)  # a platform that says "not assigned" to the retry
+    result = cli("applications", "numbers", "unassign", "+46700000100", "--yes", "-o", "json", env=sandbox.env())
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == [{"number": "+46700000100", "outcome": "unassigned", "detail": ""}]
+    assert [(r["method"], r["fault"]) for r in sandbox.requests()] == [("GET", None), ("DELETE", "drop"),
+                                                                       ("DELETE", "status")]
+    assert "applicationKey" not in {n["number"]: n for n in sandbox.state()["numbers"]}["+46700000100"]
+
+
 def test_a_404_without_a_lost_answer_is_still_not_found(cli, sandbox):
     sandbox.fault(method="DELETE", path=f"{CONFERENCE}/*", status=429, retryAfter=0)  # rejected, not processed
     result = cli("conferences", "kick-all", "standup", "--yes", env=sandbox.env())
