@@ -50,30 +50,27 @@ def too_long_to_wait(delay: float, cause: str, failure) -> TemporaryError:
                           hint=f"try again in {delay:.0f} s", httpStatus=failure if isinstance(failure, int) else None)
 
 
+PLACED_HINT = "check the phone or the call logs in the Sinch dashboard before sending it again"
+APPLIED_HINT = "check the current state (e.g. sinchvoice calls get CALL_ID) before sending it again"
+
+
 def callout_maybe_placed(cause: str) -> OutcomeUnknown:
-    return OutcomeUnknown(
-        f"the callout may have been placed ({cause}); it was not retried to avoid calling twice",
-        hint="check the phone or the call logs in the Sinch dashboard before sending it again",
-    )
+    return OutcomeUnknown(f"the callout may have been placed ({cause}); it was not retried to avoid calling twice",
+                          hint=PLACED_HINT)
 
 
 def maybe_applied(method: str, path: str, cause: str) -> OutcomeUnknown:
     """A request that is not safe to repeat got no clear answer: say so rather than suggest trying again."""
-    return OutcomeUnknown(
-        f"{method} {path} may have been applied ({cause}); it was not retried because repeating it could act twice",
-        hint="check the current state (e.g. sinchvoice calls get CALL_ID) before sending it again",
-    )
+    return OutcomeUnknown(f"{method} {path} may have been applied ({cause}); it was not retried because repeating "
+                          "it could act twice", hint=APPLIED_HINT)
 
 
 def interrupted_in_flight(method: str, path: str, callout: bool) -> OutcomeUnknown:
     """Ctrl-C after the request left: the server may act on it all the same."""
     if callout:
-        error = callout_maybe_placed("")
-        error.message = "interrupted after the callout was sent: the call may have been placed"
-    else:
-        error = maybe_applied(method, path, "")
-        error.message = f"interrupted after {method} {path} was sent: it may have been applied"
-    return error
+        return OutcomeUnknown("interrupted after the callout was sent: the call may have been placed",
+                              hint=PLACED_HINT)
+    return OutcomeUnknown(f"interrupted after {method} {path} was sent: it may have been applied", hint=APPLIED_HINT)
 
 
 def printable(text: Any, limit: int = 200) -> str:

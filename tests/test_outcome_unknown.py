@@ -163,29 +163,36 @@ def test_a_closed_stdout_puts_the_call_id_on_stderr(sandbox):
         f"hint: see it with `sinchvoice calls get {call_id}`; do not place it again"]
 
 
-def test_ctrl_c_while_the_callout_is_in_flight_says_it_may_have_been_placed(sandbox):
+IN_FLIGHT = [
+    (TTS, "POST", CALLOUTS, ["error: interrupted after the callout was sent: the call may have been placed",
+                             PLACED_HINT]),
+    (("calls", "say", "c-1", "--text", "Hi"), "PATCH", f"{CALLS}c-1",
+     [f"error: interrupted after PATCH {CALLS}c-1 was sent: it may have been applied",
+      "hint: check the current state (e.g. sinchvoice calls get CALL_ID) before sending it again"]),
+]
+
+
+@pytest.mark.parametrize("command, method, path, stderr", IN_FLIGHT)
+def test_ctrl_c_while_a_write_is_in_flight_says_it_may_have_been_done(sandbox, command, method, path, stderr):
     # The sandbox holds the request for 5 s; Ctrl-C arrives once it has reached the sandbox.
-    sandbox.fault(method="POST", path=CALLOUTS, delay=5)
-    proc = subprocess.Popen([sys.executable, "-m", "sinchvoice", *TTS], stdout=subprocess.PIPE,
+    sandbox.fault(method=method, path=path, delay=5)
+    proc = subprocess.Popen([sys.executable, "-m", "sinchvoice", *command], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=subprocess_env(sandbox), text=True)
     try:
         deadline = time.monotonic() + 30
         while pending_faults(sandbox):  # the rule is spent once the request has arrived
-            assert time.monotonic() < deadline and proc.poll() is None, "the callout never reached the sandbox"
+            assert time.monotonic() < deadline and proc.poll() is None, "the request never reached the sandbox"
             time.sleep(0.02)
         proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=30)
+        stdout, stderr_text = proc.communicate(timeout=30)
     finally:
         proc.kill()
-    assert (proc.returncode, stdout) == (7, "")
-    assert stderr.splitlines() == [
-        "error: interrupted after the callout was sent: the call may have been placed",
-        PLACED_HINT]
+    assert (proc.returncode, stdout, stderr_text.splitlines()) == (7, "", stderr)
     deadline = time.monotonic() + 30
-    while not sandbox.requests():  # and it was: the sandbox goes on once its delay is over
+    while not sandbox.requests():  # and the sandbox goes on with it once its delay is over
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    assert len(calls(sandbox)) == 1
+    assert [(r["method"], r["path"]) for r in sandbox.requests()] == [(method, path)]
 
 
 def test_ctrl_c_while_a_rejected_callout_waits_to_be_retried_is_a_plain_interrupt(cli, sandbox):
