@@ -139,6 +139,22 @@ def test_ctrl_c_after_the_callout_was_accepted_still_prints_the_call_id(cli, san
         f"or end it with `sinchvoice calls hangup {call_id}`"]
 
 
+@pytest.mark.parametrize("wait", [(), ("--wait", "-o", "json")])
+def test_a_stdout_closed_from_the_start_puts_the_call_id_on_stderr(sandbox, wait):
+    import shlex
+
+    command = shlex.join([sys.executable, "-m", "sinchvoice", *TTS, *wait]) + " >&-"  # fd 1 closed: no stdout
+    proc = subprocess.run(command, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          env=subprocess_env(sandbox), text=True, timeout=60)
+    (call,) = calls(sandbox)
+    call_id = call["callId"]
+    assert proc.returncode == 7, proc.stderr
+    assert proc.stderr.splitlines()[:2] == [
+        f"error: call {call_id} was placed, but its id could not be written to stdout (it is closed)",
+        f"hint: see it with `sinchvoice calls get {call_id}`; do not place it again"]
+    assert [r["method"] for r in sandbox.requests()] == ["POST"]  # not followed: nobody could see it
+
+
 def pending_faults(sandbox) -> list:
     return httpx.get(f"{sandbox.base_url}/_sandbox/faults", trust_env=False).json()["faults"]
 
@@ -159,7 +175,7 @@ def test_a_closed_stdout_puts_the_call_id_on_stderr(sandbox):
     call_id = call["callId"]
     assert proc.returncode == 7, proc.stderr
     assert proc.stderr.splitlines()[:2] == [
-        f"error: call {call_id} was placed, but its id could not be written to stdout (closed pipe)",
+        f"error: call {call_id} was placed, but its id could not be written to stdout (it is closed)",
         f"hint: see it with `sinchvoice calls get {call_id}`; do not place it again"]
 
 

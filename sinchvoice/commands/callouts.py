@@ -172,13 +172,18 @@ def _place(app_ctx, method: str, body: dict, label: str, wait: bool, wait_timeou
             _print_call_id(app_ctx.out, result, call_id)
 
     try:
-        _accepted(app_ctx, body, label, call_id, print_call_id, wait, wait_timeout)
-    except KeyboardInterrupt:
-        print_call_id()
-        raise CalloutInterrupted(call_id) from None
-    except BrokenPipeError:
-        raise OutcomeUnknown(f"call {call_id} was placed, but its id could not be written to stdout (closed pipe)",
+        try:
+            _accepted(app_ctx, body, label, call_id, print_call_id, wait, wait_timeout)
+        except KeyboardInterrupt:
+            print_call_id()
+            raise CalloutInterrupted(call_id) from None
+    except (BrokenPipeError, StdoutClosed):
+        raise OutcomeUnknown(f"call {call_id} was placed, but its id could not be written to stdout (it is closed)",
                              hint=f"see it with `sinchvoice calls get {call_id}`; do not place it again") from None
+
+
+class StdoutClosed(Exception):
+    """Started with no stdout at all (`>&-`): Python's sys.stdout is None and every print would vanish."""
 
 
 def _accepted(app_ctx, body: dict, label: str, call_id: str, print_call_id, wait: bool, wait_timeout: float) -> None:
@@ -188,6 +193,8 @@ def _accepted(app_ctx, body: dict, label: str, call_id: str, print_call_id, wait
     app_ctx.remember("calls", call_id)
     if "conferenceId" in body:
         app_ctx.remember("conferences", body["conferenceId"])
+    if app_ctx.env.stdout is None:  # say so now, with the id, rather than follow a call whose result nobody sees
+        raise StdoutClosed
     if app_ctx.env.stdout_isatty or callstatus.is_terminal(app_ctx.env.stderr):
         app_ctx.out.note(f"Calling {describe_destination(body['destination'])} from {body['cli']} ({label})")
     if wait:
