@@ -30,10 +30,11 @@ SEGMENTS = {
 def check_segment(value: str, name: str) -> str:
     """A value that will be one URL path segment, or a UsageError (exit 2, nothing sent).
 
-    `.` and `..` are refused, not encoded: URL libraries (httpx included) fold them into the parent path, which
-    turned `conferences kick CONF .` into kick-all; `%2E` is no way out, since RFC 3986 lets a server or proxy
-    decode it and fold it the same way. Control characters and text that is not UTF-8 cannot be a real id.
-    Everything else, `/ ? # %` included, is percent-encoded by `_path`.
+    `.` and `..` are refused, not encoded: httpx folds them into the parent path, which turned
+    `conferences kick CONF .` into kick-all. Encoding them is no way out: httpx 0.28 does send `%2E` as is,
+    but RFC 3986 (6.2.2.2) lets any server or proxy decode it and fold it the same way. Control characters
+    and text that is not UTF-8 cannot be a real id. Everything else, `/ ? # %` included, is percent-encoded
+    by `_path` (a literal `%2E` typed by a user travels as `%252E`).
     """
     what, hint = SEGMENTS[name]
     value = str(value)
