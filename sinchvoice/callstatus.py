@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Callable, TextIO
 
-from sinchvoice.errors import CallNotAnswered, ExitCode, NotFoundError, SinchVoiceError, UsageError, WaitTimeout
+from sinchvoice.errors import (
+    CallNotAnswered,
+    ExitCode,
+    NotFoundError,
+    OutcomeUnknown,
+    SinchVoiceError,
+    UsageError,
+    WaitTimeout,
+)
 from sinchvoice.output import cell, minutes
 
 FINAL = "FINAL"
@@ -21,7 +29,9 @@ NOT_ANSWERED_HINTS = {
 
 
 def check_call_id(call_id: str) -> str:
-    call_id = call_id.strip()
+    # Only the blanks a shell or a file leaves around an id: str.strip() would also eat \x85 and other
+    # control characters, turning a bad id into another, real one.
+    call_id = call_id.strip(" \t\r\n")
     if not call_id:
         raise UsageError("the call id is empty", hint="callouts print it; e.g. CALL=$(sinchvoice callouts tts ... -q)")
     return call_id
@@ -125,6 +135,10 @@ def follow(client, call_id: str, sleep: Callable[[float], None], *, timeout: flo
         where = f"it is still in progress ({state(info)})" if info else "it may still be in progress"
         raise _stopped(StoppedFollowing(f"stopped following call {call_id}; {where}", hint=next_steps(call_id)),
                        info) from None
+    except SinchVoiceError as error:  # a poll failed: what was known before still counts
+        if not hasattr(error, "last"):
+            _stopped(error, info)
+        raise
 
 
 def _stopped(error: SinchVoiceError, info: dict | None) -> SinchVoiceError:
@@ -191,8 +205,12 @@ def wait(app_ctx, call_id: str, timeout: float) -> None:
         show_last(app_ctx.out, call_id, stop.last)
         raise
     except SinchVoiceError as error:
-        error.message = f"while following call {call_id}: {error.message}"
-        raise
+        # The call was placed; only following it failed. Exit 75 ("try again") would place it twice.
+        line.close()
+        show_last(app_ctx.out, call_id, getattr(error, "last", None))
+        raise OutcomeUnknown(f"call {call_id} was placed, but following it failed: {error.message}",
+                             hint=f"see how it is going with `sinchvoice calls get {call_id}`; do not place it again",
+                             **error.details) from None
     finally:
         line.close()
     show(app_ctx.out, info)

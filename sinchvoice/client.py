@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 from urllib.parse import quote
+
+from sinchvoice.errors import UsageError
 
 CALLOUTS = "/calling/v1/callouts"
 CALL = "/calling/v1/calls/id/{call_id}"
@@ -13,10 +16,67 @@ NUMBERS = "/calling/v1/configuration/numbers"
 NUMBER = "/calling/v1/configuration/numbers/{number}"
 CALLBACKS = "/calling/v1/configuration/callbacks/applications/{application_key}"
 
+MAX_SEGMENT = 256
+# What each path value is called in messages, and where to find a good one.
+SEGMENTS = {
+    "call_id": ("call id", "check the call id: callouts print it, and `sinchvoice conferences get CONF` lists "
+                           "participants"),
+    "conference_id": ("conference id", "check the conference id: it is the --conference-id of the callouts"),
+    "number": ("number", "give the number in E.164 form, e.g. +46700000100"),
+    "application_key": ("application key", "check --app, or the profile's key (sinchvoice auth status)"),
+}
+
+
+def check_segment(value: str, name: str) -> str:
+    """A value that will be one URL path segment, or a UsageError (exit 2, nothing sent).
+
+    `.` and `..` are refused, not encoded: httpx folds them into the parent path, which turned
+    `conferences kick CONF .` into kick-all. Encoding them is no way out: httpx 0.28 does send `%2E` as is,
+    but RFC 3986 (6.2.2.2) lets any server or proxy decode it and fold it the same way. Control characters
+    and text that is not UTF-8 cannot be a real id. Everything else, `/ ? # %` included, is percent-encoded
+    by `_path` (a literal `%2E` typed by a user travels as `%252E`).
+    """
+    what, hint = SEGMENTS[name]
+    value = str(value)
+    shown = repr(value[:40]) + ("…" if len(value) > 40 else "")
+    if not value:
+        raise UsageError(f"the {what} is empty", hint=hint)
+    if value in (".", ".."):
+        raise UsageError(f"the {what} {shown} cannot be placed in a URL: '.' and '..' would change which resource "
+                         "the request acts on", hint=hint)
+    if len(value) > MAX_SEGMENT:
+        raise UsageError(f"the {what} is {len(value)} characters long; at most {MAX_SEGMENT} are accepted", hint=hint)
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        raise UsageError(f"the {what} {shown} has control characters", hint=hint)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"the {what} {shown} is not valid text (bytes that are not UTF-8)", hint=hint) from None
+    return value
+
 
 def _path(template: str, **values: str) -> str:
     # "+" stays literal so E.164 numbers read naturally in traces; everything else unsafe is escaped.
-    return template.format(**{k: quote(str(v), safe="+") for k, v in values.items()})
+    return template.format(**{k: quote(check_segment(v, k), safe="+") for k, v in values.items()})
+
+
+def call_id_of(answer: Any) -> str:
+    """The call id a callout's answer carries (`callId`, or `callid` as the live platform may spell it).
+
+    An accepted callout without a usable one may still ring a phone: exit 7, never an empty id on stdout.
+    """
+    from sinchvoice.answers import callout_maybe_placed
+
+    call_id = answer.get("callId", answer.get("callid")) if isinstance(answer, dict) else None
+    if not isinstance(call_id, str) or not call_id.strip():
+        raise callout_maybe_placed("the answer has no call id")
+    try:
+        check_segment(call_id, "call_id")
+    except UsageError:
+        raise callout_maybe_placed("the answer has no usable call id") from None
+    if any(c.isspace() for c in call_id):
+        raise callout_maybe_placed("the answer has no usable call id")
+    return call_id
 
 
 class VoiceClient:
@@ -29,20 +89,28 @@ class VoiceClient:
         """Raw escape hatch for `sinchvoice api`: same auth, retries and error mapping."""
         return self.transport.request(method, path, body)
 
+    def _read(self, method: str, path: str, body: Any = None) -> dict | None:
+        """An operation that answers with a JSON object: anything else is the server misbehaving."""
+        return self.transport.request(method, path, body, expect_object=True)
+
     # Callouts
-    def create_callout(self, body: dict) -> dict:
-        return self.transport.request("POST", CALLOUTS, body)
+    def create_callout(self, body: dict) -> dict | None:
+        """The API's answer, checked to carry a usable call id (see `call_id_of`); None in --dry-run."""
+        answer = self._read("POST", CALLOUTS, body)
+        if answer is not None:
+            call_id_of(answer)
+        return answer
 
     # Calls
     def get_call(self, call_id: str) -> dict:
-        return self.transport.request("GET", _path(CALL, call_id=call_id))
+        return self._read("GET", _path(CALL, call_id=call_id))
 
     def update_call(self, call_id: str, svaml: dict) -> dict:
         return self.transport.request("PATCH", _path(CALL, call_id=call_id), svaml)
 
     # Conferences
     def get_conference(self, conference_id: str) -> dict:
-        return self.transport.request("GET", _path(CONFERENCE, conference_id=conference_id))
+        return self._read("GET", _path(CONFERENCE, conference_id=conference_id))
 
     def kick_all_from_conference(self, conference_id: str) -> dict:
         return self.transport.request("DELETE", _path(CONFERENCE, conference_id=conference_id))
@@ -56,10 +124,10 @@ class VoiceClient:
 
     # Applications
     def get_numbers(self) -> dict:
-        return self.transport.request("GET", NUMBERS)
+        return self._read("GET", NUMBERS)
 
     def get_number_configuration(self, number: str) -> dict:
-        return self.transport.request("GET", _path(NUMBER, number=number))
+        return self._read("GET", _path(NUMBER, number=number))
 
     def update_number_configuration(self, number: str, configuration: dict) -> dict:
         return self.transport.request("POST", _path(NUMBER, number=number), configuration)
@@ -68,7 +136,7 @@ class VoiceClient:
         return self.transport.request("DELETE", _path(NUMBER, number=number))
 
     def get_application_callbacks(self, application_key: str) -> dict:
-        return self.transport.request("GET", _path(CALLBACKS, application_key=application_key))
+        return self._read("GET", _path(CALLBACKS, application_key=application_key))
 
     def update_application_callbacks(self, application_key: str, callbacks: dict) -> dict:
         return self.transport.request("POST", _path(CALLBACKS, application_key=application_key), callbacks)

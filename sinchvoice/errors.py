@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     AUTH = 4
     NOT_ANSWERED = 5
     WAIT_TIMEOUT = 6
+    OUTCOME_UNKNOWN = 7
     TEMPORARY = 75
     INTERRUPTED = 130
 
@@ -58,6 +59,13 @@ class TemporaryError(SinchVoiceError):
     exit_code = ExitCode.TEMPORARY
 
 
+class OutcomeUnknown(SinchVoiceError):
+    """A request that is not safe to repeat may have been carried out (a callout may have rung a phone):
+    no answer, a 5xx or 3xx, Ctrl-C in flight, an unusable 2xx. Unlike 75, trying again could act twice."""
+
+    exit_code = ExitCode.OUTCOME_UNKNOWN
+
+
 class CallNotAnswered(SinchVoiceError):
     exit_code = ExitCode.NOT_ANSWERED
 
@@ -68,7 +76,10 @@ class WaitTimeout(SinchVoiceError):
 
 # A batch (numbers, participants) tries every item, then exits with its worst failure: permanent failures
 # rank before temporary ones, because running an idempotent batch again can only fix the temporary ones.
-BATCH_SEVERITY = (ExitCode.AUTH, ExitCode.API_ERROR, ExitCode.NOT_FOUND, ExitCode.TEMPORARY)
+# An unknown outcome (7) ranks first of all: it is the one code that says "do not simply run it again"
+# (that item may be done twice), and a script seeing 4 or 75 instead would do exactly that.
+BATCH_SEVERITY = (ExitCode.OUTCOME_UNKNOWN, ExitCode.AUTH, ExitCode.API_ERROR, ExitCode.NOT_FOUND,
+                  ExitCode.TEMPORARY)
 
 
 def worst_exit_code(codes) -> int:
@@ -87,8 +98,11 @@ def batch_error(failed_codes, total: int, noun: str) -> SinchVoiceError:
     codes = list(failed_codes)
     rest = "; the others were done" if len(codes) < total else ""
     noun = noun[:-1] if total == 1 and noun.endswith("s") else noun  # "1 of 1 number", "1 of 3 numbers"
+    worst = worst_exit_code(codes)
+    then = ("check the state of those whose outcome is unknown before running the command again"
+            if worst == ExitCode.OUTCOME_UNKNOWN else
+            "fix the failed ones and run the command again (what succeeded stays done)")
     error = SinchVoiceError(f"{len(codes)} of {total} {noun} failed{rest}",
-                            hint="see the per-item results on stdout; fix the failed ones and run the command "
-                                 "again (what succeeded stays done)")
-    error.exit_code = worst_exit_code(codes)
+                            hint=f"see the per-item results on stdout; {then}")
+    error.exit_code = worst
     return error

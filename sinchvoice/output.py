@@ -24,9 +24,14 @@ def cell(value: Any) -> str:
 
 
 def minutes(seconds: Any) -> str:
-    """m:ss, the way people read call durations."""
+    """m:ss, the way people read call durations; anything but a number of seconds is shown as the API gave it
+    (a server's "abc", -5 or 1e999 must not crash the panel)."""
     if seconds is None or seconds == "":
         return ""
+    if isinstance(seconds, str) and seconds.isascii() and seconds.isdigit() and len(seconds) < 19:
+        seconds = int(seconds)
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds < float("inf"):
+        return cell(seconds)
     seconds = int(seconds)
     return f"{seconds // 60}:{seconds % 60:02d}"
 

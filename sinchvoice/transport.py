@@ -7,10 +7,27 @@ import json
 import random
 import re
 import time
-from typing import Any, Callable, TextIO
+from typing import Any, Callable, NamedTuple, TextIO
 
 from sinchvoice import __version__
-from sinchvoice.errors import ApiError, AuthError, NotFoundError, TemporaryError
+from sinchvoice.answers import (
+    callout_maybe_placed,
+    error_for,
+    interrupted_in_flight,
+    maybe_applied,
+    printable,
+    read_body,
+    redirect_error,
+    too_long_to_wait,
+    unexpected_body,
+)
+from sinchvoice.errors import TemporaryError, UsageError
+from sinchvoice.redaction import (  # noqa: F401  (redact_authorization: the listener imports it from here)
+    describe_headers,
+    redact_authorization,
+    redact_json,
+    wire_url,
+)
 
 MAX_ATTEMPTS = 4
 BACKOFF_BASE = 0.5
@@ -21,21 +38,40 @@ RETRYABLE_STATUS = (429, 502, 503, 504)
 NOT_SENT = "not-sent"
 # It may have reached the server (read timeout, reset, dropped mid-response): only idempotent calls retry.
 MAYBE_SENT = "maybe-sent"
-SECRET_KEYS = re.compile(r"secret|password|token|signature", re.IGNORECASE)
+# The only PATCHes and POSTs that are safe to repeat: participant commands and configuration writes.
+PARTICIPANT_ROUTE = re.compile(r"/calling/v1/conferences/id/[^/]+/[^/]+")
+CONFIGURATION_ROUTE = re.compile(r"(/calling)?/v1/configuration/.+")
+
+
+def route(path: str) -> str:
+    """The resource a server acts on, as far as the policy is concerned: the path without query or fragment,
+    percent-decoded, dot segments resolved (httpx folds them, and servers may), no empty segments or trailing
+    slash, lower case. Decoding errs towards "callout": an encoded `%2F` or `..` can only make more requests
+    look like callouts, never fewer."""
+    from urllib.parse import unquote, urlsplit
+
+    segments: list[str] = []
+    for segment in unquote(urlsplit(path).path).lower().split("/"):
+        if segment == "..":
+            segments = segments[:-1]
+        elif segment not in ("", "."):
+            segments.append(segment)
+    return "/" + "/".join(segments)
 
 
 def is_callout(method: str, path: str) -> bool:
-    return method.upper() == "POST" and path.rstrip("/").endswith("/callouts")
+    return method.upper() == "POST" and route(path).endswith("/callouts")
 
 
 def is_idempotent(method: str, path: str) -> bool:
-    """GET/DELETE, participant commands, and configuration POSTs (they set a value, repeating sets it again)."""
+    """GET/DELETE, participant commands, and configuration POSTs (they set a value, repeating sets it again).
+    Anything else (a callout, SVAML sent to a call, PUT, paths the CLI does not know) is not repeated."""
     method = method.upper()
     if method in ("GET", "HEAD", "DELETE"):
         return True
     if method == "PATCH":
-        return "/conferences/" in path
-    return method == "POST" and "/configuration/" in path
+        return PARTICIPANT_ROUTE.fullmatch(route(path)) is not None
+    return method == "POST" and not is_callout(method, path) and CONFIGURATION_ROUTE.fullmatch(route(path)) is not None
 
 
 def should_retry(method: str, path: str, failure: int | str) -> bool:
@@ -45,6 +81,12 @@ def should_retry(method: str, path: str, failure: int | str) -> bool:
     if is_callout(method, path):
         return False
     return is_idempotent(method, path) and (failure == MAYBE_SENT or failure in RETRYABLE_STATUS)
+
+
+def may_have_acted(failure: int | str) -> bool:
+    """The server may have carried the request out although it did not answer success: no answer, a 5xx (a
+    gateway's 502/504 in front of a server that did the work), or a 3xx (e.g. 303 after doing it)."""
+    return failure == MAYBE_SENT or isinstance(failure, int) and (300 <= failure < 400 or failure >= 500)
 
 
 def backoff_delay(attempt: int, retry_after: float | None, rng: Callable[[], float] = random.random) -> float:
@@ -64,7 +106,7 @@ def parse_retry_after(value: str | None) -> float | None:
 
         try:
             return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return None
 
 
@@ -75,73 +117,11 @@ def check_base_url(url: str) -> str:
     return check_url(url, "--base-url", hint=LOOPBACK_HINT + " (e.g. the sandbox)").rstrip("/")
 
 
-# --- error mapping: the only place an HTTP status becomes an exit code --------------------------------
-
-HINTS = {
-    401: "check the key and secret (sinchvoice auth status); signed requests also need a clock within 15 minutes",
-    402: "the account is out of credit; top it up in the Sinch dashboard",
-    403: "this application may not do that (destination or feature not enabled)",
-    404: "check the identifier; calls and conferences are only found while they exist",
-    429: "the API is rate limiting; wait and try again",
-}
-
-
-def error_for(status: int, body: Any, reason: str = "") -> Exception:
-    """Map status + Sinch error body to a typed error with exit code, message and hint."""
-    body = body if isinstance(body, dict) else {}
-    message = body.get("message") or reason or "request failed"
-    details = {"httpStatus": status, "errorCode": body.get("errorCode"), "reference": body.get("reference")}
-    code = f" (errorCode {details['errorCode']})" if details["errorCode"] is not None else ""
-    text = f"{message}: HTTP {status}{code}"
-    if status in (401, 403):
-        return AuthError(text, hint=HINTS[status], **details)
-    if status == 404:
-        return NotFoundError(text, hint=HINTS[404], **details)
-    if status == 429 or status >= 500:
-        return TemporaryError(text, hint=HINTS.get(status, "the service had a problem; try again later"), **details)
-    return ApiError(text, hint=HINTS.get(status), **details)
-
-
-def callout_maybe_placed(cause: str) -> TemporaryError:
-    return TemporaryError(
-        f"the callout may have been placed ({cause}); it was not retried to avoid calling twice",
-        hint="check the phone or the call logs in the Sinch dashboard before sending it again",
-    )
-
-
-def maybe_applied(method: str, path: str, cause: str) -> TemporaryError:
-    """A request that is not safe to repeat got no answer: say so rather than suggest trying again."""
-    return TemporaryError(
-        f"{method} {path} may have been applied ({cause}); it was not retried because repeating it could act twice",
-        hint="check the current state (e.g. sinchvoice calls get CALL_ID) before sending it again",
-    )
-
-
-# --- redaction and display ---------------------------------------------------------------------------
-
-
-def redact_authorization(value: str) -> str:
-    scheme, _, rest = value.partition(" ")
-    if scheme.lower() == "application" and ":" in rest:
-        return f"{scheme} {rest.split(':', 1)[0]}:<redacted>"
-    return f"{scheme} <redacted>"
-
-
-def redact_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: "<redacted>" if SECRET_KEYS.search(k) else redact_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact_json(v) for v in value]
-    return value
-
-
-def describe_headers(headers) -> list[str]:
-    lines = []
-    for name, value in sorted(headers.items()):
-        if name.lower() == "authorization":
-            value = redact_authorization(value)
-        lines.append(f"{name.lower()}: {value}")
-    return lines
+class Attempt(NamedTuple):
+    failure: int | str | None  # None: a 2xx; else NOT_SENT, MAYBE_SENT or the HTTP status
+    retry_after: float | None = None
+    response: Any = None
+    cause: str = ""  # for messages: "no response", "timed out after 2 s", "HTTP 503"
 
 
 class Transport:
@@ -150,7 +130,10 @@ class Transport:
     def __init__(self, *, base_url: str, credentials, auth_scheme: str, timeout: float, verbose: bool = False,
                  dry_run: bool = False, trace: TextIO | None = None, out: TextIO | None = None,
                  sleep: Callable[[float], None] = time.sleep):
+        from sinchvoice.urls import redact_userinfo
+
         self.base_url = check_base_url(base_url)
+        self.shown_url = redact_userinfo(self.base_url)  # for messages: a password in the URL is a secret
         self.credentials = credentials
         self.auth_scheme = auth_scheme
         self.timeout = timeout
@@ -160,6 +143,8 @@ class Transport:
         self.out = out
         self.sleep = sleep
         self._client = None
+        self._deadline = None
+        self._sent = False  # whether the current attempt's request has started to leave (httpcore's trace)
         self._reads_in_dry_run = False
 
     @contextlib.contextmanager
@@ -176,8 +161,10 @@ class Transport:
         if self._client is None:
             import httpx
 
+            from sinchvoice.deadline import Deadline
             from sinchvoice.signing import make_auth
 
+            self._deadline = Deadline()
             self._client = httpx.Client(
                 base_url=self.base_url,
                 timeout=httpx.Timeout(self.timeout),
@@ -192,67 +179,116 @@ class Transport:
             self._client.close()
             self._client = None
 
-    def request(self, method: str, path: str, body: Any = None) -> Any:
-        """Returns the decoded JSON body ({} when empty), or None in dry-run mode."""
+    def request(self, method: str, path: str, body: Any = None, *, expect_object: bool = False) -> Any:
+        """Returns the decoded JSON body ({} when empty), or None in dry-run mode.
+
+        expect_object: the operation answers with a JSON object, so an empty body or another JSON type is the
+        server misbehaving (an error, never a crash further on).
+        """
         method = method.upper()
         content = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
         headers = {"content-type": "application/json"} if content is not None else {}
         if self.dry_run and not (self._reads_in_dry_run and method == "GET"):
             self._show_dry_run(method, path, content, headers, body)
             return None
+        acted = False  # an earlier attempt may have been carried out, its answer lost
         for attempt in range(MAX_ATTEMPTS):
-            failure, retry_after, response = self._attempt(method, path, content, headers)
-            if failure is None:
-                return _decode(response)
-            last = attempt == MAX_ATTEMPTS - 1
-            if not should_retry(method, path, failure) or last:
-                raise self._final_error(method, path, failure, response, attempts=attempt + 1)
-            delay = backoff_delay(attempt, retry_after)
+            try:
+                result = self._attempt(method, path, content, headers)
+                if result.failure is None:
+                    return self._answer(method, path, result.response, expect_object)
+            except KeyboardInterrupt:
+                if self._sent and not is_idempotent(method, path):  # it left: the server may act on it regardless
+                    raise interrupted_in_flight(method, path, is_callout(method, path)) from None
+                raise
+            if result.failure == 404 and method == "DELETE" and acted:
+                # What was to be deleted is gone: the attempt whose answer was lost deleted it.
+                self._trace("< 404 on a retry after a lost answer: the earlier attempt did it")
+                return {}
+            acted = acted or may_have_acted(result.failure)
+            if not should_retry(method, path, result.failure) or attempt == MAX_ATTEMPTS - 1:
+                raise self._final_error(method, path, result, attempts=attempt + 1)
+            delay = backoff_delay(attempt, result.retry_after)
             if delay > RETRY_AFTER_CAP:
-                raise TemporaryError(
-                    f"the API asked to wait {delay:.0f} s before retrying (HTTP {failure}); not waiting that long",
-                    hint=f"try again in {delay:.0f} s", httpStatus=failure if isinstance(failure, int) else None,
-                )
-            self._note(f"retrying in {delay:.1f} s ({_describe_failure(failure)})")
+                raise too_long_to_wait(delay, result.cause, result.failure)
+            self._note(f"retrying in {delay:.1f} s ({result.cause})")
             self.sleep(delay)
         raise AssertionError("unreachable")
 
-    def _attempt(self, method, path, content, headers):
+    def _attempt(self, method: str, path: str, content, headers) -> Attempt:
         import httpx
 
+        client, self._sent = self._http(), False
+
+        def trace(event: str, info: dict) -> None:
+            self._deadline.trace(event, info)
+            if event.endswith("send_request_headers.started"):
+                self._sent = True
+
+        request = self._build(method, path, content, headers, extensions={"trace": trace})
+        self._trace(f"> {method} {wire_url(request.url)}")
         started = time.perf_counter()
-        self._trace(f"> {method} {self.base_url}{path}")
-        try:
-            response = self._http().request(method, path, content=content, headers=headers)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            self._trace(f"< connection failed: {type(exc).__name__}")
-            return NOT_SENT, None, None
-        except httpx.TransportError as exc:
-            self._trace(f"< no response: {type(exc).__name__}")
-            return MAYBE_SENT, None, None
-        elapsed = (time.perf_counter() - started) * 1000
+        with self._deadline.bound(self.timeout) as expired:
+            try:
+                response = client.send(request)
+            except httpx.RequestError as exc:
+                return self._no_answer(exc, expired.is_set())
         if self.verbose:
             for line in describe_headers(response.request.headers):
                 self._note(f">   {line}")
-            self._note(f"< {response.status_code} {response.reason_phrase} in {elapsed:.0f} ms")
-        if response.status_code < 400:
-            return None, None, response
-        return response.status_code, parse_retry_after(response.headers.get("retry-after")), response
+            elapsed = (time.perf_counter() - started) * 1000
+            self._note(f"< {response.status_code} {printable(response.reason_phrase)} in {elapsed:.0f} ms")
+        status = response.status_code
+        if status < 300:
+            return Attempt(None, response=response)
+        cause = f"HTTP {status} redirect, not followed" if status < 400 else f"HTTP {status}"
+        return Attempt(status, parse_retry_after(response.headers.get("retry-after")), response, cause)
 
-    def _final_error(self, method, path, failure, response, attempts: int) -> Exception:
-        if is_callout(method, path) and (failure == MAYBE_SENT or (isinstance(failure, int) and failure >= 500)):
-            cause = "no response" if failure == MAYBE_SENT else f"HTTP {failure}"
-            return callout_maybe_placed(cause)
+    def _build(self, method: str, path: str, content, headers, extensions=None):
+        import httpx
+
+        try:
+            return self._http().build_request(method, path, content=content, headers=headers, extensions=extensions)
+        except httpx.InvalidURL as exc:  # commands check what they put in a path; this is the last line
+            raise UsageError(f"cannot send {method} {printable(path, 100)}: {exc}",
+                             hint="check the path and --base-url") from None
+
+    def _no_answer(self, exc: Exception, expired: bool) -> Attempt:
+        import httpx
+
+        if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+            self._trace(f"< connection failed: {type(exc).__name__}")
+            return Attempt(NOT_SENT, cause="connection failed")
+        timed_out = expired or isinstance(exc, httpx.TimeoutException)
+        cause = f"timed out after {self.timeout:g} s" if timed_out else "no response"
+        self._trace(f"< {cause}: {type(exc).__name__}")
+        return Attempt(MAYBE_SENT, cause=cause)
+
+    def _answer(self, method: str, path: str, response, expect_object: bool) -> Any:
+        data, problem = read_body(response, expect_object)
+        if problem is None:
+            return data
+        if not is_idempotent(method, path):  # a 2xx said "done" in a way nobody can read: it may be done
+            cause = f"HTTP {response.status_code} with {problem}"
+            raise callout_maybe_placed(cause) if is_callout(method, path) else maybe_applied(method, path, cause)
+        raise unexpected_body(response.status_code, problem)
+
+    def _final_error(self, method: str, path: str, result: Attempt, attempts: int) -> Exception:
+        failure, response = result.failure, result.response
+        if not is_idempotent(method, path) and may_have_acted(failure):
+            return callout_maybe_placed(result.cause) if is_callout(method, path) else maybe_applied(
+                method, path, result.cause)
         tries = f" after {attempts} attempts" if attempts > 1 else ""
         if failure == NOT_SENT:
-            return TemporaryError(f"could not connect to {self.base_url}{tries}",
+            return TemporaryError(f"could not connect to {self.shown_url}{tries}",
                                   hint="check the network, --base-url/--region, or start `sinchvoice sandbox`")
-        if failure == MAYBE_SENT and not is_idempotent(method, path):
-            return maybe_applied(method, path, "no response")
         if failure == MAYBE_SENT:
-            return TemporaryError(f"no response from {self.base_url}{tries} (timeout or dropped connection)",
+            why = "timeout or dropped connection" if result.cause == "no response" else result.cause
+            return TemporaryError(f"no response from {self.shown_url}{tries} ({why})",
                                   hint="try again later, or raise --timeout")
-        error = error_for(failure, _decode(response, strict=False), response.reason_phrase)
+        if 300 <= failure < 400:
+            return redirect_error(failure, response.headers.get("location"))
+        error = error_for(failure, read_body(response, False)[0], response.reason_phrase)
         if tries and isinstance(error, TemporaryError):
             error.message += tries
         return error
@@ -260,9 +296,8 @@ class Transport:
     def _show_dry_run(self, method, path, content, headers, body) -> None:
         from sinchvoice.signing import string_to_sign
 
-        request = self._http().build_request(method, path, content=content, headers=headers)
-        request = next(self._http().auth.sync_auth_flow(request))
-        lines = [f"{method} {request.url}", *describe_headers(request.headers)]
+        request = next(self._http().auth.sync_auth_flow(self._build(method, path, content, headers)))
+        lines = [f"{method} {wire_url(request.url)}", *describe_headers(request.headers)]
         if self.auth_scheme == "signed":
             signed = string_to_sign(method, request.url.path, request.content,
                                     request.headers.get("content-type", ""), request.headers["x-timestamp"])
@@ -278,18 +313,3 @@ class Transport:
         if self.verbose:
             self._note(text)
 
-
-def _describe_failure(failure) -> str:
-    return {NOT_SENT: "connection failed", MAYBE_SENT: "no response"}.get(failure, f"HTTP {failure}")
-
-
-def _decode(response, strict: bool = True) -> Any:
-    if response is None or not response.content:
-        return {}
-    try:
-        return response.json()
-    except ValueError:
-        if strict:
-            raise ApiError(f"the API answered HTTP {response.status_code} with a body that is not JSON",
-                           hint="run with --verbose to see the exchange") from None
-        return {}

@@ -19,18 +19,35 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def redact_userinfo(url: str) -> str:
+    """`https://user:<redacted>@host/...` for showing a URL: a password (or a lone token) in it is a secret."""
+    scheme, sep, rest = url.partition("://")
+    authority_end = len(rest)
+    for delimiter in "/?#":
+        if delimiter in rest:
+            authority_end = min(authority_end, rest.index(delimiter))
+    authority = rest[:authority_end]
+    if not sep or "@" not in authority:
+        return url
+    userinfo, _, host = authority.rpartition("@")
+    user, colon, _ = userinfo.partition(":")
+    shown = f"{user}:<redacted>" if colon else "<redacted>"
+    return f"{scheme}://{shown}@{host}{rest[authority_end:]}"
+
+
 def check_url(value: str, what: str, hint: str = LOOPBACK_HINT) -> str:
     """An absolute https:// URL, or http:// on a loopback host (the sandbox, a local listener)."""
     url = value.strip()
+    shown = redact_userinfo(url)
     try:
         parts = urlsplit(url)
         host, _ = parts.hostname, parts.port  # .port raises on a malformed port
     except ValueError:
         host = None
     if not host or parts.scheme.lower() not in ("http", "https") or any(c.isspace() for c in url):
-        raise UsageError(f"{what} {url!r} is not an absolute https:// URL", hint=hint)
+        raise UsageError(f"{what} {shown!r} is not an absolute https:// URL", hint=hint)
     if parts.scheme.lower() == "http" and not is_loopback(host):
-        raise UsageError(f"{what} {url!r} uses http:// on a non-loopback host", hint=hint)
+        raise UsageError(f"{what} {shown!r} uses http:// on a non-loopback host", hint=hint)
     return url
 
 

@@ -78,7 +78,7 @@ def test_dropped_callout_was_still_processed(sandbox, client):
     ("rule", "message"),
     [
         ({}, "needs status, delay or drop"),
-        ({"status": 200}, "between 400 and 599"),
+        ({"status": 199}, "between 200 and 599"),
         ({"status": 503, "drop": True}, "exclude each other"),
         ({"delay": -1}, "between 0 and 60"),
         ({"status": 500, "count": 0}, "count must be"),

@@ -3,6 +3,7 @@
 import pytest
 
 from sinchvoice import transport
+from sinchvoice.answers import error_for
 from sinchvoice.errors import ApiError, AuthError, NotFoundError, TemporaryError, UsageError
 from sinchvoice.transport import MAYBE_SENT, NOT_SENT, should_retry
 
@@ -39,9 +40,43 @@ ASSIGN = ("POST", "/calling/v1/configuration/numbers/+46700000100")
     (PATCH_CALL, 503, False),
     (PATCH_CALL, MAYBE_SENT, False),
     (PATCH_CALL, NOT_SENT, True),
+    # classified from the parsed, normalised path: never a substring of the raw string (query, case, slashes)
+    (("POST", "/calling/v1/callouts?next=/configuration/"), MAYBE_SENT, False),
+    (("POST", "/calling/v1/callouts?next=/configuration/"), 503, False),
+    (("POST", "/calling/v1/callouts#/configuration/"), 503, False),
+    (("post", "/calling/v1/callouts/"), MAYBE_SENT, False),
+    (("POST", "/calling/v1/Callouts"), 503, False),
+    (("POST", "/calling//v1//callouts"), 503, False),
+    (("POST", "/calling/v1/configuration/../callouts"), 503, False),  # httpx folds the dot segment
+    (("POST", "/calling/v1/configuration/%2E%2E/callouts"), 503, False),  # a server may fold it too
+    (("POST", "/calling/v1/%63allouts"), 503, False),  # the server decodes it to callouts
+    (("POST", "/calling/v1/callouts?x=1"), 429, True),
+    (("post", "/calling/v1/configuration/numbers/+46700000100"), 503, True),
+    (("POST", "/calling/v1/configuration/numbers/+46700000100?a=b"), MAYBE_SENT, True),
+    (("POST", "/calling/v1/numbers?path=/configuration/"), 503, False),  # /configuration/ only in the query
+    (("POST", "/calling/v1/callbacks/configuration/"), 503, False),  # not where configuration lives
+    (("patch", "/calling/v1/conferences/id/c1/abc/"), 503, True),
+    (("PATCH", "/calling/v1/calls/id/abc?x=/conferences/"), 503, False),
+    (("PATCH", "/calling/v1/calls/id/conferences"), 503, False),  # a call id that reads "conferences"
+    (("PATCH", "/calling/v1/conferences/id/c1"), 503, False),  # not a participant command
+    (("delete", "/calling/v1/conferences/id/c1/abc"), MAYBE_SENT, True),
+    (("PUT", "/calling/v1/configuration/numbers"), MAYBE_SENT, False),  # unknown to the policy: not repeated
 ])
 def test_retry_policy(request_, failure, expected):
     assert should_retry(*request_, failure) is expected
+
+
+@pytest.mark.parametrize("method, path, callout", [
+    ("POST", "/calling/v1/callouts", True),
+    ("post", "/calling/v1/callouts/?a=b", True),
+    ("POST", "/calling/v1/CALLOUTS#x", True),
+    ("POST", "/calling/v1/x/../callouts", True),
+    ("GET", "/calling/v1/callouts", False),
+    ("POST", "/calling/v1/configuration/numbers?next=/callouts", False),
+    ("POST", "/calling/v1/calloutsx", False),
+])
+def test_is_callout_reads_the_parsed_path(method, path, callout):
+    assert transport.is_callout(method, path) is callout
 
 
 def test_backoff_honours_retry_after_and_jitters():
@@ -75,7 +110,7 @@ def test_parse_retry_after(value, expected):
 def test_error_mapping(status, body, kind, exit_code, message):
     import http
 
-    error = transport.error_for(status, body, http.HTTPStatus(status).phrase)
+    error = error_for(status, body, http.HTTPStatus(status).phrase)
     assert type(error) is kind
     assert error.exit_code == exit_code
     assert error.message == message
@@ -111,9 +146,23 @@ def test_redaction():
 
 @pytest.mark.parametrize("codes, worst", [
     ([3], 3), ([75, 3], 3), ([75, 75], 75), ([3, 1], 1), ([75, 3, 1, 4], 4), ([1, 75], 1),
+    # an unknown outcome outranks everything: re-running the batch could do that item twice
+    ([75, 7], 7), ([7, 75], 7), ([4, 7, 1], 7), ([7], 7),
 ])
 def test_batch_exit_code_is_the_worst_failure(codes, worst):
     """Permanent failures outrank temporary ones: re-running a batch can only fix the temporary ones."""
     from sinchvoice.errors import worst_exit_code
 
     assert worst_exit_code(codes) == worst
+
+
+def test_outcome_unknown_is_exit_7_and_its_batch_says_check_before_running_again():
+    from sinchvoice.errors import ExitCode, OutcomeUnknown, SinchVoiceError, batch_error
+
+    assert int(ExitCode.OUTCOME_UNKNOWN) == 7
+    assert issubclass(OutcomeUnknown, SinchVoiceError) and OutcomeUnknown("x").exit_code == 7
+    error = batch_error([7, 75], 3, "participants")
+    assert (error.exit_code, error.message) == (7, "2 of 3 participants failed; the others were done")
+    assert error.hint == ("see the per-item results on stdout; check the state of those whose outcome is unknown "
+                          "before running the command again")
+    assert batch_error([75], 3, "numbers").hint.endswith("run the command again (what succeeded stays done)")

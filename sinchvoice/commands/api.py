@@ -25,8 +25,7 @@ def api(
     method = method.upper()
     if method not in METHODS:
         raise UsageError(f"unknown HTTP method {method!r}", hint="use one of: " + ", ".join(METHODS))
-    if not path.startswith("/") or path.startswith("//"):  # "//host/x" would name another host
-        raise UsageError(f"path {path!r} must start with a single /", hint="e.g. /calling/v1/configuration/numbers")
+    check_path(path)
     if data is not None and method in ("GET", "DELETE"):
         raise UsageError(f"{method} requests carry no body; --data is only for POST, PUT and PATCH")
     body = None
@@ -37,3 +36,31 @@ def api(
     result = app_ctx.client().request(method, path, body)
     if result is not None and not app_ctx.settings.quiet:
         app_ctx.out.json(result)
+
+
+MAX_PATH = 8192
+PATH_HINT = "e.g. /calling/v1/configuration/numbers; encode reserved characters (%23 for #)"
+
+
+def check_path(path: str) -> str:
+    """The path goes out exactly as written, or not at all: httpx would fold `.`/`..` segments (a DELETE on
+    `/conferences/id/CONF/..` is a kick-all) and drop a `#...` fragment, so those are refused, not sent."""
+    from urllib.parse import unquote
+
+    shown = repr(path[:100]) + ("…" if len(path) > 100 else "")
+    if not path.startswith("/") or path.startswith("//"):  # "//host/x" would name another host
+        raise UsageError(f"path {shown} must start with a single /", hint="e.g. /calling/v1/configuration/numbers")
+    if len(path) > MAX_PATH:
+        raise UsageError(f"the path is {len(path)} characters long; at most {MAX_PATH} are sent", hint=PATH_HINT)
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in path):
+        raise UsageError(f"path {shown} has control characters", hint=PATH_HINT)
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"path {shown} is not valid text (bytes that are not UTF-8)", hint=PATH_HINT) from None
+    if "#" in path:
+        raise UsageError(f"path {shown} has a '#': what follows it would not be sent", hint=PATH_HINT)
+    if any(unquote(segment) in (".", "..") for segment in path.split("?", 1)[0].split("/")):
+        raise UsageError(f"path {shown} has a '.' or '..' segment, which would be folded away and send the request "
+                         "elsewhere", hint=PATH_HINT)
+    return path

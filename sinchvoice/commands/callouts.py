@@ -7,7 +7,7 @@ import typer
 from sinchvoice import svaml
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
-from sinchvoice.errors import UsageError
+from sinchvoice.errors import ExitCode, OutcomeUnknown, SinchVoiceError, UsageError
 
 app = group(help="Place calls: text-to-speech, conference, custom.")
 
@@ -153,24 +153,65 @@ def _wait_timeout(wait: bool, seconds: float | None) -> float:
 
 
 def _place(app_ctx, method: str, body: dict, label: str, wait: bool, wait_timeout: float | None) -> None:
-    """Send the callout once (the transport never replays it), then print its id or follow it."""
-    from sinchvoice import callstatus
-    from sinchvoice.destinations import describe_destination
+    """Send the callout once (the transport never replays it), then print its id or follow it.
+
+    Once the API has accepted it the call exists and costs money, so whatever happens next (Ctrl-C, a --wait
+    that cannot follow it, a closed stdout) its id is printed, or named in the error when stdout is gone.
+    """
+    from sinchvoice.client import call_id_of
 
     wait_timeout = _wait_timeout(wait, wait_timeout)
     result = app_ctx.client().create_callout({"method": method, method: body})
     if result is None:  # --dry-run: the request was printed, nothing was sent
         return
-    call_id, out = result.get("callId", ""), app_ctx.out
+    call_id, printed = call_id_of(result), []
+
+    def print_call_id() -> None:
+        if not printed:
+            printed.append(call_id)
+            _print_call_id(app_ctx.out, result, call_id)
+
+    try:
+        try:
+            _accepted(app_ctx, body, label, call_id, print_call_id, wait, wait_timeout)
+        except KeyboardInterrupt:
+            print_call_id()
+            raise CalloutInterrupted(call_id) from None
+    except (BrokenPipeError, StdoutClosed):
+        raise OutcomeUnknown(f"call {call_id} was placed, but its id could not be written to stdout (it is closed)",
+                             hint=f"see it with `sinchvoice calls get {call_id}`; do not place it again") from None
+
+
+class StdoutClosed(Exception):
+    """Started with no stdout at all (`>&-`): Python's sys.stdout is None and every print would vanish."""
+
+
+def _accepted(app_ctx, body: dict, label: str, call_id: str, print_call_id, wait: bool, wait_timeout: float) -> None:
+    from sinchvoice import callstatus
+    from sinchvoice.destinations import describe_destination
+
     app_ctx.remember("calls", call_id)
     if "conferenceId" in body:
         app_ctx.remember("conferences", body["conferenceId"])
+    if app_ctx.env.stdout is None:  # say so now, with the id, rather than follow a call whose result nobody sees
+        raise StdoutClosed
     if app_ctx.env.stdout_isatty or callstatus.is_terminal(app_ctx.env.stderr):
-        out.note(f"Calling {describe_destination(body['destination'])} from {body['cli']} ({label})")
-    if not wait:
-        _print_call_id(out, result, call_id)
-        return
-    callstatus.wait(app_ctx, call_id, wait_timeout)
+        app_ctx.out.note(f"Calling {describe_destination(body['destination'])} from {body['cli']} ({label})")
+    if wait:
+        callstatus.wait(app_ctx, call_id, wait_timeout)  # prints what it knows, however it ends
+    else:
+        print_call_id()
+
+
+class CalloutInterrupted(SinchVoiceError):
+    """Ctrl-C after the API accepted the callout: the call goes on, so name it."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+    def __init__(self, call_id: str):
+        from sinchvoice.callstatus import next_steps
+
+        super().__init__(f"interrupted; call {call_id} was placed", hint=next_steps(call_id))
 
 
 def _print_call_id(out, result: dict, call_id: str) -> None:

@@ -174,9 +174,14 @@ def kick_all(ctx: typer.Context, conference_id: ConferenceId) -> None:
 
 def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action, done: str, *,
          destructive: bool = False, moh: str | None = None) -> None:
+    from sinchvoice.client import check_segment
+
     app_ctx = app_context(ctx)
     p.check_conference_id(conference_id)
     explicit, excluded = p.check_targets(list(call_ids or ()), all_, p.split_ids(except_))
+    # Every id that goes into a URL is checked before the first request: a bad one among good ones sends nothing.
+    for value, name in [(conference_id, "conference_id"), *((call_id, "call_id") for call_id in explicit)]:
+        check_segment(value, name)
     if destructive:
         app_ctx.confirm(p.kick_question(conference_id, explicit, all_, excluded))
     if moh is not None:

@@ -15,7 +15,7 @@ from sinchvoice.sandbox.auth import authenticate
 from sinchvoice.sandbox.callbacks import Deliverer
 from sinchvoice.sandbox.clock import ManualClock, RealClock
 from sinchvoice.sandbox.control import Control
-from sinchvoice.sandbox.faults import Faults
+from sinchvoice.sandbox.faults import Faults, RawBody
 from sinchvoice.sandbox.journal import Journal, render
 from sinchvoice.sandbox.problems import Problem, error_body
 from sinchvoice.sandbox.state import State
@@ -191,12 +191,15 @@ class Sandbox:
 
     async def _reply(self, scope, receive, send, request, outcome, fault):
         status, payload, headers, _ = outcome
-        content = None if payload is None else render(payload)
+        if isinstance(payload, RawBody):  # a fault's body, sent as given (it may not be JSON at all)
+            content, media_type = payload.encode("utf-8"), None
+        else:
+            content, media_type = (None if payload is None else render(payload)), "application/json"
         self._journal(request, outcome, fault, content)
         response = (
             Response(b"", status, headers)
             if content is None
-            else Response(content, status, headers, media_type="application/json")
+            else Response(content, status, headers, media_type=media_type)
         )
         await response(scope, receive, send)
 
@@ -208,13 +211,21 @@ class Sandbox:
 
 
 def faulted(fault: dict) -> tuple:
-    headers = {} if fault["retryAfter"] is None else {"Retry-After": str(fault["retryAfter"])}
+    """The response of a status fault: the rule's raw body and headers, else (4xx/5xx) a Sinch error body."""
+    status, headers = fault["status"], dict(fault["headers"])
+    if fault["retryAfter"] is not None:
+        headers["Retry-After"] = str(fault["retryAfter"])
+    if fault["body"] is not None or status < 400:
+        body = fault["body"] or ""
+        if body and not any(name.lower() == "content-type" for name in headers):
+            headers["Content-Type"] = "application/json"
+        return status, RawBody(body) if body else None, headers, None
     # Sinch-style codes (status * 100, 401 is 40108); a 429 carries no errorCode, as on the platform.
-    code = {429: None, 401: 40108}.get(fault["status"], fault["status"] * 100)
-    body = error_body(code, f"Injected fault (HTTP {fault['status']})")
+    code = {429: None, 401: 40108}.get(status, status * 100)
+    body = error_body(code, f"Injected fault (HTTP {status})")
     if code is None:
         body.pop("errorCode")
-    return fault["status"], body, headers, None
+    return status, body, headers, None
 
 
 def fault_kind(fault: dict) -> str:
