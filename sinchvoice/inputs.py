@@ -74,6 +74,28 @@ def is_text(value: str) -> bool:
     return True
 
 
+ARGUMENT_HINT = ("fix the encoding of the terminal or script (e.g. LANG=C.UTF-8); a file whose name is not UTF-8 "
+                 "can be piped in: - < FILE")
+
+
+def check_arguments(args: list[str]) -> None:
+    """Every argument is text: bytes that are not UTF-8 reach Python as lone surrogates, which no request,
+    file name in a message or terminal can carry. Checked once, for the whole command line."""
+    for position, arg in enumerate(args, start=1):
+        if not is_text(arg):
+            raise UsageError(f"argument {position} '{_as_bytes(arg[:40])}' is not UTF-8 text", hint=ARGUMENT_HINT)
+
+
+def _as_bytes(value: str) -> str:
+    """An argument as the bytes it was: \\xe9 for an undecodable byte, \\ud800 for a surrogate itself."""
+    def show(c: str) -> str:
+        if "\udc80" <= c <= "\udcff":
+            return f"\\x{ord(c) - 0xdc00:02x}"
+        return f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" else c
+
+    return "".join(show(c) for c in value)
+
+
 def _stdin(what: str, stdin: TextIO | None) -> TextIO:
     stream = stdin if stdin is not None else sys.stdin
     if stream is None:

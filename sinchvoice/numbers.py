@@ -31,10 +31,12 @@ def plural(count: int, word: str = "number") -> str:
 
 def check_app(explicit: str | None) -> str | None:
     """An empty --app (e.g. an unset $APP) must not quietly mean "the default application"."""
-    if explicit is not None and not explicit.strip():
-        raise UsageError("--app is empty", hint="give an application key, or omit --app for the profile's key "
-                                                "(sinchvoice auth status)")
-    return explicit
+    if explicit is None:
+        return None
+    from sinchvoice.inputs import check_identifier
+
+    return check_identifier(explicit, "--app", hint="give an application key, or omit --app for the profile's key "
+                                                    "(sinchvoice auth status)")
 
 
 def app_key(app_ctx, explicit: str | None) -> str:

@@ -106,10 +106,16 @@ class RootGroup(TyperGroup):
         _mention_global_options(self)
 
     def parse_args(self, ctx, args):
+        from sinchvoice.inputs import check_arguments
+
         try:
+            check_arguments(args)  # bytes that are not UTF-8, anywhere on the command line
             return super().parse_args(ctx, hoist_global_options(self, ctx, list(args)))
         except typer.TyperException as error:  # the root's own options, e.g. `-o xml`
             raise typer.Exit(report_usage(ctx, error)) from None
+        except SinchVoiceError as error:
+            report(ctx, error)
+            raise typer.Exit(int(error.exit_code)) from None
 
     def invoke(self, ctx):
         try:

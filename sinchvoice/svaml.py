@@ -195,6 +195,8 @@ def check_text(text: str, what: str = "--text") -> str:
 
 def check_locale(value: str, what: str = "--locale") -> str:
     """Return a locale or voice name in the form Sinch accepts."""
+    if not value:
+        raise UsageError(f"{what} is empty", hint=LOCALE_HINT)
     if LOCALE.fullmatch(value):
         return value
     suggestion = _recased_locale(value)
@@ -213,6 +215,8 @@ def _recased_locale(value: str) -> str | None:
 
 def check_dtmf(value: str, what: str = "--dtmf") -> str:
     """Return a DTMF sequence (0-9, #, *, w)."""
+    if not value:
+        raise UsageError(f"{what} is empty", hint=DTMF_HINT)
     if DTMF.fullmatch(value):
         return value
     raise UsageError(f"{what} '{value}' is not a DTMF sequence", hint=DTMF_HINT)
