@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, TextIO
 
 from sinchvoice.errors import CallNotAnswered, ExitCode, NotFoundError, SinchVoiceError, UsageError, WaitTimeout
-from sinchvoice.output import cell, minutes
+from sinchvoice.output import cell, escape, minutes
 
 FINAL = "FINAL"
 POLL_FIRST = 0.5
@@ -164,8 +164,8 @@ class StatusLine:
         self.stream, self.enabled, self.shown = stream, enabled, False
 
     def update(self, text: str) -> None:
-        if self.enabled:
-            self.stream.write(f"\r\x1b[K{text}")
+        if self.enabled:  # our own control sequence first; what the server said is only shown
+            self.stream.write(f"\r\x1b[K{escape(text)}")
             self.stream.flush()
             self.shown = True
 

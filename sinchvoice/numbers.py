@@ -108,7 +108,9 @@ def show_change(app_ctx, old: dict, sent: dict) -> None:
     before = urls(old)
     after = {**before, **sent}
     width = max(len(role) for role in CALLBACK_ROLES)
+    from sinchvoice.output import escape
+
     console = app_ctx.out.console(stderr=True)
     for role in CALLBACK_ROLES:
         line = f"{role.ljust(width)}  {before.get(role) or '(none)'} → {after.get(role) or '(none)'}"
-        console.print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
+        console.print(escape(line), markup=False, highlight=False, emoji=False, soft_wrap=True)
