@@ -41,6 +41,30 @@ def _encodable(text: str) -> str:
     return _SURROGATE.sub(_shown, text)
 
 
+# 128 + SIGPIPE: what a shell reports for git, gh or cat when the reader of their output has gone (`| head -1`).
+CLOSED_PIPE = 141
+
+
+def stdout_closed() -> int:
+    """After a write hit a closed stdout: send fd 1 to /dev/null, so that nothing later (the interpreter's final
+    flush included) fails again or prints "Exception ignored ... BrokenPipeError"; return the exit code."""
+    import sys
+
+    _to_devnull(sys.stdout)
+    return CLOSED_PIPE
+
+
+def _to_devnull(stream) -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file: a test's captured stream
+        pass
+
+
 def cell(value: Any) -> str:
     if value is None:
         return ""
@@ -167,15 +191,15 @@ class Output:
 
     def error(self, message: str, hint: str | None = None, details: dict | None = None) -> None:
         # Exactly one `error:` line (and one `hint:`), whatever a server or an argument put in the message.
-        print(f"error: {escape(message)}", file=self.env.stderr)
-        if hint:
-            print(f"hint: {escape(hint)}", file=self.env.stderr)
+        lines = [f"error: {escape(message)}"] + ([f"hint: {escape(hint)}"] if hint else [])
         if self.mode == "json":
             from sinchvoice.errors import as_json
 
-            text = json.dumps({"error": as_json(message, details)}, ensure_ascii=False)
-            print(_encodable(text), file=self.env.stderr)
-        self.env.stderr.flush()
+            lines.append(_encodable(json.dumps({"error": as_json(message, details)}, ensure_ascii=False)))
+        try:
+            print("\n".join(lines), file=self.env.stderr, flush=True)
+        except BrokenPipeError:  # stderr's reader has gone: the exit code still says what happened
+            _to_devnull(self.env.stderr)
 
 
 def _csv_value(value: Any) -> Any:

@@ -131,6 +131,10 @@ class RootGroup(TyperGroup):
             raise typer.Exit(report_usage(ctx, error)) from None
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:  # stdout's reader has gone (`| head -1`): whatever was done stays done
+            from sinchvoice.output import stdout_closed
+
+            raise typer.Exit(stdout_closed()) from None
         except Exception as error:
             if os.environ.get("SINCHVOICE_DEBUG"):
                 raise
