@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import sys
 from pathlib import Path
@@ -133,7 +134,10 @@ def _read_file(name: str, what: str) -> str:
 
 
 def _file_bytes(name: str, what: str) -> bytes:
-    path = Path(name).expanduser()  # the shell does not expand ~ after @
+    # The shell does not expand ~ after @. os.path's expanduser leaves `~nobody` as it is; Path's would raise.
+    path = Path(os.path.expanduser(name))
+    if "\0" in name:  # open() would raise ValueError; no file name holds one
+        raise UsageError(f"{what}: a file name cannot contain a NUL character", hint="check the path")
     try:
         with path.open("rb") as file:
             return _capped(file.read, what, name)

@@ -362,3 +362,16 @@ def test_check_range_accepts_the_bounds(value):
     from sinchvoice.inputs import check_range
 
     assert check_range(value, "--interval", low=0.5, high=3600, hint="") == value
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("@~nosuchuser0/x.json", "--data: no such file: ~nosuchuser0/x.json"),  # Path.expanduser raised RuntimeError
+        ("@a\x00b", "--data: a file name cannot contain a NUL character"),  # open() raised ValueError
+    ],
+)
+def test_file_names_that_cannot_be_opened_are_usage_errors(value, message):
+    with pytest.raises(UsageError) as info:
+        read_value(value, what="--data")
+    assert (info.value.message, info.value.hint) == (message, "check the path")
