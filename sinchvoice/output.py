@@ -21,6 +21,9 @@ Row = Sequence[Any]
 # separators; and lone surrogates, which no UTF-8 stream can carry at all.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# In JSON text these can only stand inside strings, where \uXXXX means the same character: JSON output stays
+# exact, and a C1 CSI (\x9b), a bidi override or U+2028 in a server's data cannot act on a terminal or split a line.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -36,9 +39,14 @@ def escape(text: str) -> str:
 
 
 def _encodable(text: str) -> str:
-    """Data kept exact (json, csv, piped ids): only a lone surrogate, unprintable as UTF-8, becomes its escape.
-    Inside a JSON string that escape is the same value, so json output stays exact."""
+    """Data kept exact (csv, piped ids): only a lone surrogate, unprintable as UTF-8, becomes its escape."""
     return _SURROGATE.sub(_shown, text)
+
+
+def _json_text(data: Any, **options) -> str:
+    """json.dumps escapes the C0 controls itself; the rest of what could act on a terminal is escaped alike."""
+    text = json.dumps(data, ensure_ascii=False, **options)
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 # 128 + SIGPIPE: what a shell reports for git, gh or cat when the reader of their output has gone (`| head -1`).
@@ -101,11 +109,10 @@ class Output:
     # data on stdout ---------------------------------------------------------------------------------
 
     def json(self, data: Any) -> None:
-        print(_encodable(json.dumps(data, indent=2, ensure_ascii=False)), file=self.env.stdout, flush=True)
+        print(_json_text(data, indent=2), file=self.env.stdout, flush=True)
 
     def json_line(self, data: Any) -> None:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        print(_encodable(text), file=self.env.stdout, flush=True)
+        print(_json_text(data, separators=(",", ":")), file=self.env.stdout, flush=True)
 
     def ids(self, values: Iterable[Any]) -> None:
         shown = escape if self.rich_enabled else _encodable  # piped, an id is data: exact
@@ -195,7 +202,7 @@ class Output:
         if self.mode == "json":
             from sinchvoice.errors import as_json
 
-            lines.append(_encodable(json.dumps({"error": as_json(message, details)}, ensure_ascii=False)))
+            lines.append(_json_text({"error": as_json(message, details)}))
         try:
             print("\n".join(lines), file=self.env.stderr, flush=True)
         except BrokenPipeError:  # stderr's reader has gone: the exit code still says what happened

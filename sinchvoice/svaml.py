@@ -8,7 +8,7 @@ from enum import Enum
 from typing import TextIO
 
 from .errors import UsageError
-from .inputs import parse_json, read_value
+from .inputs import CONTROL, is_text, parse_json, read_value
 
 # Tuples, not sets: their order is the order error messages list them in.
 INSTRUCTIONS = ("playFiles", "say", "sendDtmf", "setCookie", "answer", "startRecording", "stopRecording")
@@ -185,6 +185,8 @@ def check_text(text: str, what: str = "--text") -> str:
     stripped = text.strip()
     if not stripped:
         raise UsageError(f"{what} is empty", hint="give the words to speak")
+    if not is_text(stripped):
+        raise UsageError(f"{what} is not valid UTF-8 text", hint="check the terminal's encoding, or give it as @FILE")
     if len(stripped) > MAX_TTS:
         raise UsageError(
             f"{what} is {len(stripped)} characters long; text-to-speech allows at most {MAX_TTS}",
@@ -272,7 +274,8 @@ def _http_url(url: str, what: str) -> str:
     from urllib.parse import urlsplit  # stdlib, but only the shortcuts need it
 
     parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    odd = any(c.isspace() for c in url.strip()) or CONTROL.search(url) or not is_text(url)
+    if odd or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise UsageError(
             f"{what} '{url}' is not an http(s) URL",
             hint="give the file's full URL, e.g. https://example.com/welcome.wav",
