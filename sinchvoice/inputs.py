@@ -134,13 +134,15 @@ def _read_file(name: str, what: str) -> str:
 
 
 def _file_bytes(name: str, what: str) -> bytes:
+    if "\0" in name:  # open() and the ~user lookup would raise ValueError; no file name holds one
+        raise UsageError(f"{what}: a file name cannot contain a NUL character", hint="check the path")
     # The shell does not expand ~ after @. os.path's expanduser leaves `~nobody` as it is; Path's would raise.
     path = Path(os.path.expanduser(name))
-    if "\0" in name:  # open() would raise ValueError; no file name holds one
-        raise UsageError(f"{what}: a file name cannot contain a NUL character", hint="check the path")
     try:
         with path.open("rb") as file:
             return _capped(file.read, what, name)
+    except UnicodeEncodeError:  # a lone surrogate that no file system name can hold
+        raise UsageError(f"{what}: the file name is not UTF-8 text", hint="check the path") from None
     except OSError as exc:
         problem, hint = _file_problem(exc, name)
         raise UsageError(f"{what}: {problem}", hint=hint) from None

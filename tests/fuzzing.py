@@ -1,18 +1,27 @@
 """Shared hypothesis settings and strategies for the property tests (test_fuzz_*.py): hostile text and numbers.
 
 Derandomized (the same examples on every run and machine), no deadline (a loaded 2-core CI box is slow, not
-wrong) and no example database (nothing written into the work tree).
+wrong) and no example database (nothing written into the work tree). To hunt for new failures, run them with
+SINCHVOICE_FUZZ_EXAMPLES=2000: that many random examples per test, different on every run.
 """
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-FAST = settings(derandomize=True, deadline=None, database=None, max_examples=200)
+_HUNT = int(os.environ.get("SINCHVOICE_FUZZ_EXAMPLES") or 0)
+
+
+def _settings(examples: int, **extra) -> settings:
+    return settings(derandomize=not _HUNT, deadline=None, database=None, max_examples=_HUNT or examples, **extra)
+
+
+FAST = _settings(200)
 # Each example of the command-line properties runs the real CLI against the sandbox (tens of ms each).
-CLI = settings(derandomize=True, deadline=None, database=None, max_examples=40,
-               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+CLI = _settings(40, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 # Values the adversarial review used, and the shapes around them: encodings, control characters, path tricks,
 # numbers json.loads and float() take but nothing else should, files that never end, rich markup.
@@ -32,8 +41,22 @@ HOSTILE = [
 ]
 # Every character, lone surrogates and controls included (hypothesis leaves out surrogates by default).
 ANY_CHAR = st.characters(codec=None, exclude_categories=())
-text = st.one_of(st.sampled_from(HOSTILE), st.text(ANY_CHAR, max_size=40),
-                 st.builds(lambda a, b: a + b, st.sampled_from(HOSTILE), st.text(ANY_CHAR, max_size=8)))
+_short = st.text(ANY_CHAR, max_size=8)
+
+
+def _around(middle: st.SearchStrategy) -> st.SearchStrategy:
+    return st.builds(lambda a, m, b: a + m + b, _short, middle, _short)
+
+
+# One strategy per kind of trouble, so that each is drawn often, wherever it lands.
+text = st.one_of(
+    st.sampled_from(HOSTILE),
+    st.text(ANY_CHAR, max_size=40),
+    _around(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)),  # bytes that were not UTF-8
+    _around(st.characters(codec=None, categories=["Cc", "Cf", "Zl", "Zp"])),  # controls, bidi, separators
+    st.integers(min_value=1000, max_value=120_000).map(lambda n: "x" * n),  # ids and paths far too long
+    st.builds(lambda a, b: a + b, st.sampled_from(HOSTILE), _short),
+)
 number = st.one_of(st.sampled_from(["nan", "inf", "-inf", "1e400", "1e-300", "0", "-0", "0.49", "0.5", "2",
                                     "3600", "3601", "14400", "14401", "1e308", "9" * 5000, "1_0", "0x10", ""]),
                    st.floats(allow_nan=True, allow_infinity=True).map(repr), st.integers().map(str))

@@ -93,7 +93,7 @@ def test_identifiers_are_one_line_of_text_or_refused(value):
     got = outcome(inputs.check_identifier, value, "the call id", hint="see `sinchvoice calls get`")
     if got is not None:
         assert got == value and len(got) <= inputs.MAX_IDENTIFIER and got.strip()
-        assert escape(got) == got or "\u2028" in got or "\u202e" in got or "\u061c" in got  # no control chars
+        assert inputs.CONTROL.search(got) is None
         got.encode("utf-8")
 
 
@@ -217,8 +217,7 @@ def test_an_error_is_one_error_line_and_at_most_one_hint(message, hint, mode):
     assert lines[0].startswith("error: ") and len(lines) == 1 + bool(hint) + (mode == "json")
     stderr.getvalue().encode("utf-8")
     if mode == "json":
-        assert json.loads(lines[-1])["error"]["message"] == message.encode("utf-8", "surrogatepass").decode(
-            "utf-8", "surrogatepass")
+        assert json.loads(lines[-1])["error"]["message"] == json.loads(json.dumps(message))  # as JSON reads it
 
 
 @pytest.mark.parametrize("value", HOSTILE)

@@ -369,6 +369,8 @@ def test_check_range_accepts_the_bounds(value):
     [
         ("@~nosuchuser0/x.json", "--data: no such file: ~nosuchuser0/x.json"),  # Path.expanduser raised RuntimeError
         ("@a\x00b", "--data: a file name cannot contain a NUL character"),  # open() raised ValueError
+        ("@\ud800.json", "--data: the file name is not UTF-8 text"),  # open() raised UnicodeEncodeError
+        ("@~\x00", "--data: a file name cannot contain a NUL character"),  # the ~user lookup raised ValueError
     ],
 )
 def test_file_names_that_cannot_be_opened_are_usage_errors(value, message):
