@@ -20,6 +20,8 @@ def _settings(examples: int, **extra) -> settings:
 
 
 FAST = _settings(200)
+# For parsers that take microseconds: deeper searches, e.g. a surrogate after `user:`.
+MANY = _settings(1500)
 # Each example of the command-line properties runs the real CLI against the sandbox (tens of ms each).
 CLI = _settings(40, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 

@@ -18,7 +18,7 @@ from sinchvoice import destinations, inputs, participants, signing, svaml
 from sinchvoice.environment import Environment
 from sinchvoice.errors import UsageError
 from sinchvoice.output import Output, escape
-from tests.fuzzing import ANY_CHAR, FAST, HOSTILE, number, text
+from tests.fuzzing import ANY_CHAR, FAST, HOSTILE, MANY, number, text
 
 
 def sendable(value) -> None:
@@ -162,8 +162,13 @@ def test_field_checks(value, check):
 
 # ---- destinations.py -------------------------------------------------------------------------------------
 
-@FAST
-@given(text)
+destination = st.one_of(text, st.builds(lambda prefix, rest: prefix + rest,
+                                        st.sampled_from(["sip:", "SIP:", "user:", "did:", "+", "sip:a@", "did:+"]),
+                                        text))
+
+
+@MANY
+@given(destination)
 def test_destinations_parse_to_a_sendable_destination_that_reads_back_the_same(value):
     got = outcome(destinations.parse_destination, value)
     if got is not None:
