@@ -294,5 +294,8 @@ def callout_svaml(value: str, *, what: str, stdin: TextIO | None = None) -> str:
 def _callback_url(value: str, what: str) -> str:
     from sinchvoice.urls import check_url
 
-    check_url(value, what, hint="give an https:// URL (http:// only on localhost, 127.0.0.0/8 or ::1) or SVAML")
+    hint = "give an https:// URL (http:// only on localhost, 127.0.0.0/8 or ::1) or SVAML"
+    if CONTROL.search(value) or not is_text(value):  # sent as a JSON string: no real URL holds these
+        raise UsageError(f"{what} {value.strip()!r} is not an absolute https:// URL", hint=hint)
+    check_url(value, what, hint=hint)
     return value

@@ -135,8 +135,12 @@ def test_svaml_load_gives_a_checked_sendable_document_or_refuses(value, actions)
         assert got["action"]["name"] in actions
 
 
-@FAST
-@given(st.one_of(text, svaml_docs.map(json_text)))
+url = st.builds(lambda prefix, rest: prefix + rest,
+                st.sampled_from(["https://example.com/", "http://127.0.0.1/", "https://", "HTTPS://h"]), text)
+
+
+@MANY
+@given(st.one_of(text, url, svaml_docs.map(json_text)))
 def test_callout_svaml_is_a_url_or_a_svaml_string(value):
     got = outcome(svaml.callout_svaml, value, what="--ice", stdin=io.StringIO("{}"))
     if got is not None:
@@ -145,7 +149,7 @@ def test_callout_svaml_is_a_url_or_a_svaml_string(value):
 
 @FAST
 @given(text, st.one_of(st.none(), text), st.one_of(st.sampled_from(svaml.THEN_ACTIONS), text),
-       st.lists(text, max_size=3))
+       st.lists(st.one_of(text, url), max_size=3))
 def test_say_and_play_shortcuts(words, locale, then, urls):
     for build in (lambda: svaml.say(words, locale, then), lambda: svaml.play(urls, then, locale, what="--file")):
         got = outcome(build)

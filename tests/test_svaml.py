@@ -678,3 +678,12 @@ def test_callout_svaml_rejects(value, message, hint):
 def test_callout_svaml_serialises_checked_svaml(value, expected):
     assert callout_svaml(value, what="--ace") == expected
     assert callout_svaml("-", what="--ace", stdin=io.StringIO(value)) == expected
+
+
+@pytest.mark.parametrize("value", ["https://example.com/\udcff", "HTTPS://\ud800", "https://example.com/a\x00b",
+                                   "https://example.com/\x1b[2J"])
+def test_callout_urls_with_controls_or_non_utf8_are_refused(value):
+    # \udcff used to pass the URL check and crash encoding the request body.
+    with pytest.raises(UsageError) as info:
+        svaml.callout_svaml(value, what="--ice")
+    assert info.value.message == f"--ice {value!r} is not an absolute https:// URL"
