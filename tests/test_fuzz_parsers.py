@@ -139,7 +139,7 @@ url = st.builds(lambda prefix, rest: prefix + rest,
                 st.sampled_from(["https://example.com/", "http://127.0.0.1/", "https://", "HTTPS://h"]), text)
 
 
-@MANY
+@FAST
 @given(st.one_of(text, url, svaml_docs.map(json_text)))
 def test_callout_svaml_is_a_url_or_a_svaml_string(value):
     got = outcome(svaml.callout_svaml, value, what="--ice", stdin=io.StringIO("{}"))
