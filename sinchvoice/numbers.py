@@ -105,11 +105,11 @@ def urls(body: dict | None) -> dict:
 
 def show_change(app_ctx, old: dict, sent: dict) -> None:
     """Before the question on a terminal: what each URL is now and what it will be (stderr, even with -q)."""
+    from sinchvoice.output import escape  # the URLs come from the API
+
     before = urls(old)
     after = {**before, **sent}
     width = max(len(role) for role in CALLBACK_ROLES)
-    from sinchvoice.output import escape
-
     console = app_ctx.out.console(stderr=True)
     for role in CALLBACK_ROLES:
         line = f"{role.ljust(width)}  {before.get(role) or '(none)'} → {after.get(role) or '(none)'}"
