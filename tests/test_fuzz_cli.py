@@ -25,7 +25,7 @@ class Slot:
         self.default, self.values = default, values
 
 
-def N(default: str) -> Slot:  # noqa: N802 (reads as a marker in the tables below)
+def N(default: str) -> Slot:  # a number slot; short, as it is a marker in the tables below
     return Slot(default, number)
 
 
