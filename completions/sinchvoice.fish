@@ -24,7 +24,7 @@ function __sinchvoice_node -a cmdpath
         case 'demo'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--speed	Sandbox clock speed (20 = a 20 s call lasts 1 s)' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--speed	Sandbox clock speed, 1-1000 (20 = a 20 s call lasts 1 s)' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'listen'
             set -g __sinchvoice_subs 
@@ -119,7 +119,7 @@ function __sinchvoice_node -a cmdpath
         case 'conferences get'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--watch	Follow changes until the conference empties' '--interval	Seconds between polls' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--watch	Follow changes until the conference empties' '--interval	Seconds between polls (0.5-3600)' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args 'h:conferences'
         case 'conferences mute'
             set -g __sinchvoice_subs 

@@ -13,7 +13,7 @@ from sinchvoice.errors import (
     UsageError,
     WaitTimeout,
 )
-from sinchvoice.output import cell, minutes
+from sinchvoice.output import cell, escape, minutes
 
 FINAL = "FINAL"
 POLL_FIRST = 0.5
@@ -29,12 +29,11 @@ NOT_ANSWERED_HINTS = {
 
 
 def check_call_id(call_id: str) -> str:
-    # Only the blanks a shell or a file leaves around an id: str.strip() would also eat \x85 and other
-    # control characters, turning a bad id into another, real one.
-    call_id = call_id.strip(" \t\r\n")
-    if not call_id:
-        raise UsageError("the call id is empty", hint="callouts print it; e.g. CALL=$(sinchvoice callouts tts ... -q)")
-    return call_id
+    from sinchvoice.inputs import check_identifier
+
+    hint = "callouts print it; e.g. CALL=$(sinchvoice callouts tts ... -q)"
+    # Only the blanks a shell or a file leaves around an id: str.strip() would also eat \x85 and \x1c-\x1f.
+    return check_identifier(call_id.strip(" \t\r\n"), "the call id", hint=hint)
 
 
 def fetch(client, call_id: str) -> dict | None:
@@ -155,6 +154,9 @@ def require_answered(info: dict) -> None:
 
 
 def check_wait_timeout(seconds: float) -> float:
+    from sinchvoice.inputs import check_finite
+
+    check_finite(seconds, "--wait-timeout", hint="e.g. --wait-timeout 60")  # nan would never be reached
     if not seconds > 0:
         raise UsageError(f"--wait-timeout {seconds:g} must be more than 0 seconds", hint="e.g. --wait-timeout 60")
     return seconds
@@ -174,8 +176,8 @@ class StatusLine:
         self.stream, self.enabled, self.shown = stream, enabled, False
 
     def update(self, text: str) -> None:
-        if self.enabled:
-            self.stream.write(f"\r\x1b[K{text}")
+        if self.enabled:  # our own control sequence first; what the server said is only shown
+            self.stream.write(f"\r\x1b[K{escape(text)}")
             self.stream.flush()
             self.shown = True
 

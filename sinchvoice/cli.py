@@ -8,9 +8,38 @@ from sinchvoice import __version__
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; a closed stdout (`| head -1`) ends quietly with exit 141 wherever it is noticed:
+    in a command (root.py), in click's help output, in --version, or at the last flush."""
     args = sys.argv[1:] if argv is None else list(argv)
+    _no_closed_descriptors()
+    try:
+        code = _run(args)
+        sys.stdout.flush()  # now, while a closed pipe can still be answered quietly
+        if sys.__stdout__ is not None and sys.__stdout__ is not sys.stdout:  # click swapped in a wrapper
+            sys.__stdout__.flush()
+    except BrokenPipeError:
+        code = None
+    # click answers EPIPE in its own help output with exit 1 and this wrapper on sys.stdout.
+    if code is None or type(sys.stdout).__name__ == "PacifyFlushWrapper":
+        from sinchvoice.output import stdout_closed
+
+        return stdout_closed()
+    return code
+
+
+def _no_closed_descriptors() -> None:
+    """`sinchvoice ... >&-`: Python leaves sys.stdout None, and print(file=None) would even put errors on stdout.
+    Output then goes nowhere, as it would into a closed pipe, and the command runs as usual."""
+    import os
+
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # open for the whole run, as sys.stdout is
+
+
+def _run(args: list[str]) -> int:
     if args == ["--version"]:  # the cheapest possible start: no typer, no command tree
-        print(f"sinchvoice {__version__}")
+        print(f"sinchvoice {__version__}", flush=True)
         return 0
     from sinchvoice.root import build_app
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .errors import UsageError
+from .inputs import CONTROL, is_text
 
 # `$` would accept a trailing newline, so callers use fullmatch().
 E164 = re.compile(r"^\+[1-9][0-9]{0,14}$")
@@ -55,6 +56,9 @@ def _plausible(number: str) -> bool:
 def parse_destination(value: str, what: str = "--to") -> dict:
     """Turn what the user typed after --to into the API's {"type", "endpoint"} destination."""
     text = value.strip()
+    if CONTROL.search(text) or not is_text(text):  # the JSON would carry them; no real endpoint has them
+        raise UsageError(f"{what} {text!r} is not a destination: it has control characters or bytes that are not "
+                         "UTF-8", hint=FORMS_HINT)
     prefix, _, rest = text.partition(":")
     kind = prefix.lower() if rest or text.endswith(":") else ""
     if kind == "sip":

@@ -31,10 +31,12 @@ def plural(count: int, word: str = "number") -> str:
 
 def check_app(explicit: str | None) -> str | None:
     """An empty --app (e.g. an unset $APP) must not quietly mean "the default application"."""
-    if explicit is not None and not explicit.strip():
-        raise UsageError("--app is empty", hint="give an application key, or omit --app for the profile's key "
-                                                "(sinchvoice auth status)")
-    return explicit
+    if explicit is None:
+        return None
+    from sinchvoice.inputs import check_identifier
+
+    return check_identifier(explicit, "--app", hint="give an application key, or omit --app for the profile's key "
+                                                    "(sinchvoice auth status)")
 
 
 def app_key(app_ctx, explicit: str | None) -> str:
@@ -103,10 +105,12 @@ def urls(body: dict | None) -> dict:
 
 def show_change(app_ctx, old: dict, sent: dict) -> None:
     """Before the question on a terminal: what each URL is now and what it will be (stderr, even with -q)."""
+    from sinchvoice.output import escape  # the URLs come from the API
+
     before = urls(old)
     after = {**before, **sent}
     width = max(len(role) for role in CALLBACK_ROLES)
     console = app_ctx.out.console(stderr=True)
     for role in CALLBACK_ROLES:
         line = f"{role.ljust(width)}  {before.get(role) or '(none)'} → {after.get(role) or '(none)'}"
-        console.print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
+        console.print(escape(line), markup=False, highlight=False, emoji=False, soft_wrap=True)

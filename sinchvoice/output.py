@@ -1,6 +1,7 @@
 """Rendering: tables and panels (rich, on a TTY), plain columns when piped, json, csv, quiet, errors.
 
-The only module that imports rich, and only inside functions, when something is drawn on a terminal.
+The only module that imports rich, and only inside functions, when something is drawn on a terminal. Also the
+one place where text from the API or a user is made safe to show: see escape().
 """
 
 from __future__ import annotations
@@ -8,11 +9,68 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import re
 from typing import Any, Iterable, Sequence
 
 from sinchvoice.environment import Environment
 
 Row = Sequence[Any]
+
+# What would steer a terminal or forge the layout if printed as is: C0 and C1 controls and DEL (cursor moves,
+# colours, titles, fake lines), bidi overrides and isolates (text that reads backwards), line and paragraph
+# separators; and lone surrogates, which no UTF-8 stream can carry at all.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# In JSON text these can only stand inside strings, where \uXXXX means the same character: JSON output stays
+# exact, and a C1 CSI (\x9b), a bidi override or U+2028 in a server's data cannot act on a terminal or split a line.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _shown(match: re.Match) -> str:
+    char = match.group()
+    return _NAMED.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def escape(text: str) -> str:
+    """Text for people: `\\x1b`, `\\n`, `\\u202e` shown as such, so an id or a server's message cannot move the
+    cursor, recolour the terminal or fake a line. Everything printable (accents, emoji) stays as it is."""
+    return _UNSAFE.sub(_shown, text)
+
+
+def _encodable(text: str) -> str:
+    """Data kept exact (csv, piped ids): only a lone surrogate, unprintable as UTF-8, becomes its escape."""
+    return _SURROGATE.sub(_shown, text)
+
+
+def _json_text(data: Any, **options) -> str:
+    """json.dumps escapes the C0 controls itself; the rest of what could act on a terminal is escaped alike."""
+    text = json.dumps(data, ensure_ascii=False, **options)
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+# 128 + SIGPIPE: what a shell reports for git, gh or cat when the reader of their output has gone (`| head -1`).
+CLOSED_PIPE = 141
+
+
+def stdout_closed() -> int:
+    """After a write hit a closed stdout: send fd 1 to /dev/null, so that nothing later (the interpreter's final
+    flush included) fails again or prints "Exception ignored ... BrokenPipeError"; return the exit code."""
+    import sys
+
+    _to_devnull(sys.stdout)
+    return CLOSED_PIPE
+
+
+def _to_devnull(stream) -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file: a test's captured stream
+        pass
 
 
 def cell(value: Any) -> str:
@@ -56,20 +114,21 @@ class Output:
     # data on stdout ---------------------------------------------------------------------------------
 
     def json(self, data: Any) -> None:
-        print(json.dumps(data, indent=2, ensure_ascii=False), file=self.env.stdout, flush=True)
+        print(_json_text(data, indent=2), file=self.env.stdout, flush=True)
 
     def json_line(self, data: Any) -> None:
-        print(json.dumps(data, ensure_ascii=False, separators=(",", ":")), file=self.env.stdout, flush=True)
+        print(_json_text(data, separators=(",", ":")), file=self.env.stdout, flush=True)
 
     def ids(self, values: Iterable[Any]) -> None:
+        shown = escape if self.rich_enabled else _encodable  # piped, an id is data: exact
         for value in values:
-            print(cell(value), file=self.env.stdout)
+            print(shown(cell(value)), file=self.env.stdout)
         self.env.stdout.flush()
 
     def csv(self, columns: Sequence[str], rows: Iterable[Row]) -> None:
         writer = csv.writer(self.env.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[cell(v) for v in row] for row in rows])
+        writer.writerow([_encodable(c) for c in columns])
+        writer.writerows([[_encodable(cell(v)) for v in row] for row in rows])
         self.env.stdout.flush()
 
     def table(self, columns: Sequence[str], rows: Sequence[Row], title: str | None = None,
@@ -82,7 +141,8 @@ class Output:
     def panel(self, title: str, fields: Sequence[tuple[str, Any]]) -> None:
         if not self.rich_enabled:
             width = max(len(label) for label, _ in fields)
-            lines = [title] + [f"{label.ljust(width)}  {cell(value)}".rstrip() for label, value in fields]
+            lines = [escape(title)] + [f"{label.ljust(width)}  {escape(cell(value))}".rstrip()
+                                       for label, value in fields]
             print("\n".join(lines), file=self.env.stdout, flush=True)
             return
         self.console().print(_rich_panel(title, fields))
@@ -124,32 +184,34 @@ class Output:
             self.table(columns, rows, title, footer)
 
     def _plain_table(self, columns, rows, title, footer) -> None:
-        text_rows = [list(columns)] + [[cell(v) for v in row] for row in rows]
+        text_rows = [list(columns)] + [[escape(cell(v)) for v in row] for row in rows]
         widths = [max(len(r[i]) for r in text_rows) for i in range(len(columns))]
-        lines = [title] if title else []
+        lines = [escape(title)] if title else []
         lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in text_rows]
         if footer:
-            lines.append(footer)
+            lines.append(escape(footer))
         print("\n".join(lines), file=self.env.stdout, flush=True)
 
     # everything else on stderr ----------------------------------------------------------------------
 
     def note(self, text: str) -> None:
-        if not self.quiet:
-            print(text, file=self.env.stderr, flush=True)
+        if not self.quiet:  # a note's own line breaks are layout; every other control character is shown
+            print("\n".join(escape(line) for line in text.split("\n")), file=self.env.stderr, flush=True)
 
     def warn(self, text: str) -> None:
-        print(f"warning: {text}", file=self.env.stderr, flush=True)
+        print(f"warning: {escape(text)}", file=self.env.stderr, flush=True)
 
     def error(self, message: str, hint: str | None = None, details: dict | None = None) -> None:
-        print(f"error: {message}", file=self.env.stderr)
-        if hint:
-            print(f"hint: {hint}", file=self.env.stderr)
+        # Exactly one `error:` line (and one `hint:`), whatever a server or an argument put in the message.
+        lines = [f"error: {escape(message)}"] + ([f"hint: {escape(hint)}"] if hint else [])
         if self.mode == "json":
             from sinchvoice.errors import as_json
 
-            print(json.dumps({"error": as_json(message, details)}, ensure_ascii=False), file=self.env.stderr)
-        self.env.stderr.flush()
+            lines.append(_json_text({"error": as_json(message, details)}))
+        try:
+            print("\n".join(lines), file=self.env.stderr, flush=True)
+        except BrokenPipeError:  # stderr's reader has gone: the exit code still says what happened
+            _to_devnull(self.env.stderr)
 
 
 def _csv_value(value: Any) -> Any:
@@ -157,16 +219,24 @@ def _csv_value(value: Any) -> Any:
     return str(value).lower() if isinstance(value, bool) else value
 
 
+def _text(value: Any):
+    """A rich Text, never a str: rich would read `[/]` or `[link=...]` in data as markup (and raise on some)."""
+    from rich.text import Text
+
+    return Text(escape(cell(value)))
+
+
 def _rich_table(columns: Sequence[str], rows: Sequence[Row], title: str | None, footer: str | None):
     from rich.table import Table
 
-    table = Table(title=title, caption=footer, header_style="bold", title_justify="left", caption_justify="left")
+    table = Table(title=title and _text(title), caption=footer and _text(footer), header_style="bold",
+                  title_justify="left", caption_justify="left")
     for index, column in enumerate(columns):
         # Identifiers must survive a narrow terminal whole (people copy them into the next command);
         # only the last column, a free-text detail, may wrap.
-        table.add_column(column, no_wrap=index < len(columns) - 1)
+        table.add_column(_text(column), no_wrap=index < len(columns) - 1)
     for row in rows:
-        table.add_row(*[cell(v) for v in row])
+        table.add_row(*[_text(v) for v in row])
     return table
 
 
@@ -178,5 +248,5 @@ def _rich_panel(title: str, fields: Sequence[tuple[str, Any]]):
     grid.add_column(style="bold")
     grid.add_column()
     for label, value in fields:
-        grid.add_row(label, cell(value))
-    return Panel(grid, title=title, title_align="left", expand=False)
+        grid.add_row(_text(label), _text(value))
+    return Panel(grid, title=_text(title), title_align="left", expand=False)

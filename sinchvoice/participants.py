@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sinchvoice.errors import SinchVoiceError, UsageError, as_json
+from sinchvoice.inputs import check_identifier
 
 MAX_CONFERENCE_ID = 64
 COLUMNS = ("call id", "caller id", "in conference", "muted", "on hold")
@@ -15,12 +16,10 @@ FLAG_EVENTS = {("muted", True): "muted", ("muted", False): "unmuted", ("onhold",
 
 
 def check_conference_id(value: str) -> str:
-    if not value.strip():
-        raise UsageError("the conference id is empty", hint="give the conferenceId used in the callouts")
     if len(value) > MAX_CONFERENCE_ID:
         raise UsageError(f"the conference id is {len(value)} characters long; Sinch allows at most "
                          f"{MAX_CONFERENCE_ID}", hint="check the id; conference ids are at most 64 characters")
-    return value
+    return check_identifier(value, "the conference id", hint="give the conferenceId used in the callouts")
 
 
 def split_ids(values: list[str] | None) -> list[str]:
@@ -32,6 +31,8 @@ def check_targets(call_ids: list[str], all_: bool, except_: list[str]) -> tuple[
     """(explicit call ids, excluded ids); with --all, ids after `--except A` are more exclusions (`--except A B`)."""
     if any(not call_id.strip() for call_id in call_ids):
         raise UsageError("a CALL_ID is empty", hint="give the participants' call ids (see `conferences get`)")
+    for call_id in call_ids:
+        check_identifier(call_id, "the call id", hint="give the participants' call ids (see `conferences get`)")
     if except_ and not all_:
         raise UsageError("--except only works with --all", hint="list the CALL_IDs to act on instead")
     if all_:

@@ -108,7 +108,10 @@ class RootGroup(TyperGroup):
         refuse_empty_values(self)
 
     def parse_args(self, ctx, args):
+        from sinchvoice.inputs import check_arguments
+
         try:
+            check_arguments(args)  # bytes that are not UTF-8, anywhere on the command line
             return super().parse_args(ctx, hoist_global_options(self, ctx, list(args)))
         except typer.TyperException as error:  # the root's own options, e.g. `-o xml`
             raise typer.Exit(report_usage(ctx, error)) from None
@@ -130,6 +133,10 @@ class RootGroup(TyperGroup):
             raise typer.Exit(report_usage(ctx, error)) from None
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:  # stdout's reader has gone (`| head -1`): whatever was done stays done
+            from sinchvoice.output import stdout_closed
+
+            raise typer.Exit(stdout_closed()) from None
         except Exception as error:
             if os.environ.get("SINCHVOICE_DEBUG"):
                 raise

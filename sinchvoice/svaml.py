@@ -8,7 +8,7 @@ from enum import Enum
 from typing import TextIO
 
 from .errors import UsageError
-from .inputs import parse_json, read_value
+from .inputs import CONTROL, is_text, parse_json, read_value
 
 # Tuples, not sets: their order is the order error messages list them in.
 INSTRUCTIONS = ("playFiles", "say", "sendDtmf", "setCookie", "answer", "startRecording", "stopRecording")
@@ -185,6 +185,8 @@ def check_text(text: str, what: str = "--text") -> str:
     stripped = text.strip()
     if not stripped:
         raise UsageError(f"{what} is empty", hint="give the words to speak")
+    if not is_text(stripped):
+        raise UsageError(f"{what} is not valid UTF-8 text", hint="check the terminal's encoding, or give it as @FILE")
     if len(stripped) > MAX_TTS:
         raise UsageError(
             f"{what} is {len(stripped)} characters long; text-to-speech allows at most {MAX_TTS}",
@@ -195,6 +197,8 @@ def check_text(text: str, what: str = "--text") -> str:
 
 def check_locale(value: str, what: str = "--locale") -> str:
     """Return a locale or voice name in the form Sinch accepts."""
+    if not value:
+        raise UsageError(f"{what} is empty", hint=LOCALE_HINT)
     if LOCALE.fullmatch(value):
         return value
     suggestion = _recased_locale(value)
@@ -213,6 +217,8 @@ def _recased_locale(value: str) -> str | None:
 
 def check_dtmf(value: str, what: str = "--dtmf") -> str:
     """Return a DTMF sequence (0-9, #, *, w)."""
+    if not value:
+        raise UsageError(f"{what} is empty", hint=DTMF_HINT)
     if DTMF.fullmatch(value):
         return value
     raise UsageError(f"{what} '{value}' is not a DTMF sequence", hint=DTMF_HINT)
@@ -268,7 +274,8 @@ def _http_url(url: str, what: str) -> str:
     from urllib.parse import urlsplit  # stdlib, but only the shortcuts need it
 
     parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    odd = any(c.isspace() for c in url.strip()) or CONTROL.search(url) or not is_text(url)
+    if odd or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise UsageError(
             f"{what} '{url}' is not an http(s) URL",
             hint="give the file's full URL, e.g. https://example.com/welcome.wav",
@@ -287,5 +294,8 @@ def callout_svaml(value: str, *, what: str, stdin: TextIO | None = None) -> str:
 def _callback_url(value: str, what: str) -> str:
     from sinchvoice.urls import check_url
 
-    check_url(value, what, hint="give an https:// URL (http:// only on localhost, 127.0.0.0/8 or ::1) or SVAML")
+    hint = "give an https:// URL (http:// only on localhost, 127.0.0.0/8 or ::1) or SVAML"
+    if CONTROL.search(value) or not is_text(value):  # sent as a JSON string: no real URL holds these
+        raise UsageError(f"{what} {value.strip()!r} is not an absolute https:// URL", hint=hint)
+    check_url(value, what, hint=hint)
     return value

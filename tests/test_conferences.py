@@ -132,7 +132,7 @@ def test_get_unknown_conference_exits_3_saying_why(cli, sandbox, output):
     (("get", ""), "error: the conference id is empty"),
     (("get", "x" * 65), "error: the conference id is 65 characters long; Sinch allows at most 64"),
     (("mute", "x" * 65, "abc"), "error: the conference id is 65 characters long; Sinch allows at most 64"),
-    (("get", CONF, "--watch", "--interval", "0"), "error: --interval 0 must be more than 0 seconds"),
+    (("get", CONF, "--watch", "--interval", "0"), "error: --interval 0 is out of range: use 0.5 to 3600 seconds"),
     (("get", CONF, "--interval", "5"), "error: --interval only works with --watch"),
     (("get", CONF, "--interval", "0"), "error: --interval only works with --watch"),
     (("mute", CONF), "error: no participant given"),

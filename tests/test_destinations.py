@@ -177,3 +177,12 @@ def test_describe_destination(dest, expected):
 )
 def test_describe_round_trips(value):
     assert describe_destination(parse_destination(value)) == value
+
+
+@pytest.mark.parametrize("value", ["user:a\x1bb", "user:\udcff", "sip:a\x1b@example.com", "sip:alice@host\x00",
+                                   "did:+4670\x0b0000000"])
+def test_control_characters_and_non_utf8_are_refused_before_they_reach_the_json(value):
+    with pytest.raises(UsageError) as info:
+        parse_destination(value)
+    assert info.value.message == (f"--to {value.strip()!r} is not a destination: it has control characters or bytes "
+                                  "that are not UTF-8")

@@ -347,7 +347,7 @@ def test_check_reports_the_first_bad_instruction_by_position():
         ],
         "action": {"name": "hangup"},
     }
-    assert error_of(check, doc)[0] == "SVAML: instruction 3 (sendDtmf) \"value\" '' is not a DTMF sequence"
+    assert error_of(check, doc)[0] == "SVAML: instruction 3 (sendDtmf) \"value\" is empty"
 
 
 # --- small checks --------------------------------------------------------------------------------------
@@ -411,7 +411,6 @@ def test_check_locale_accepts(value):
     ("value", "hint"),
     [
         ("english", LOCALE_HINT),
-        ("", LOCALE_HINT),
         ("en-US/robot", LOCALE_HINT),
         ("JOANNA", LOCALE_HINT),
         ("en-US ", LOCALE_HINT),
@@ -431,12 +430,18 @@ def test_check_dtmf_accepts(value):
     assert check_dtmf(value) == value
 
 
-@pytest.mark.parametrize("value", ["", "12a", "1 2", "W", "+1", "12\n", "١٢"])
+@pytest.mark.parametrize("value", ["12a", "1 2", "W", "+1", "12\n", "١٢"])
 def test_check_dtmf_rejects(value):
     assert error_of(check_dtmf, value, what="--digits") == (
         f"--digits '{value}' is not a DTMF sequence",
         DTMF_HINT,
     )
+
+
+def test_an_empty_locale_or_dtmf_says_so():
+    # Used to be `'' is not ...`; callouts skipped the check altogether and dropped the option silently.
+    assert error_of(check_locale, "") == ("--locale is empty", LOCALE_HINT)
+    assert error_of(check_dtmf, "", what="--digits") == ("--digits is empty", DTMF_HINT)
 
 
 @pytest.mark.parametrize("value", ["ring", "music1", "music2", "music3"])
@@ -673,3 +678,12 @@ def test_callout_svaml_rejects(value, message, hint):
 def test_callout_svaml_serialises_checked_svaml(value, expected):
     assert callout_svaml(value, what="--ace") == expected
     assert callout_svaml("-", what="--ace", stdin=io.StringIO(value)) == expected
+
+
+@pytest.mark.parametrize("value", ["https://example.com/\udcff", "HTTPS://\ud800", "https://example.com/a\x00b",
+                                   "https://example.com/\x1b[2J"])
+def test_callout_urls_with_controls_or_non_utf8_are_refused(value):
+    # \udcff used to pass the URL check and crash encoding the request body.
+    with pytest.raises(UsageError) as info:
+        svaml.callout_svaml(value, what="--ice")
+    assert info.value.message == f"--ice {value!r} is not an absolute https:// URL"

@@ -53,7 +53,7 @@ def tts(
     app_ctx = app_context(ctx)
     body = _parties(app_ctx, to, caller_id)
     body["text"] = svaml.check_text(read_value(text, what="--text", stdin=app_ctx.env.stdin))
-    _set(body, locale=locale and svaml.check_locale(locale), enableAce=ace, enableDice=dice)
+    _set(body, locale=_checked(svaml.check_locale, locale), enableAce=ace, enableDice=dice)
     _place(app_ctx, "ttsCallout", body, "tts", wait, wait_timeout)
 
 
@@ -82,8 +82,8 @@ def conference(
     body["conferenceId"] = _conference_id(conference_id)
     if greeting is not None:
         greeting = svaml.check_text(read_value(greeting, what="--greeting", stdin=app_ctx.env.stdin), "--greeting")
-    _set(body, greeting=greeting, locale=locale and svaml.check_locale(locale), mohClass=moh and moh.value,
-         dtmf=dtmf and svaml.check_dtmf(dtmf), maxDuration=_max_duration(max_duration),
+    _set(body, greeting=greeting, locale=_checked(svaml.check_locale, locale), mohClass=moh and moh.value,
+         dtmf=_checked(svaml.check_dtmf, dtmf), maxDuration=_max_duration(max_duration),
          enableAce=ace, enableDice=dice, enablePie=pie)
     _place(app_ctx, "conferenceCallout", body, f"conference {conference_id}", wait, wait_timeout)
 
@@ -126,6 +126,11 @@ def _parties(app_ctx, to: str, caller_id: str | None) -> dict:
 def _set(body: dict, **values) -> None:
     """Add the optional fields that were given; a flag that is off is left out rather than sent as false."""
     body.update({key: value for key, value in values.items() if value is not None and value is not False})
+
+
+def _checked(check, value: str | None) -> str | None:
+    # `value and check(value)` skipped the check for "" and dropped the option silently.
+    return None if value is None else check(value)
 
 
 def _conference_id(value: str) -> str:

@@ -12,11 +12,13 @@ from sinchvoice.context import app_context
 
 CALLER = "+46700000999"
 BRIDGE = "ops-bridge"
+MAX_SPEED = 1000
 
 
 def demo(
     ctx: typer.Context,
-    speed: Annotated[float, typer.Option(help="Sandbox clock speed (20 = a 20 s call lasts 1 s).", min=1)] = 20.0,
+    speed: Annotated[float, typer.Option(help="Sandbox clock speed, 1-1000 (20 = a 20 s call lasts 1 s).",
+                                         min=1)] = 20.0,
 ) -> None:
     """Tour the main jobs on a built-in sandbox.
 
@@ -25,11 +27,13 @@ def demo(
     bridge with three participants: list, mute one, kick one, kick everyone.
     """
     from sinchvoice.errors import SinchVoiceError
+    from sinchvoice.inputs import check_range
     from sinchvoice.interrupts import ctrl_c_stops
     from sinchvoice.sandbox.clock import RealClock
     from sinchvoice.sandbox.server import run_in_thread
 
     out = app_context(ctx).out
+    check_range(speed, "--speed", low=1, high=MAX_SPEED, unit="times real time", hint="e.g. --speed 20")
     # The first Ctrl-C reaches whatever runs (a step's command ends on it, `_invoke` then stops the demo);
     # later ones never raise, so the sandbox is shut down whole.
     with (ctrl_c_stops(), run_in_thread(clock=RealClock(speed), seed=2026, api_layout="spec") as sandbox,

@@ -85,10 +85,14 @@ def verify(
     with the clock unless --max-skew is given (a captured request may be old; a live server would allow 900 s).
     Exit 0 when valid, 1 when not.
     """
+    from sinchvoice.inputs import check_finite
     from sinchvoice.signing import check_basic, content_md5
     from sinchvoice.signing import verify as check_signature
 
     app_ctx = app_context(ctx)
+    if max_skew is not None:  # nan would never reject anything, inf is leaving it out
+        check_finite(max_skew, "--max-skew", hint="give seconds, e.g. --max-skew 900, or leave it out to check only "
+                                                  "the signature")
     method, path = _method(method), _path(path)
     headers = _headers(header or [])
     if "authorization" not in headers:
