@@ -11,7 +11,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; a closed stdout (`| head -1`) ends quietly with exit 141 wherever it is noticed:
     in a command (root.py), in click's help output, in --version, or at the last flush."""
     args = sys.argv[1:] if argv is None else list(argv)
-    _no_closed_descriptors()
+    if sys.stdout is None or sys.stderr is None:  # `>&-`: output goes nowhere, as into a closed pipe
+        from sinchvoice.environment import replace_closed_streams
+
+        replace_closed_streams()
     try:
         code = _run(args)
         sys.stdout.flush()  # now, while a closed pipe can still be answered quietly
@@ -25,16 +28,6 @@ def main(argv: list[str] | None = None) -> int:
 
         return stdout_closed()
     return code
-
-
-def _no_closed_descriptors() -> None:
-    """`sinchvoice ... >&-`: Python leaves sys.stdout None, and print(file=None) would even put errors on stdout.
-    Output then goes nowhere, as it would into a closed pipe, and the command runs as usual."""
-    import os
-
-    for name in ("stdout", "stderr"):
-        if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # open for the whole run, as sys.stdout is
 
 
 def _run(args: list[str]) -> int:

@@ -9,6 +9,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TextIO
 
+# Standard streams the process started without (`sinchvoice ... >&-`), replaced by /dev/null so that output
+# goes nowhere, as into a closed pipe; a command whose output must not vanish (a callout's id) asks.
+CLOSED_AT_START: set[str] = set()
+
+
+def replace_closed_streams() -> None:
+    """Python leaves sys.stdout None for a closed fd 1, and print(file=None) would even put errors on stdout."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            CLOSED_AT_START.add(name)
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # open for the whole run, as sys.stdout is
+
 
 def _xdg(var: str, fallback: str) -> Path:
     base = os.environ.get(var) or os.path.join(os.path.expanduser("~"), fallback)
@@ -38,6 +50,11 @@ class Environment:
     @property
     def stderr(self) -> TextIO:
         return self.stderr_override or sys.stderr
+
+    @property
+    def stdout_closed(self) -> bool:
+        """The process started with no stdout at all: what is printed there is lost."""
+        return self.stdout_override is None and "stdout" in CLOSED_AT_START
 
     @property
     def stdin_isatty(self) -> bool:

@@ -198,7 +198,7 @@ def _accepted(app_ctx, body: dict, label: str, call_id: str, print_call_id, wait
     app_ctx.remember("calls", call_id)
     if "conferenceId" in body:
         app_ctx.remember("conferences", body["conferenceId"])
-    if app_ctx.env.stdout is None:  # say so now, with the id, rather than follow a call whose result nobody sees
+    if app_ctx.env.stdout_closed:  # say so now, with the id, rather than follow a call whose result nobody sees
         raise StdoutClosed
     if app_ctx.env.stdout_isatty or callstatus.is_terminal(app_ctx.env.stderr):
         app_ctx.out.note(f"Calling {describe_destination(body['destination'])} from {body['cli']} ({label})")
