@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 from urllib.parse import quote
 
@@ -16,7 +15,6 @@ NUMBERS = "/calling/v1/configuration/numbers"
 NUMBER = "/calling/v1/configuration/numbers/{number}"
 CALLBACKS = "/calling/v1/configuration/callbacks/applications/{application_key}"
 
-MAX_SEGMENT = 256
 # What each path value is called in messages, and where to find a good one.
 SEGMENTS = {
     "call_id": ("call id", "check the call id: callouts print it, and `sinchvoice conferences get CONF` lists "
@@ -36,23 +34,10 @@ def check_segment(value: str, name: str) -> str:
     and text that is not UTF-8 cannot be a real id. Everything else, `/ ? # %` included, is percent-encoded
     by `_path` (a literal `%2E` typed by a user travels as `%252E`).
     """
+    from sinchvoice.inputs import check_identifier
+
     what, hint = SEGMENTS[name]
-    value = str(value)
-    shown = repr(value[:40]) + ("…" if len(value) > 40 else "")
-    if not value:
-        raise UsageError(f"the {what} is empty", hint=hint)
-    if value in (".", ".."):
-        raise UsageError(f"the {what} {shown} cannot be placed in a URL: '.' and '..' would change which resource "
-                         "the request acts on", hint=hint)
-    if len(value) > MAX_SEGMENT:
-        raise UsageError(f"the {what} is {len(value)} characters long; at most {MAX_SEGMENT} are accepted", hint=hint)
-    if any(unicodedata.category(c) == "Cc" for c in value):
-        raise UsageError(f"the {what} {shown} has control characters", hint=hint)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise UsageError(f"the {what} {shown} is not valid text (bytes that are not UTF-8)", hint=hint) from None
-    return value
+    return check_identifier(str(value), f"the {what}", hint=hint)
 
 
 def _path(template: str, **values: str) -> str:

@@ -18,7 +18,7 @@ MAX_INPUT_BYTES = 1024 * 1024
 CAP_HINT = "sinchvoice reads at most 1 MiB from @FILE, --from-file or standard input"
 # Python's own int-from-string limit (3.11+), applied on every version so the same input gets the same answer.
 MAX_INT_DIGITS = 4300
-MAX_IDENTIFIER = 1024
+MAX_IDENTIFIER = 256  # no real call id, conference id or application key comes near it
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 NOT_JSON_HINT = "use a number or null: JSON has no NaN or Infinity"
 SURROGATE_HINT = r"escape a character outside the BMP as a surrogate pair, e.g. \ud83d\ude00"
@@ -253,6 +253,9 @@ def check_identifier(value: str, what: str, *, hint: str) -> str:
         raise UsageError(f"{what} is not valid UTF-8 text", hint=hint)
     if not value.strip():
         raise UsageError(f"{what} is empty", hint=hint)
+    if value in (".", ".."):  # httpx folds them into the parent path: `kick CONF .` became kick-all
+        raise UsageError(f"{what} {value!r} cannot be placed in a URL: '.' and '..' would change which resource "
+                         "the request acts on", hint=hint)
     return value
 
 
