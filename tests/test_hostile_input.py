@@ -36,14 +36,14 @@ CASES = [
     # identifiers: control characters, absurd lengths
     (("calls", "get", "a\x1b[2Jb"), "error: the call id 'a\\x1b[2Jb' has a control character"),
     (("calls", "hangup", "a\nb"), "error: the call id 'a\\nb' has a control character"),
-    (("calls", "get", BIG), "error: the call id is 100000 characters long; at most 1024 are accepted"),
-    (("calls", "say", BIG, "--text", "hi"), "error: the call id is 100000 characters long; at most 1024 are accepted"),
+    (("calls", "get", BIG), "error: the call id is 100000 characters long; at most 256 are accepted"),
+    (("calls", "say", BIG, "--text", "hi"), "error: the call id is 100000 characters long; at most 256 are accepted"),
     (("conferences", "get", "a\x00b"), "error: the conference id 'a\\x00b' has a control character"),
     (("conferences", "mute", "standup", "a\rb"), "error: the call id 'a\\rb' has a control character"),
     (("conferences", "kick", "standup", BIG, "--yes"),
-     "error: the call id is 100000 characters long; at most 1024 are accepted"),
+     "error: the call id is 100000 characters long; at most 256 are accepted"),
     (("applications", "callbacks", "get", "--app", BIG),
-     "error: --app is 100000 characters long; at most 1024 are accepted"),
+     "error: --app is 100000 characters long; at most 256 are accepted"),
     (("applications", "numbers", "list", "--app", "k\x1b]0;pwned\x07"),
      "error: --app 'k\\x1b]0;pwned\\x07' has a control character"),
     # endless files

@@ -312,8 +312,8 @@ def test_parse_json_keeps_every_real_json_value(text, expected):
     [
         ("", "the call id is empty"),
         ("   ", "the call id is empty"),
-        ("x" * 1025, "the call id is 1025 characters long; at most 1024 are accepted"),
-        ("x" * 100_000, "the call id is 100000 characters long; at most 1024 are accepted"),
+        ("x" * 257, "the call id is 257 characters long; at most 256 are accepted"),
+        ("x" * 100_000, "the call id is 100000 characters long; at most 256 are accepted"),
         ("a\x1b[2Jb", "the call id 'a\\x1b[2Jb' has a control character"),
         ("a\nb", "the call id 'a\\nb' has a control character"),
         ("a\x00", "the call id 'a\\x00' has a control character"),
@@ -329,7 +329,7 @@ def test_check_identifier_refuses(value, message):
     assert (info.value.message, info.value.hint) == (message, "see `sinchvoice calls get`")
 
 
-@pytest.mark.parametrize("value", ["a", "x" * 1024, "4a1d9bc6-06a9-4c9d-9ff4-5e3c0b1e0b9e", "räksmörgås ☎", "a b"])
+@pytest.mark.parametrize("value", ["a", "x" * 256, "4a1d9bc6-06a9-4c9d-9ff4-5e3c0b1e0b9e", "räksmörgås ☎", "a b"])
 def test_check_identifier_accepts(value):
     from sinchvoice.inputs import check_identifier
 
