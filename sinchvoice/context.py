@@ -112,6 +112,8 @@ class AppContext:
         except KeyboardInterrupt:
             self._end_prompt_line()
             raise
+        except UnicodeDecodeError:  # a terminal in another encoding typed something: not a yes
+            answer = "?"
         if not answer:  # Ctrl-D: the user left, which is not an answer
             self._end_prompt_line()
             raise KeyboardInterrupt
