@@ -245,3 +245,31 @@ def test_logging_in_again_keeps_what_was_saved_unless_given_again(cli, tmp_path)
                                        "from": "+46700000001"}
     assert login(cli, "--auth", "basic").exit_code == 0
     assert saved_profile(tmp_path)["auth"] == "basic" and saved_profile(tmp_path)["region"] == "euc1"
+
+
+@pytest.mark.parametrize("piped, error", [
+    (b"\xff\xfe\n", "error: --secret-stdin: standard input is not UTF-8 text"),
+    (b"QUJD" * 1000 + b"\n", "error: the secret on standard input is 4000 characters long; a Sinch application "
+                             "secret is far shorter (at most 512 accepted)"),
+    (b"", "error: the application key and secret must not be empty"),
+])
+def test_secret_stdin_refuses_what_cannot_be_a_secret_and_saves_nothing(tmp_path, piped, error):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SINCHVOICE_CONFIG_DIR": str(tmp_path / "c")}
+    result = subprocess.run([sys.executable, "-m", "sinchvoice", "auth", "login", "--key", KEY, "--secret-stdin",
+                             "--no-verify", "--insecure-storage"], input=piped, capture_output=True, env=env,
+                            timeout=60)
+    stderr = result.stderr.decode()
+    assert result.returncode == 2, stderr
+    assert stderr.splitlines()[0] == error
+    assert not (tmp_path / "c" / "config.json").exists()
+
+
+def test_secret_stdin_takes_the_first_line_only(cli, isolated):
+    assert login(cli, secret=SENTINEL_SECRET + "\nsomething else").exit_code == 0
+    assert isolated.passwords == {("sinchvoice", "default"): SENTINEL_SECRET}

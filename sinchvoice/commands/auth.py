@@ -12,6 +12,22 @@ app = group(help="Credentials and profiles.")
 SAVED_OPTIONS = ("region", "base_url", "auth")  # the global options a profile keeps
 
 
+MAX_SECRET = 512  # Sinch secrets are 24 characters of base64; anything this long was not meant as one
+
+
+def _secret_from_stdin(stdin) -> str:
+    """The first line of stdin: capped, UTF-8, never a terminal (typed there, it would be echoed)."""
+    from sinchvoice.inputs import read_value
+
+    text = read_value("-", what="--secret-stdin", stdin=stdin)
+    secret = (text.splitlines() or [""])[0].strip()
+    if len(secret) > MAX_SECRET:
+        raise UsageError(f"the secret on standard input is {len(secret)} characters long; a Sinch application "
+                         f"secret is far shorter (at most {MAX_SECRET} accepted)",
+                         hint="pipe only the secret, e.g. printf '%s\\n' \"$SECRET\" | sinchvoice auth login ...")
+    return secret
+
+
 def _ask(app_ctx, prompt: str, hidden: bool, flag: str) -> str:
     if not app_ctx.env.stdin_isatty:
         raise UsageError(f"{prompt} is required and stdin is not a terminal", hint=f"pass {flag}")
@@ -53,7 +69,7 @@ def login(
             ) from None
     key = (key or _ask(app_ctx, "Application key", False, "--key")).strip()
     if secret_stdin:
-        secret = env.stdin.readline().strip()
+        secret = _secret_from_stdin(env.stdin)
     else:
         secret = _ask(app_ctx, "Application secret", True, "--secret-stdin")
     if not key or not secret:
