@@ -34,10 +34,15 @@ def _run(args: list[str]) -> int:
     if args == ["--version"]:  # the cheapest possible start: no typer, no command tree
         print(f"sinchvoice {__version__}", flush=True)
         return 0
-    from sinchvoice.root import build_app
-
     try:
-        build_app()(args=args, prog_name="sinchvoice", standalone_mode=True)
+        from sinchvoice.root import build_app
+
+        app = build_app()
+    except KeyboardInterrupt:  # Ctrl-C while starting up: as anywhere else, 130 and one word
+        print("interrupted", file=sys.stderr, flush=True)
+        return 130
+    try:
+        app(args=args, prog_name="sinchvoice", standalone_mode=True)
     except SystemExit as exit_:
         code = exit_.code
         return code if isinstance(code, int) else (0 if code is None else 1)

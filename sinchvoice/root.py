@@ -118,6 +118,9 @@ class RootGroup(TyperGroup):
         except SinchVoiceError as error:  # the root's own options, e.g. `--base-url ""`
             report(ctx, error)
             raise typer.Exit(int(error.exit_code)) from None
+        except KeyboardInterrupt:  # click would say "Aborted!" and exit 1
+            print("interrupted", file=sys.stderr)
+            raise typer.Exit(130) from None
 
     def invoke(self, ctx):
         try:

@@ -223,3 +223,27 @@ def test_a_multi_line_click_message_becomes_one_line(cli):
     assert (result.exit_code, result.stderr.splitlines()) == (2, [
         "error: missing argument 'SHELL'. Choose from: bash, zsh, fish",
         "hint: see `sinchvoice completion show --help`"])
+
+
+def test_ctrl_c_while_the_command_line_is_parsed_is_130_not_aborted(monkeypatch, capsys):
+    from sinchvoice import cli as entry
+    from sinchvoice import root
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(root, "hoist_global_options", interrupted)
+    assert entry.main(["calls", "get", "x"]) == 130
+    assert capsys.readouterr().err == "interrupted\n"
+
+
+def test_ctrl_c_while_the_command_tree_is_built_is_130(monkeypatch, capsys):
+    from sinchvoice import cli as entry
+    from sinchvoice import root
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(root, "build_app", interrupted)
+    assert entry.main(["calls", "get", "x"]) == 130
+    assert capsys.readouterr().err == "interrupted\n"

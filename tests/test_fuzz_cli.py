@@ -7,7 +7,6 @@ never "unexpected failure", and on exit 2 (bad input) not one request in the san
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
