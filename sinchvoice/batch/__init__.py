@@ -1,0 +1,5 @@
+"""`callouts batch`: one callout per row of a file, checked first, paced, journaled so a re-run resumes.
+
+source (rows) -> template, shape (each row's request) -> plan (first pass: every row checked) -> journal ->
+runner (second pass: send, paced by sinchvoice.pacing) -> follow (--wait) -> report; command.py runs the steps.
+"""
