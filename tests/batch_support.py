@@ -22,8 +22,13 @@ def write(folder: Path, name: str, text: str) -> str:
     return str(path)
 
 
+def numbers(count: int, start: int = 0) -> list[str]:
+    """Destinations that answer: none ends like the sandbox's reserved 0001-0004 (busy, no answer, ...)."""
+    return [f"+4670{n:06d}9" for n in range(start, start + count)]
+
+
 def people(folder: Path, count: int, name: str = "people.csv", start: int = 0) -> str:
-    rows = "".join(f"+46701{n:06d},P{n}\n" for n in range(start, start + count))
+    rows = "".join(f"{to},P{n}\n" for n, to in enumerate(numbers(count, start), start=start))
     return write(folder, name, "to,name\n" + rows)
 
 

@@ -284,9 +284,9 @@ def test_the_journal_records_each_step_of_each_row_in_order_and_is_private(cli, 
     assert header["request"] == {"kind": "tts", "text": "Hi {name}", "conference_id": None, "caller_id": FROM,
                                  "locale": None, "allow_duplicates": False}
     assert run["pid"] > 0 and "boot" in run
-    assert records[2] == {"event": "intent", "row": 0, "line": 2, "to": "+46701000000"}
+    assert records[2] == {"event": "intent", "row": 0, "line": 2, "to": "+46700000009"}
     ids = call_ids(sandbox)
-    assert [r["callId"] for r in records if r["event"] == "placed"] == [ids["+46701000000"], ids["+46701000001"]]
+    assert [r["callId"] for r in records if r["event"] == "placed"] == [ids["+46700000009"], ids["+46700000019"]]
 
 
 def test_a_custom_journal_path_and_the_sandbox_received_what_the_journal_says(cli, sandbox, tmp_path):

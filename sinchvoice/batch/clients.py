@@ -40,6 +40,16 @@ class ClientPool:
             client.close()
 
 
+class Discard:
+    """A stream that keeps nothing."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
 def paced_client_pool(app_ctx) -> ClientPool:
     """Clients like the command's own (same settings and credentials), that hand 429s back to the Pacer."""
     credentials = app_ctx.client().transport.credentials  # checks the base URL and credentials once
@@ -47,6 +57,8 @@ def paced_client_pool(app_ctx) -> ClientPool:
     def make():
         client = app_ctx.client_for(credentials)
         client.transport.hand_back_429 = True
+        if not app_ctx.settings.verbose:  # piped, a batch prints its summary only, not every worker's retries
+            client.transport.trace = Discard()
         return client
 
     return ClientPool(make)

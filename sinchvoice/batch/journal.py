@@ -84,8 +84,8 @@ class Ledger:
         if event == "sending" and not self._same_boot:
             status = MAYBE_SENT
         self.status[row] = status
-        if status in (PLACED, FAILED, UNKNOWN):
-            self.outcome_at[row] = offset
+        if status in (PLACED, FAILED, UNKNOWN) or event == "intent":  # a new attempt forgets the old outcome
+            self.outcome_at[row] = offset if event != "intent" else -1
 
 
 TRANSITIONS = {"intent": NOT_SENT, "sending": NOT_SENT, "go": MAYBE_SENT, "unsent": NOT_SENT, "placed": PLACED,

@@ -147,7 +147,7 @@ def summary(tally: Tally, placed_now: int, wait: bool) -> str:
     """`1,000 rows: 998 placed, 2 failed; 950 answered, 20 busy, 28 no answer; EUR 12.40`."""
     outcomes = tally.outcomes
     parts = [f"{outcomes['placed']:,} placed" + (f" ({placed_now:,} in this run)"
-                                                 if 0 < placed_now < outcomes["placed"] else "")]
+                                                 if placed_now < outcomes["placed"] else "")]
     parts += [f"{outcomes[name]:,} {name}" for name in ("failed", "unknown") if outcomes[name]]
     if outcomes["pending"]:
         parts.append(f"{outcomes['pending']:,} not sent")
