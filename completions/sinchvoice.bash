@@ -21,7 +21,7 @@ __sinchvoice_node() {
         'callouts tts') _sv_subs=''; _sv_opts='--to --text --from --cli --locale --ace --dice --wait --wait-timeout -h --help'; _sv_args='' ;;
         'callouts conference') _sv_subs=''; _sv_opts='--to --conference-id --from --cli --greeting --locale --moh --dtmf --max-duration --ace --dice --pie --wait --wait-timeout -h --help'; _sv_args='' ;;
         'callouts custom') _sv_subs=''; _sv_opts='--to --ice --ace --pie --from --cli --wait --wait-timeout -h --help'; _sv_args='' ;;
-        'callouts batch') _sv_subs=''; _sv_opts='--text --kind --conference-id --from --cli --locale --journal --rate --concurrency --wait --wait-timeout --skip-invalid --allow-duplicates --retry-failed --retry-unknown -h --help'; _sv_args='v' ;;
+        'callouts batch') _sv_subs=''; _sv_opts='--text --kind --conference-id --from --cli --locale --journal --rate --concurrency --wait --wait-timeout --skip-invalid --allow-duplicates --retry-failed --retry-unknown -h --help'; _sv_args='f' ;;
         'calls') _sv_subs='get update hangup say play'; _sv_opts='-h --help'; _sv_args='' ;;
         'calls get') _sv_subs=''; _sv_opts='--watch -h --help'; _sv_args='h:calls' ;;
         'calls update') _sv_subs=''; _sv_opts='--svaml -h --help'; _sv_args='h:calls' ;;

@@ -85,7 +85,7 @@ function __sinchvoice_node -a cmdpath
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
             set -g __sinchvoice_opts '--text	Words to speak (conference: the greeting); {column} puts...' '--kind	tts: speak the text; conference: join a conference' '--conference-id	With --kind conference: the conference everyone joins' '--from	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--cli	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--locale	Text-to-speech language or voice, e.g' '--journal	Where the batch is recorded (default: beside the input, F...' '--rate	Callouts per second' '--concurrency	Requests in flight at most' '--wait	Follow every placed call to its end' '--wait-timeout	With --wait: give up after S seconds (exit 6)' '--skip-invalid	Skip bad rows instead of exiting 2' '--allow-duplicates	Call a destination once per row that has it' '--retry-failed	Send the rows the API refused again' '--retry-unknown	Send again the rows that may have been placed (check first!)' '-h	Show help and exit' '--help	Show help and exit'
-            set -g __sinchvoice_args 'v'
+            set -g __sinchvoice_args 'f'
         case 'calls'
             set -g __sinchvoice_subs 'get' 'update' 'hangup' 'say' 'play'
             set -g __sinchvoice_subs_described 'get	Show a call\'s status; --watch follows it until it ends' 'update	Send a SVAML document to a live call (updateCall)' 'hangup	End a call (updateCall with the hangup action)' 'say	Speak a text into a live call, then continue or hang up' 'play	Play audio files into a live call, then continue or hang up'

@@ -1,5 +1,6 @@
 """`callouts`: place TTS, conference and custom calls (createCallout)."""
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -232,8 +233,8 @@ def _print_call_id(out, result: dict, call_id: str) -> None:
 @app.command()
 def batch(
     ctx: typer.Context,
-    source: Annotated[str, typer.Argument(metavar="FILE|-", help="Rows: a CSV FILE with a header row, or JSON "
-                                          "Lines; - reads standard input.", show_default=False)],
+    source: Annotated[Path, typer.Argument(metavar="FILE|-", allow_dash=True, show_default=False,
+                                           help="Rows: a CSV file with a header row, or JSON Lines; - reads stdin.")],
     text: Annotated[Optional[str], typer.Option("--text", metavar="TEXT", help="Words to speak (conference: the "
                                                 "greeting); {column} puts in the row's value; inline or @FILE.")]
     = None,
@@ -268,6 +269,6 @@ def batch(
     """
     from sinchvoice.batch.command import Options, run
 
-    run(app_context(ctx), Options(source, text, kind.value, conference_id, caller_id, locale, journal, rate,
+    run(app_context(ctx), Options(str(source), text, kind.value, conference_id, caller_id, locale, journal, rate,
                                   concurrency, wait, wait_timeout, skip_invalid, allow_duplicates, retry_failed,
                                   retry_unknown))
