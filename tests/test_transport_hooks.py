@@ -85,3 +85,32 @@ def test_an_on_send_that_fails_stops_the_request_before_any_byte_leaves(sandbox)
     finally:
         t.close()
     assert sandbox.requests() == [] and sandbox.state()["calls"] == []
+
+
+def test_a_batch_client_pool_makes_a_client_per_request_in_flight_sharing_one_verifying_context(sandbox, monkeypatch,
+                                                                                                 tmp_path):
+    import ssl
+
+    from sinchvoice.batch.clients import paced_client_pool
+    from sinchvoice.config import ConfigStore, Options, Settings
+    from sinchvoice.context import AppContext
+    from sinchvoice.environment import Environment
+
+    for name, value in sandbox.env().items():
+        monkeypatch.setenv(name, value)
+    app_ctx = AppContext(Environment(), Settings(ConfigStore(tmp_path), Options(base_url=sandbox.base_url)))
+    pool = paced_client_pool(app_ctx)
+    try:
+        with pool.client() as first, pool.client() as second:
+            assert first is not second  # two requests in flight: two clients
+            assert first.transport.hand_back_429 and second.transport.hand_back_429
+            context = first.transport.ssl_context
+            assert context is second.transport.ssl_context and isinstance(context, ssl.SSLContext)
+            assert (context.verify_mode, context.check_hostname) == (ssl.CERT_REQUIRED, True)
+            assert first.get_numbers()["numbers"]
+            assert first.transport._http()._transport._pool._ssl_context is context
+        with pool.client() as again:
+            assert again in (first, second)  # free clients are reused
+    finally:
+        pool.close()
+        app_ctx.close()
