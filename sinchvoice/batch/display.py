@@ -34,16 +34,16 @@ class Display:
         told = []
         with self.out.progress(total, "Calling") as update:
             def tick() -> None:
-                pacer, tally = sender.pacer, sender.tally
+                pacer, counts = sender.pacer, sender.counts
                 rate = pacer.achieved_rate()
-                text = f"{tally.placed:,} placed, {tally.failed:,} failed, {tally.unknown:,} unknown"
+                text = f"{counts.placed:,} placed, {counts.failed:,} failed, {counts.unknown:,} unknown"
                 text += f", {rate:.1f}/s" if rate else ""
                 note = None
                 if pacer.interrupted and not told:
                     told.append(True)
                     note = (f"stopping: {pacer.in_flight} request(s) in flight will finish; Ctrl-C again to stop "
                             "waiting for them")
-                update(tally.placed + tally.failed + tally.unknown, text, note)
+                update(counts.placed + counts.failed + counts.unknown, text, note)
 
             yield tick
 

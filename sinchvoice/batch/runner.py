@@ -28,7 +28,7 @@ REMEMBERED = 50  # call ids kept for shell completion (history keeps 50)
 
 
 @dataclass
-class Tally:
+class RunCounts:
     """This run's counts, updated by the workers (under `lock`), read by the progress display and the summary."""
 
     sent: int = 0
@@ -59,7 +59,7 @@ class Sender:
         self.journal, self.pool, self.shape, self.plan, self.ledger = journal, pool, shape, plan, ledger
         self.options = options
         self.pacer = Pacer(options.rate, options.concurrency)
-        self.tally = Tally()
+        self.counts = RunCounts()
         self.stopped_by: SinchVoiceError | None = None
 
     def run(self, reader, tick=None) -> None:
@@ -90,8 +90,8 @@ class Sender:
         index, line, to, body = item
         with self.pool.client() as client:
             self.journal.row("intent", index, line, to=to)
-            with self.tally.lock:
-                self.tally.sent += 1
+            with self.counts.lock:
+                self.counts.sent += 1
             client.transport.on_send = lambda: self.journal.sending(index, line)
             try:
                 answer = client.create_callout(body)
@@ -112,14 +112,14 @@ class Sender:
 
                 call_id = call_id_of(answer)
                 self.journal.row("placed", index, line, callId=call_id, time=j.now())
-                self.tally.add("placed", call_id)
+                self.counts.add("placed", call_id)
             finally:
                 client.transport.on_send = None
 
     def _outcome(self, event: str, index: int, line: int, error: SinchVoiceError) -> None:
         fields = {"error": as_json(error.message, error.details), "exitCode": int(error.exit_code)}
         self.journal.row(event, index, line, time=j.now(), **fields)
-        self.tally.add(event)
+        self.counts.add(event)
 
     def _stop(self, error: SinchVoiceError) -> None:
         if self.stopped_by is None:
