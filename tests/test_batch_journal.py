@@ -177,3 +177,14 @@ def test_records_written_from_many_threads_stay_whole_lines(tmp_path):
     journal.close()
     assert set(ledger.status) == {j.MAYBE_SENT}
     assert journal.synced <= journal.size == (tmp_path / "j.jsonl").stat().st_size
+
+
+def test_a_symbolic_link_where_the_journal_goes_is_refused_and_its_target_left_alone(tmp_path):
+    target = tmp_path / "precious.txt"
+    target.write_text("")
+    target.chmod(0o644)
+    (tmp_path / "j.jsonl").symlink_to(target)
+    with pytest.raises(UsageError) as refused:
+        j.Journal(tmp_path / "j.jsonl")
+    assert refused.value.message == f"cannot open the journal {tmp_path / 'j.jsonl'}: it is a symbolic link"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644 and target.read_text() == ""

@@ -332,3 +332,43 @@ def test_nothing_left_to_do_asks_nothing_and_sends_nothing(cli, sandbox, tmp_pat
     again = batch(cli, sandbox, source, *TEXT, *FAST, *args)  # no --yes, not a terminal: fine, nothing to ask
     assert again.exit_code == 0, again.stderr
     assert len(posted(sandbox)) == 2
+
+
+def test_ctrl_c_while_following_says_how_many_calls_are_still_going_and_how_to_go_on(cli, sandbox, tmp_path):
+    from tests.following import interrupt_on_sleep
+
+    source = people(tmp_path, 2)
+    cli.on_sleep = interrupt_on_sleep(sandbox, 2)  # the second wait between rounds is interrupted
+    result = batch(cli, sandbox, source, *TEXT, "--yes", *FAST, "--wait")
+    assert result.exit_code == 130
+    assert result.stderr.splitlines() == [
+        "2 rows: 2 placed; 2 still in progress",
+        "error: interrupted: stopped following 2 calls still in progress",
+        f"hint: to go on, run: sinchvoice --yes callouts batch {source} --text 'Hi {{name}}' --rate 1000 --wait "
+        f"--journal {source}.journal.jsonl"]
+    assert len(posted(sandbox)) == 2
+
+
+def test_a_journal_that_cannot_be_written_stops_the_batch_before_that_request_leaves(cli, sandbox, tmp_path,
+                                                                                     monkeypatch):
+    """A full disk cannot be made over a socket: the journal's write fails (a stand-in) as row 2 is about to go."""
+    source = people(tmp_path, 3)
+    real = j.Journal.sending
+
+    def full_disk(self, row, line):
+        if row == 1:
+            raise j.JournalError(f"cannot write the journal {self.path}: No space left on device; sending stopped",
+                                 hint="free some space or fix the folder, then run the same command again")
+        real(self, row, line)
+
+    monkeypatch.setattr(j.Journal, "sending", full_disk)
+    result = batch(cli, sandbox, source, *TEXT, "--yes", *FAST, "--concurrency", "1")
+    assert result.exit_code == 1
+    assert len(posted(sandbox)) == 1  # the second request never left: no record, no request
+    assert result.stderr.splitlines()[0] == "3 rows: 1 placed, 2 not sent"
+    assert result.stderr.splitlines()[1] == (f"error: cannot write the journal {source}.journal.jsonl: No space left "
+                                             "on device; sending stopped; 2 rows not sent")
+    assert events(source + ".journal.jsonl")[-1] == ("intent", 1)  # not recorded as refused: it simply did not go
+    monkeypatch.setattr(j.Journal, "sending", real)
+    assert batch(cli, sandbox, source, *TEXT, "--yes", *FAST).exit_code == 0
+    assert per_destination(sandbox) == {n: 1 for n in numbers(3)}

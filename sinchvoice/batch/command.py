@@ -203,7 +203,9 @@ def _send_and_report(app_ctx, options, reader, shape, plan, journal, ledger, tod
                 follower.run(calls, tick)
     finally:
         abandoned = sender.pacer.in_flight > 0  # a second Ctrl-C: those requests may still be writing
-        if not abandoned:
+        if abandoned:
+            journal.leave_open()
+        else:
             pool.close()
     ledger = journal.load(plan.rows, repair=not abandoned)
     tally = report.Tally()

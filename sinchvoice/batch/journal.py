@@ -14,6 +14,7 @@ from an earlier boot (the machine crashed: only fsynced records count then), or 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import threading
@@ -99,10 +100,13 @@ class Journal:
         import fcntl
 
         self.path = path
+        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW
         try:
-            self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+            self.fd = os.open(path, flags, 0o600)
         except OSError as exc:
-            raise UsageError(f"cannot open the journal {path}: {exc.strerror or exc}",
+            # A symlink planted where the journal goes (a shared folder) would get our records and mode.
+            problem = "it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror or str(exc)
+            raise UsageError(f"cannot open the journal {path}: {problem}",
                              hint="pass --journal FILE in a folder you can write to") from None
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -118,6 +122,7 @@ class Journal:
         self.size = self.synced = os.fstat(self.fd).st_size
         self._write_lock, self._sync_lock = threading.Lock(), threading.Lock()
         self._reader = None
+        self.left_open = False
 
     # ---- reading -----------------------------------------------------------------------------------------------
 
@@ -193,4 +198,10 @@ class Journal:
     def close(self) -> None:
         if self._reader is not None:
             self._reader.close()
-        os.close(self.fd)
+        if not self.left_open:
+            os.close(self.fd)
+
+    def leave_open(self) -> None:
+        """Requests abandoned by a second Ctrl-C may still write their outcome: their file descriptor must not be
+        closed under them (and given to another file); the process is about to end anyway."""
+        self.left_open = True

@@ -95,6 +95,8 @@ class Sender:
             client.transport.on_send = lambda: self.journal.sending(index, line)
             try:
                 answer = client.create_callout(body)
+            except JournalError:
+                raise  # the journal cannot say what happened: stop (its last record says what is known)
             except RateLimited as limited:
                 self.journal.row("unsent", index, line, reason=limited.message)
                 raise  # the pacer pauses every worker, then sends this row again
