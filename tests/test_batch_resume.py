@@ -372,3 +372,18 @@ def test_a_journal_that_cannot_be_written_stops_the_batch_before_that_request_le
     monkeypatch.setattr(j.Journal, "sending", real)
     assert batch(cli, sandbox, source, *TEXT, "--yes", *FAST).exit_code == 0
     assert per_destination(sandbox) == {n: 1 for n in numbers(3)}
+
+
+def test_a_retry_after_too_long_to_wait_for_stops_the_sending_with_75(cli, sandbox, tmp_path):
+    source = people(tmp_path, 3)
+    sandbox.fault(method="POST", path=CALLOUTS, status=429, retryAfter=3600, count=1)
+    result = batch(cli, sandbox, source, *TEXT, "--yes", *FAST, "--concurrency", "1")
+    assert result.exit_code == 75
+    assert result.stderr.splitlines() == [
+        "3 rows: 0 placed, 3 not sent",
+        "error: the API asked to wait 3600 s before more callouts; not waiting that long; 3 rows not sent",
+        f"hint: to go on, run: sinchvoice --yes callouts batch {source} --text 'Hi {{name}}' --rate 1000 "
+        f"--concurrency 1 --journal {source}.journal.jsonl"]
+    assert len(posted(sandbox)) == 1
+    dry = batch(cli, sandbox, source, *TEXT, "--dry-run")
+    assert f"Journal: {source}.journal.jsonl exists: a real run resumes it" in dry.stdout

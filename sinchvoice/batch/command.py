@@ -128,7 +128,8 @@ def _question(shape, plan, todo: int, rate: float, placed_before: int) -> str:
 def _dry_run(app_ctx, reader, shape, plan, options, path) -> None:
     out = app_ctx.env.stdout
     print(f"Would {_question(shape, plan, plan.sendable, options.rate, 0)} (nothing is sent).", file=out)
-    print(f"Journal: {path} (not written in a dry run)", file=out)
+    resumes = " exists: a real run resumes it, skipping the rows it shows placed" if path.exists() else ""
+    print(f"Journal: {path}{resumes} (not written in a dry run)", file=out)
     shown = 0
     client = app_ctx.client()
     for row in reader:
