@@ -298,3 +298,14 @@ def test_a_custom_journal_path_and_the_sandbox_received_what_the_journal_says(cl
     placed = {r["callId"] for r in journal(path) if r["event"] == "placed"}
     assert placed == set(call_ids(sandbox).values()) and len(placed) == 3
     assert [r["path"] for r in sandbox.requests()] == [CALLOUTS] * 3
+
+
+def test_without_credentials_it_says_so_before_asking_and_a_finished_batch_needs_none(cli, sandbox, tmp_path):
+    source = people(tmp_path, 2)
+    no_key = {"SINCH_APPLICATION_KEY": "", "SINCH_APPLICATION_SECRET": ""}
+    result = batch(cli, sandbox, source, "--text", "Hi", "--yes", env=no_key)
+    assert result.exit_code == 4 and result.stderr.startswith("error: no credentials")
+    assert sandbox.requests() == [] and not os.path.exists(source + ".journal.jsonl")
+    assert batch(cli, sandbox, source, "--text", "Hi", "--yes", *FAST).exit_code == 0
+    again = batch(cli, sandbox, source, "--text", "Hi", env=no_key)  # nothing left to send: nothing to sign
+    assert (again.exit_code, again.stderr) == (0, "2 rows: 2 placed (0 in this run)\n")

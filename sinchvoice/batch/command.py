@@ -176,6 +176,11 @@ def _with_journal(app_ctx, options, source, reader, shape, plan, journal) -> Non
         _check_header(ledger.header, source, plan, shape, journal.path)
     todo = sum(1 for row, status in enumerate(ledger.status) if row not in plan.skipped
                and wanted(status, options.retry_failed, options.retry_unknown))
+    pool = None
+    if todo or options.wait:
+        from sinchvoice.batch.clients import paced_client_pool
+
+        pool = paced_client_pool(app_ctx)  # no credentials, a bad --base-url: said before asking
     if todo:
         placed_before = ledger.status.count(j.PLACED)
         app_ctx.confirm(_question(shape, plan, todo, options.rate, placed_before))
@@ -183,15 +188,14 @@ def _with_journal(app_ctx, options, source, reader, shape, plan, journal) -> Non
         raise UsageError(f"{source.name} changed while it was being checked; nothing was sent",
                          hint="run the command again once the file is complete")
     journal.begin(None if ledger.header else _header(source, plan, shape))
-    _send_and_report(app_ctx, options, reader, shape, plan, journal, ledger, todo)
+    _send_and_report(app_ctx, options, reader, shape, plan, journal, ledger, todo, pool)
 
 
-def _send_and_report(app_ctx, options, reader, shape, plan, journal, ledger, todo: int) -> None:
-    from sinchvoice.batch.clients import paced_client_pool
+def _send_and_report(app_ctx, options, reader, shape, plan, journal, ledger, todo: int, pool) -> None:
     from sinchvoice.batch.follow import Follower, placed_without_result
     from sinchvoice.batch.runner import Sender
 
-    display, pool = Display(app_ctx), paced_client_pool(app_ctx)
+    display = Display(app_ctx)
     sender, follower = Sender(journal, pool, shape, plan, ledger, options), None
     try:
         with display.sending(sender, todo) as tick:
@@ -206,7 +210,7 @@ def _send_and_report(app_ctx, options, reader, shape, plan, journal, ledger, tod
         abandoned = sender.pacer.in_flight > 0  # a second Ctrl-C: those requests may still be writing
         if abandoned:
             journal.leave_open()
-        else:
+        elif pool is not None:
             pool.close()
     ledger = journal.load(plan.rows, repair=not abandoned)
     tally = report.Tally()
