@@ -217,7 +217,9 @@ def _send_and_report(app_ctx, options, reader, shape, plan, journal, ledger, tod
     for _ in report.results(reader, plan, ledger, journal, options.wait, tally):
         pass
     report.show(app_ctx.out, lambda: report.results(reader, plan, ledger, journal, options.wait), options.wait)
-    print(report.summary(tally, sender.counts.placed, options.wait), file=app_ctx.env.stderr, flush=True)
+    from sinchvoice.output import escape  # result words come from the API
+
+    print(escape(report.summary(tally, sender.counts.placed, options.wait)), file=app_ctx.env.stderr, flush=True)
     app_ctx.remember("calls", *sender.counts.call_ids)
     app_ctx.remember("conferences", *sorted(plan.conferences))
     error = verdict(app_ctx, options, tally, sender, follower, journal.path)
