@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from enum import Enum
 
+from sinchvoice.batch import KINDS
 from sinchvoice.batch.template import Template
 from sinchvoice.errors import UsageError
 from sinchvoice.limits import MAX_CONFERENCE_ID
 
-KINDS = ("tts", "conference")
-Kind = Enum("Kind", {name: name for name in KINDS}, type=str)  # the --kind option's choices
 COLUMNS = ("to", "text", "from", "locale", "conference_id")  # any other column is a template variable
 NO_CALLER_HINT = "add a from column, pass --from +E164, or set SINCHVOICE_FROM"
 

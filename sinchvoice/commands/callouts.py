@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from sinchvoice import svaml
-from sinchvoice.batch.shape import Kind
+from sinchvoice.batch import Kind
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
 from sinchvoice.errors import ExitCode, OutcomeUnknown, SinchVoiceError, UsageError
