@@ -8,7 +8,7 @@ __sinchvoice_node() {
     case $1 in
         '') _sv_subs='api sandbox demo listen auth callouts calls conferences applications signature completion'; _sv_opts='--version -h --help'; _sv_args='' ;;
         'api') _sv_subs=''; _sv_opts='--data -d -h --help'; _sv_args='v v' ;;
-        'sandbox') _sv_subs=''; _sv_opts='--host --port --key --secret --speed --manual-clock --seed --api-layout --numbers --allow-remote -h --help'; _sv_args='' ;;
+        'sandbox') _sv_subs=''; _sv_opts='--host --port --key --secret --speed --manual-clock --seed --api-layout --numbers --rate-limit --allow-remote -h --help'; _sv_args='' ;;
         'demo') _sv_subs=''; _sv_opts='--speed -h --help'; _sv_args='' ;;
         'listen') _sv_subs=''; _sv_opts='--host --port --path --reply --reply-dir --journal --no-verify --forward-to --allow-remote --allow-replay -h --help'; _sv_args='' ;;
         'auth') _sv_subs='login status logout list switch'; _sv_opts='-h --help'; _sv_args='' ;;
@@ -17,10 +17,11 @@ __sinchvoice_node() {
         'auth logout') _sv_subs=''; _sv_opts='-h --help'; _sv_args='' ;;
         'auth list') _sv_subs=''; _sv_opts='-h --help'; _sv_args='' ;;
         'auth switch') _sv_subs=''; _sv_opts='-h --help'; _sv_args='h:profiles' ;;
-        'callouts') _sv_subs='tts conference custom'; _sv_opts='-h --help'; _sv_args='' ;;
+        'callouts') _sv_subs='tts conference custom batch'; _sv_opts='-h --help'; _sv_args='' ;;
         'callouts tts') _sv_subs=''; _sv_opts='--to --text --from --cli --locale --ace --dice --wait --wait-timeout -h --help'; _sv_args='' ;;
         'callouts conference') _sv_subs=''; _sv_opts='--to --conference-id --from --cli --greeting --locale --moh --dtmf --max-duration --ace --dice --pie --wait --wait-timeout -h --help'; _sv_args='' ;;
         'callouts custom') _sv_subs=''; _sv_opts='--to --ice --ace --pie --from --cli --wait --wait-timeout -h --help'; _sv_args='' ;;
+        'callouts batch') _sv_subs=''; _sv_opts='--text --kind --conference-id --from --cli --locale --journal --rate --concurrency --wait --wait-timeout --skip-invalid --allow-duplicates --retry-failed --retry-unknown -h --help'; _sv_args='f' ;;
         'calls') _sv_subs='get update hangup say play'; _sv_opts='-h --help'; _sv_args='' ;;
         'calls get') _sv_subs=''; _sv_opts='--watch -h --help'; _sv_args='h:calls' ;;
         'calls update') _sv_subs=''; _sv_opts='--svaml -h --help'; _sv_args='h:calls' ;;
@@ -66,6 +67,7 @@ __sinchvoice_value() {
         'sandbox|--seed') _sv_val='v' ;;
         'sandbox|--api-layout') _sv_val='c:live,spec' ;;
         'sandbox|--numbers') _sv_val='v' ;;
+        'sandbox|--rate-limit') _sv_val='v' ;;
         'demo|--speed') _sv_val='v' ;;
         'listen|--host') _sv_val='v' ;;
         'listen|--port') _sv_val='v' ;;
@@ -99,6 +101,16 @@ __sinchvoice_value() {
         'callouts custom|--from') _sv_val='v' ;;
         'callouts custom|--cli') _sv_val='v' ;;
         'callouts custom|--wait-timeout') _sv_val='v' ;;
+        'callouts batch|--text') _sv_val='v' ;;
+        'callouts batch|--kind') _sv_val='c:tts,conference' ;;
+        'callouts batch|--conference-id') _sv_val='h:conferences' ;;
+        'callouts batch|--from') _sv_val='v' ;;
+        'callouts batch|--cli') _sv_val='v' ;;
+        'callouts batch|--locale') _sv_val='v' ;;
+        'callouts batch|--journal') _sv_val='f' ;;
+        'callouts batch|--rate') _sv_val='v' ;;
+        'callouts batch|--concurrency') _sv_val='v' ;;
+        'callouts batch|--wait-timeout') _sv_val='v' ;;
         'calls update|--svaml') _sv_val='v' ;;
         'calls say|--text') _sv_val='v' ;;
         'calls say|--locale') _sv_val='v' ;;

@@ -59,6 +59,15 @@ class TemporaryError(SinchVoiceError):
     exit_code = ExitCode.TEMPORARY
 
 
+class RateLimited(TemporaryError):
+    """HTTP 429 handed back to a caller that paces its own requests (transport.hand_back_429): nothing was
+    processed, so the request may be sent again once `retry_after` seconds (None: not said) have passed."""
+
+    def __init__(self, message: str, hint: str | None = None, retry_after: float | None = None, **details):
+        super().__init__(message, hint, **details)
+        self.retry_after = retry_after
+
+
 class OutcomeUnknown(SinchVoiceError):
     """A request that is not safe to repeat may have been carried out (a callout may have rung a phone):
     no answer, a 5xx or 3xx, Ctrl-C in flight, an unusable 2xx. Unlike 75, trying again could act twice."""

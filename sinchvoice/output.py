@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import itertools
 import json
 import re
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from sinchvoice.environment import Environment
 
@@ -128,8 +129,31 @@ class Output:
     def csv(self, columns: Sequence[str], rows: Iterable[Row]) -> None:
         writer = csv.writer(self.env.stdout, lineterminator="\n")
         writer.writerow([_encodable(c) for c in columns])
-        writer.writerows([[_encodable(cell(v)) for v in row] for row in rows])
+        writer.writerows([_encodable(cell(v)) for v in row] for row in rows)  # streamed: rows may be many
         self.env.stdout.flush()
+
+    def json_array(self, items: Iterable[Any]) -> None:
+        """The same text as json(list(items)), written item by item: a batch's results may be many."""
+        out, first = self.env.stdout, True
+        for item in items:
+            out.write(("[\n  " if first else ",\n  ") + _json_text(item, indent=2).replace("\n", "\n  "))
+            first = False
+        print("[]" if first else "\n]", file=out, flush=True)
+
+    def long_table(self, columns: Sequence[str], rows: Callable[[], Iterable[Row]], short: int = 1000) -> None:
+        """A table of any length from `rows()`, which can be called twice: plain text is streamed (one pass for
+        the widths, one to print); on a terminal up to `short` rows are drawn by rich."""
+        if self.rich_enabled:
+            first = list(itertools.islice(rows(), short + 1))
+            if len(first) <= short:
+                return self.table(columns, first)
+        widths = [len(c) for c in columns]
+        for row in rows():
+            widths = [max(w, len(escape(cell(v)))) for w, v in zip(widths, row, strict=True)]
+        out = self.env.stdout
+        for row in itertools.chain([columns], rows()):
+            out.write("  ".join(escape(cell(v)).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() + "\n")
+        out.flush()
 
     def table(self, columns: Sequence[str], rows: Sequence[Row], title: str | None = None,
               footer: str | None = None) -> None:
@@ -162,6 +186,24 @@ class Output:
 
         with Live(console=self.console(), auto_refresh=False, transient=False) as live:
             yield lambda rows, footer=None: live.update(_rich_table(columns, rows, None, footer), refresh=True)
+
+    @contextlib.contextmanager
+    def progress(self, total: int, label: str):
+        """A progress bar on stderr (for terminals: callers decide); yields update(done, text, note=None), where a
+        note is a line printed above the bar."""
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                   TimeRemainingColumn())
+        with Progress(*columns, console=self.console(stderr=True), transient=False) as bar:
+            task = bar.add_task("", total=total)
+
+            def update(done: int, text: str = "", note: str | None = None) -> None:
+                if note:
+                    bar.console.print(note, markup=False, highlight=False)
+                bar.update(task, completed=done, description=text)
+
+            yield update
 
     def render(self, body: Any, *, columns: Sequence[str] = (), rows: Sequence[Row] = (), ids: Iterable[Any] = (),
                panel: Sequence[tuple[str, Any]] | None = None, title: str | None = None,

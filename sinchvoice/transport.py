@@ -21,7 +21,7 @@ from sinchvoice.answers import (
     too_long_to_wait,
     unexpected_body,
 )
-from sinchvoice.errors import TemporaryError, UsageError
+from sinchvoice.errors import RateLimited, TemporaryError, UsageError
 from sinchvoice.redaction import (  # noqa: F401  (redact_authorization: the listener imports it from here)
     describe_headers,
     redact_authorization,
@@ -125,7 +125,15 @@ class Attempt(NamedTuple):
 
 
 class Transport:
-    """Sends a request with the policies above; commands and VoiceClient never see httpx."""
+    """Sends a request with the policies above; commands and VoiceClient never see httpx.
+
+    Two hooks for callers that pace many requests themselves (pacing.Pacer, callouts batch): `on_send()` is called
+    as each attempt's first byte is about to leave (httpcore's `send_request_headers.started`), so a journal can
+    record "may have been sent" before it is true; with `hand_back_429` a 429 is raised at once as RateLimited
+    (with its Retry-After) instead of being slept on here, so one shared pause serves every request in flight.
+    Such callers run one transport per request in flight and share one `ssl_context` (verifying, as always):
+    each context would cost its own CA store (about 1 MB and 25 ms).
+    """
 
     def __init__(self, *, base_url: str, credentials, auth_scheme: str, timeout: float, verbose: bool = False,
                  dry_run: bool = False, trace: TextIO | None = None, out: TextIO | None = None,
@@ -146,6 +154,9 @@ class Transport:
         self._deadline = None
         self._sent = False  # whether the current attempt's request has started to leave (httpcore's trace)
         self._reads_in_dry_run = False
+        self.on_send: Callable[[], None] | None = None
+        self.hand_back_429 = False
+        self.ssl_context = None  # None: httpx's own verifying context
 
     @contextlib.contextmanager
     def reads_in_dry_run(self):
@@ -171,6 +182,7 @@ class Transport:
                 auth=make_auth(self.auth_scheme, self.credentials.key, self.credentials.secret),
                 headers={"user-agent": f"sinchvoice/{__version__}", "accept": "application/json"},
                 follow_redirects=False,
+                verify=self.ssl_context if self.ssl_context is not None else True,
             )
         return self._client
 
@@ -205,6 +217,8 @@ class Transport:
                 # What was to be deleted is gone: the attempt whose answer was lost deleted it.
                 self._trace("< 404 on a retry after a lost answer: the earlier attempt did it")
                 return {}
+            if result.failure == 429 and self.hand_back_429:
+                raise self._rate_limited(result)
             acted = acted or may_have_acted(result.failure)
             if not should_retry(method, path, result.failure) or attempt == MAX_ATTEMPTS - 1:
                 raise self._final_error(method, path, result, attempts=attempt + 1)
@@ -224,6 +238,8 @@ class Transport:
             self._deadline.trace(event, info)
             if event.endswith("send_request_headers.started"):
                 self._sent = True
+                if self.on_send is not None:
+                    self.on_send()
 
         request = self._build(method, path, content, headers, extensions={"trace": trace})
         self._trace(f"> {method} {wire_url(request.url)}")
@@ -272,6 +288,10 @@ class Transport:
             cause = f"HTTP {response.status_code} with {problem}"
             raise callout_maybe_placed(cause) if is_callout(method, path) else maybe_applied(method, path, cause)
         raise unexpected_body(response.status_code, problem)
+
+    def _rate_limited(self, result: Attempt) -> RateLimited:
+        error = error_for(429, read_body(result.response, False)[0], result.response.reason_phrase)
+        return RateLimited(error.message, error.hint, retry_after=result.retry_after, **error.details)
 
     def _final_error(self, method: str, path: str, result: Attempt, attempts: int) -> Exception:
         failure, response = result.failure, result.response

@@ -1,10 +1,12 @@
 """`callouts`: place TTS, conference and custom calls (createCallout)."""
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from sinchvoice import svaml
+from sinchvoice.batch import Kind
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
 from sinchvoice.errors import ExitCode, OutcomeUnknown, SinchVoiceError, UsageError
@@ -226,3 +228,47 @@ def _print_call_id(out, result: dict, call_id: str) -> None:
         out.csv(["callId"], [[call_id]])
     else:
         out.ids([call_id])
+
+
+@app.command()
+def batch(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(metavar="FILE|-", allow_dash=True, show_default=False,
+                                           help="Rows: a CSV file with a header row, or JSON Lines; - reads stdin.")],
+    text: Annotated[Optional[str], typer.Option("--text", metavar="TEXT", help="Words to speak (conference: the "
+                                                "greeting); {column} puts in the row's value; inline or @FILE.")]
+    = None,
+    kind: Annotated[Kind, typer.Option("--kind", help="tts: speak the text; conference: join a conference.")]
+    = Kind.tts,
+    conference_id: Annotated[Optional[str], typer.Option("--conference-id", metavar="ID", help="With --kind "
+                                                         "conference: the conference everyone joins.")] = None,
+    caller_id: From = None,
+    locale: Locale = None,
+    journal: Annotated[Optional[str], typer.Option("--journal", metavar="FILE", help="Where the batch is recorded "
+                                                   "(default: beside the input, FILE.journal.jsonl).")] = None,
+    rate: Annotated[float, typer.Option("--rate", metavar="N", help="Callouts per second.")] = 5.0,
+    concurrency: Annotated[int, typer.Option("--concurrency", metavar="N", help="Requests in flight at most.")] = 8,
+    wait: Annotated[bool, typer.Option("--wait", help="Follow every placed call to its end.")] = False,
+    wait_timeout: WaitTimeout = None,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Skip bad rows instead of exiting 2.")]
+    = False,
+    allow_duplicates: Annotated[bool, typer.Option("--allow-duplicates", help="Call a destination once per row "
+                                                   "that has it.")] = False,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Send the rows the API refused again.")]
+    = False,
+    retry_unknown: Annotated[bool, typer.Option("--retry-unknown", help="Send again the rows that may have been "
+                                                "placed (check first!).")] = False,
+) -> None:
+    """Place one callout per row of FILE: checked first, paced, journaled; running it again resumes.
+
+    Columns (or JSON keys): to (required), text, from, locale, conference_id; any other column is a value for
+    --text, e.g. --text "Hi {name}". Every row is checked before the first call (a bad row: exit 2, nothing
+    sent). The journal records each row before and after its request: running the same command again places
+    only what is left, and never a row whose outcome is unknown (exit 7) unless --retry-unknown.
+    Asks first on a terminal; elsewhere it needs --yes.
+    """
+    from sinchvoice.batch.command import Options, run
+
+    run(app_context(ctx), Options(str(source), text, kind.value, conference_id, caller_id, locale, journal, rate,
+                                  concurrency, wait, wait_timeout, skip_invalid, allow_duplicates, retry_failed,
+                                  retry_unknown))

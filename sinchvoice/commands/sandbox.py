@@ -11,6 +11,7 @@ from sinchvoice.sandbox import defaults as d
 
 MAX_SPEED = 10_000.0
 MAX_NUMBERS = 100_000
+MAX_RATE_LIMIT = 100_000
 
 
 class ApiLayout(str, Enum):
@@ -50,6 +51,10 @@ def sandbox(
         int, typer.Option(help="Add N free voice numbers (+467000100000, ...) to the seeded ones.", min=0,
                           max=MAX_NUMBERS)
     ] = 0,
+    rate_limit: Annotated[
+        Optional[int], typer.Option("--rate-limit", metavar="N", min=1, max=MAX_RATE_LIMIT,
+                                    help="Answer 429 with Retry-After beyond N callouts per second.")
+    ] = None,
     allow_remote: Annotated[
         bool, typer.Option("--allow-remote", help="Allow binding a non-loopback host.")
     ] = False,
@@ -88,7 +93,8 @@ def sandbox(
     # A busy port fails here before the banner, as one error line (exit 1), the same as `listen`. The banner
     # comes once requests are answered; serving ends only by Ctrl-C, which `stops_on_ctrl_c` turns into 130.
     serve_forever(key=key, secret=secret, clock=clock, seed=seed, host=host, port=port,
-                  allow_remote=allow_remote, on_ready=_announce, api_layout=api_layout.value, numbers=numbers)
+                  allow_remote=allow_remote, on_ready=_announce, api_layout=api_layout.value, numbers=numbers,
+                  rate_limit=rate_limit)
 
 
 def _clock(speed: float | None, manual: bool):
@@ -120,6 +126,10 @@ def _announce(running) -> None:
         "  reserved endings:   0001 BUSY, 0002 NOANSWER, 0003 FAILED, 0004 callee hangs up after 3 s", **err
     )
     typer.echo(f"  api layout:         {running.app.api_layout}", **err)
+    if running.app.rate_limit is not None:
+        limit = running.app.rate_limit.per_second
+        typer.echo(f"  rate limit:         {limit} callout{'' if limit == 1 else 's'} per second, then 429 "
+                   "with Retry-After", **err)
     if running.clock.manual:
         typer.echo("  clock:              manual: POST /_sandbox/clock/advance {\"seconds\": N} moves it", **err)
     typer.echo("Point the CLI at it:", **err)

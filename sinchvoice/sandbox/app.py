@@ -18,6 +18,7 @@ from sinchvoice.sandbox.control import Control
 from sinchvoice.sandbox.faults import Faults, RawBody
 from sinchvoice.sandbox.journal import Journal, render
 from sinchvoice.sandbox.problems import Problem, error_body
+from sinchvoice.sandbox.ratelimit import RateLimit
 from sinchvoice.sandbox.state import State
 from sinchvoice.urls import is_loopback
 
@@ -43,9 +44,11 @@ class Sandbox:
         allow_remote_control: bool = False,
         api_layout: str = "live",
         numbers: int = 0,
+        rate_limit: int | None = None,
     ):
         """`api_layout`: "live" serves the running platform's paths and shapes (and the contract's seed paths),
-        "spec" the contract's only. `numbers`: how many free voice numbers to add to the seeded ones."""
+        "spec" the contract's only. `numbers`: how many free voice numbers to add to the seeded ones.
+        `rate_limit`: callouts per second beyond which the answer is 429 with Retry-After (None: no limit)."""
         self.key, self.secret = key, secret
         self.clock = clock or RealClock()
         self.deliverer = Deliverer(key, secret, callback_timeout)
@@ -56,6 +59,7 @@ class Sandbox:
         self.api = Api(self.state, key, api_layout)
         self.api_layout = api_layout
         self.control = Control(self)
+        self.rate_limit = RateLimit(rate_limit) if rate_limit else None
         self.allow_remote_control = allow_remote_control
         self._ticker: threading.Thread | None = None
         self._stop = threading.Event()
@@ -91,6 +95,8 @@ class Sandbox:
             self.state.reset()
             self.faults.clear()
             self.journal.clear()
+            if self.rate_limit is not None:
+                self.rate_limit.reset()
             self.internal_errors = 0
             self.generation += 1
 
@@ -178,6 +184,8 @@ class Sandbox:
                 raw_path=request["raw_path"],
                 body=request["body"],
             )
+            if self.rate_limit is not None and methods.get(request["method"]) == self.api.create_callout:
+                self.rate_limit.admit()  # before the body is checked: a front door that only counts
             self.state.tick()
             handler = self.api.handler(methods, params, request["method"])
             status, payload = handler(params, request["body"])

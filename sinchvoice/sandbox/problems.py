@@ -6,7 +6,7 @@ import uuid
 
 
 class Problem(Exception):
-    def __init__(self, status: int, code: int, message: str, headers: dict | None = None):
+    def __init__(self, status: int, code: int | None, message: str, headers: dict | None = None):
         super().__init__(message)
         self.status = status
         self.code = code
@@ -14,7 +14,11 @@ class Problem(Exception):
         self.headers = headers or {}
 
     def body(self) -> dict:
-        return error_body(self.code, self.message)
+        """The Sinch error body; without an errorCode when there is none (a 429, as on the platform)."""
+        body = error_body(self.code, self.message)
+        if self.code is None:
+            del body["errorCode"]
+        return body
 
 
 def error_body(code: int, message: str) -> dict:
