@@ -262,8 +262,8 @@ def say(text: str, locale: str | None = None, then: str = "continue") -> dict:
     return {"instructions": [say_instruction(text, locale)], "action": {"name": _then(then)}}
 
 
-def say_instruction(text: str, locale: str | None = None) -> dict:
-    instruction = {"name": "say", "text": check_text(text)}
+def say_instruction(text: str, locale: str | None = None, *, what: str = "--text") -> dict:
+    instruction = {"name": "say", "text": check_text(text, what)}
     if locale is not None:
         instruction["locale"] = check_locale(locale)
     return instruction

@@ -158,7 +158,8 @@ def leg(
         raise UsageError("give either --say or --play" if text is None else "give --say or --play, not both",
                          hint="--say 'Please hold' speaks; --play URL plays a file (repeat --play for several)")
     if text is not None:
-        instruction = svaml.say_instruction(read_value(text, what="--say", stdin=app_ctx.env.stdin), locale)
+        instruction = svaml.say_instruction(read_value(text, what="--say", stdin=app_ctx.env.stdin), locale,
+                                            what="--say")
         done = "said the text"
     else:
         instruction = svaml.play_instruction(files, locale, what="--play")
