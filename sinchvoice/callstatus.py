@@ -54,9 +54,18 @@ def _price(price: Any, suffix: str = "") -> str:
     return f"{cell(price.get('currencyId'))} {amount}{suffix}".strip()
 
 
+def party(value: Any) -> Any:
+    """A call's from/to as the user would type it: the platform sends {"type", "endpoint"}, the contract a string."""
+    if isinstance(value, dict):
+        from sinchvoice.destinations import describe_destination
+
+        return describe_destination(value) if value.get("endpoint") not in (None, "") else None
+    return value
+
+
 def fields(info: dict) -> list[tuple[str, Any]]:
     """The status panel of cli.md "Output"."""
-    return [("from", info.get("from")), ("to", info.get("to")), ("status", info.get("status")),
+    return [("from", party(info.get("from"))), ("to", party(info.get("to"))), ("status", info.get("status")),
             ("result", info.get("result")), ("reason", info.get("reason")),
             ("duration", minutes(info.get("duration"))), ("started", info.get("timestamp")),
             ("rate", _price(info.get("userRate"), "/min")), ("debit", _price(info.get("debit")))]
@@ -64,8 +73,8 @@ def fields(info: dict) -> list[tuple[str, Any]]:
 
 def csv_row(info: dict) -> list[Any]:
     # Raw values for scripts: seconds, ISO time, bare amounts, one currency column.
-    rate, debit = info.get("userRate") or {}, info.get("debit") or {}
-    return [info.get("callId"), info.get("from"), info.get("to"), info.get("status"), info.get("result"),
+    rate, debit = (value if isinstance(value, dict) else {} for value in (info.get("userRate"), info.get("debit")))
+    return [info.get("callId"), party(info.get("from")), party(info.get("to")), info.get("status"), info.get("result"),
             info.get("reason"), info.get("duration"), info.get("timestamp"), rate.get("amount"),
             debit.get("amount"), debit.get("currencyId") or rate.get("currencyId")]
 

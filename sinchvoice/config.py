@@ -17,6 +17,10 @@ REGIONS = ("global", "euc1", "use1", "sae1", "apse1", "apse2")
 AUTH_SCHEMES = ("signed", "basic")
 OUTPUT_MODES = ("table", "json", "csv")
 SECRET_STORAGES = ("keyring", "file")
+API_LAYOUTS = ("live", "spec")  # the running platform's paths and shapes, or the contract file's
+DEFAULT_LAYOUT = "live"
+# Numbers and callback URLs live on one global host, whatever the region (live-platform.md "Two hosts").
+CONFIG_URL = "https://callingapi.sinch.com"
 DEFAULT_TIMEOUT = 30.0
 MIN_TIMEOUT, MAX_TIMEOUT = 0.1, 3600.0
 TIMEOUT_HINT = "give seconds from 0.1 to 3600, e.g. 30 (the default)"
@@ -69,6 +73,7 @@ def _seconds(value) -> str | None:
 
 # What each profile key may hold. Unknown keys (from a newer version) are left alone.
 PROFILE_RULES = {"application_key": _text, "region": _one_of(*REGIONS), "base_url": _text,
+                 "config_base_url": _text, "api_layout": _one_of(*API_LAYOUTS),
                  "auth": _one_of(*AUTH_SCHEMES), "from": _text, "secret_storage": _one_of(*SECRET_STORAGES),
                  "timeout": _seconds}
 
@@ -176,6 +181,8 @@ class Options:
     profile: str | None = None
     region: str | None = None
     base_url: str | None = None
+    config_base_url: str | None = None
+    api_layout: str | None = None
     auth: str | None = None
     timeout: float | None = None
     output: str = "table"
@@ -216,6 +223,14 @@ class Settings:
         return self._pick("base_url", None)
 
     @property
+    def config_base_url(self) -> str | None:
+        return self._pick("config_base_url", None)
+
+    @property
+    def api_layout(self) -> str:
+        return self._pick("api_layout", DEFAULT_LAYOUT)
+
+    @property
     def auth(self) -> str:
         return self._pick("auth", "signed")
 
@@ -233,7 +248,19 @@ class Settings:
 
     @property
     def api_url(self) -> str:
+        """The traffic host: calls, callouts, conferences (regional)."""
         return self.base_url or region_url(self.region)
+
+    @property
+    def config_url(self) -> str:
+        """The configuration host (numbers, callback URLs): --config-base-url, else a --base-url (a sandbox or a
+        gateway serves both), else the one global host. Level by level, so a base URL typed now beats a
+        configuration URL saved in the profile for another server."""
+        given = self.options.config_base_url or self.options.base_url
+        if given:
+            return given
+        profile = self.store.profile(self.profile)
+        return profile.get("config_base_url") or profile.get("base_url") or CONFIG_URL
 
     def given_on_command_line(self, name: str) -> bool:
         return name in self.options.on_command_line

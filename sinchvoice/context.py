@@ -50,12 +50,20 @@ class AppContext:
             )
         return credentials
 
+    @property
+    def layout(self):
+        """The API layout in use (client.LAYOUTS), known without credentials: usage checks come first."""
+        from sinchvoice.client import LAYOUTS
+
+        return LAYOUTS[self.settings.api_layout]
+
     def client(self):
         """One client (one connection pool) per invocation, built on first use."""
         if self._client is None:
             from sinchvoice.transport import check_base_url
 
             check_base_url(self.settings.api_url)  # bad input is reported before missing credentials
+            check_base_url(self.settings.config_url, "--config-base-url")
             credentials = self.signing_credentials() if self.settings.auth == "signed" else self.credentials()
             self._client = self.client_for(credentials, dry_run=self.settings.dry_run)
         return self._client
@@ -65,11 +73,12 @@ class AppContext:
         from sinchvoice.client import VoiceClient
         from sinchvoice.transport import Transport
 
+        settings = self.settings
         return VoiceClient(Transport(
-            base_url=self.settings.api_url, credentials=credentials, auth_scheme=self.settings.auth,
-            timeout=self.settings.timeout, verbose=self.settings.verbose, dry_run=dry_run,
+            base_url=settings.api_url, config_base_url=settings.config_url, credentials=credentials,
+            auth_scheme=settings.auth, timeout=settings.timeout, verbose=settings.verbose, dry_run=dry_run,
             trace=self.env.stderr, out=self.env.stdout, sleep=self.env.sleep,
-        ))
+        ), settings.api_layout)
 
     def remember(self, kind: str, *values: str) -> None:
         """Feed the completion history (calls, conferences, numbers, profiles); never during --dry-run."""

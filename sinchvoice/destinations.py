@@ -1,4 +1,4 @@
-"""The --to grammar (number, sip:, user:, did:) and E.164 checks for phone numbers."""
+"""The --to grammar (number, sip:, user:) and E.164 checks for phone numbers."""
 
 from __future__ import annotations
 
@@ -6,15 +6,14 @@ import re
 
 from .errors import UsageError
 from .inputs import CONTROL, is_text
-
-# `$` would accept a trailing newline, so callers use fullmatch().
-E164 = re.compile(r"^\+[1-9][0-9]{0,14}$")
+from .limits import E164  # no anchors: always fullmatch()
 
 EXAMPLE = "+46700000000"
 # The shortest real international numbers (e.g. Niue, +683 plus 4 digits) have 7 digits after the +.
 MIN_SUGGESTED_DIGITS = 7
-FORMS = "+E164, sip:user@host, user:NAME or did:+E164"
-FORMS_HINT = f"e.g. {EXAMPLE}, sip:alice@example.com, user:alice or did:{EXAMPLE}"
+FORMS = "+E164, sip:user@host or user:NAME"
+FORMS_HINT = f"e.g. {EXAMPLE}, sip:alice@example.com or user:alice"
+
 
 # Something that is plainly meant as a phone number, so the E.164 hints apply.
 _NUMBERISH = re.compile(r"[0-9+()\-. ]*[0-9][0-9+()\-. ]*")
@@ -65,8 +64,11 @@ def parse_destination(value: str, what: str = "--to") -> dict:
         return {"type": "sip", "endpoint": _sip_uri(text, what)}
     if kind == "user":
         return {"type": "username", "endpoint": _username(rest.strip(), what)}
-    if kind == "did":
-        return {"type": "did", "endpoint": check_e164(rest, what=f"{what} DID")}
+    if kind == "did":  # Sinch's callout destinations are number, username and sip; did shows only in events
+        number = rest.strip() if E164.fullmatch(rest.strip()) else EXAMPLE
+        raise UsageError(f"{what} '{text}': did is not a callout destination",
+                         hint=f"did appears only in callback events; to call the number, give it as is: "
+                              f"{what} {number}")
     if not text or text.startswith("+") or _NUMBERISH.fullmatch(text):
         return {"type": "number", "endpoint": check_e164(text, what=what)}
     raise UsageError(f"{what} '{text}' is not a destination; expected {FORMS}", hint=FORMS_HINT)

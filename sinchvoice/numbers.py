@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sinchvoice.errors import NotFoundError, SinchVoiceError, UsageError, as_json, batch_error
+from sinchvoice.client import application_key_of, objects
+from sinchvoice.errors import ApiError, NotFoundError, SinchVoiceError, UsageError, as_json, batch_error
 
-# The table keeps human labels; csv uses the API's field names, like every other csv header.
+# The table keeps human labels; csv uses the API's field names, like every other csv header (the contract's
+# spelling in both layouts, so a script's header does not change with --api-layout).
 NUMBER_COLUMNS = ["number", "application key", "capability"]
 NUMBER_CSV_COLUMNS = ["number", "applicationKey", "capability"]
 RESULT_COLUMNS = ["number", "outcome", "detail"]
@@ -18,7 +20,12 @@ APP_HINT = "check --app, or the profile's key (sinchvoice auth status)"
 
 
 def row(config: dict) -> list:
-    return [config.get("number"), config.get("applicationKey"), config.get("capability")]
+    return [config.get("number"), application_key_of(config), config.get("capability")]
+
+
+def listed(body: dict | None) -> list[dict]:
+    """The numbers of a getNumbers body that are usable entries (an object with a number)."""
+    return [item for item in objects(body, "numbers") if isinstance(item.get("number"), str)]
 
 
 def number_columns(app_ctx) -> list[str]:
@@ -58,17 +65,28 @@ def collect(app_ctx, args: list[str] | None, from_file: str | None) -> list[str]
     return list(dict.fromkeys(found))
 
 
+def success(number: str, outcome: str, detail: str) -> dict:
+    return {"number": number, "outcome": outcome, "detail": detail}
+
+
+def failure(number: str, error: SinchVoiceError) -> dict:
+    return {"number": number, "outcome": "error", "detail": error.message,
+            "error": as_json(error.message, error.details)}
+
+
 def run_batch(app_ctx, items: list[str], action: Callable[[str], tuple[str, str]]) -> None:
     """Try every number, print one result each, then fail with the exit code of the worst failure."""
     results, codes = [], []
     for number in items:
         try:
-            outcome, detail = action(number)
-            results.append({"number": number, "outcome": outcome, "detail": detail})
+            results.append(success(number, *action(number)))
         except SinchVoiceError as error:
             codes.append(error.exit_code)
-            results.append({"number": number, "outcome": "error", "detail": error.message,
-                            "error": as_json(error.message, error.details)})
+            results.append(failure(number, error))
+    report(app_ctx, results, codes)
+
+
+def report(app_ctx, results: list[dict], codes: list[int]) -> None:
     if app_ctx.settings.dry_run:  # the planned requests were printed; there are no outcomes
         return
     done = [r["number"] for r in results if r["outcome"] != "error"]
@@ -87,8 +105,62 @@ def found(what: str, hint: str, request: Callable, *args):
         raise NotFoundError(f"{what} not found", hint=hint, **error.details) from None
 
 
+def get_list(client) -> dict | None:
+    """getNumbers; a 404 here is no unknown number but a server without this operation (layout or host)."""
+    try:
+        return client.get_numbers()
+    except NotFoundError as error:
+        raise no_such_operation(client, error, "list the numbers") from None
+
+
+def no_such_operation(client, error: NotFoundError, doing: str) -> NotFoundError:
+    """A 404 for a path that always exists on the layout in use: say where it went and what to change."""
+    path = client.layout.config_path()
+    other = "spec" if client.layout.name == "live" else "live"
+    return NotFoundError(
+        f"could not {doing}: GET {client.transport.shown_host(path)}{path} answered 404 (no such operation on that "
+        f"server in the {client.layout.name} layout)",
+        hint=f"if the server implements the contract file, use --api-layout {other}; if numbers live on another "
+             "host, give it with --config-base-url URL",
+        **error.details)
+
+
+def not_found(number: str) -> NotFoundError:
+    return NotFoundError(f"number {number} not found", hint=NUMBER_HINT)
+
+
+def lookup_for(app_ctx, client) -> Callable[[str], dict | None]:
+    """number -> its configuration as the API holds it, for planning a batch.
+
+    Where the layout has a resource per number (the contract) each number is read as it comes, and not at all in
+    --dry-run (None: unknown). Where it has only the list (the platform) the list is read once, in --dry-run too:
+    a GET changes nothing, and the plan then holds only the writes that are needed.
+    """
+    if client.layout.number is not None:
+        if app_ctx.settings.dry_run:
+            return lambda number: None
+        return lambda number: found(f"number {number}", NUMBER_HINT, client.get_number, number)
+    with client.transport.reads_in_dry_run():
+        held = {item["number"]: item for item in listed(get_list(client))}
+    if app_ctx.settings.dry_run:
+        app_ctx.out.note("dry run: read the numbers (a GET) to plan these requests")
+
+    def lookup(number: str) -> dict:
+        if number not in held:
+            raise not_found(number)
+        return held[number]
+
+    return lookup
+
+
+def is_assigned(current: dict | None, key: str, capability: str | None) -> bool:
+    if not current or str(application_key_of(current) or "").lower() != key.lower():
+        return False
+    return not capability or current.get("capability") == capability
+
+
 def assign_detail(current: dict, key: str, capability: str | None) -> str:
-    old_key, old_capability = current.get("applicationKey"), current.get("capability")
+    old_key, old_capability = application_key_of(current), current.get("capability")
     parts = []
     if not old_key:
         parts.append("was not assigned")
@@ -99,8 +171,96 @@ def assign_detail(current: dict, key: str, capability: str | None) -> str:
     return "; ".join(parts)
 
 
+def assign(app_ctx, client, items: list[str], key: str, capability: str | None) -> None:
+    """One request per number where the layout assigns one at a time; else read, write in chunks, read back."""
+    lookup = lookup_for(app_ctx, client)
+    if client.layout.numbers_per_request == 1:
+        def one(number: str) -> tuple[str, str]:
+            current = lookup(number)
+            if is_assigned(current, key, capability):
+                return "unchanged", f"already assigned to {key}"
+            client.assign_numbers([number], key, capability)
+            return "assigned", assign_detail(current or {}, key, capability)
+
+        return run_batch(app_ctx, items, one)
+    _assign_in_chunks(app_ctx, client, lookup, items, key, capability)
+
+
+def _assign_in_chunks(app_ctx, client, lookup, items: list[str], key: str, capability: str | None) -> None:
+    """Numbers needing a change go out `numbers_per_request` at a time; each outcome is what the list then holds."""
+    before, outcomes = {}, {}  # number -> (result, the failure's exit code or None)
+    for number in items:
+        try:
+            before[number] = lookup(number)
+        except SinchVoiceError as error:
+            outcomes[number] = failure(number, error), error.exit_code
+            continue
+        if is_assigned(before[number], key, capability):
+            outcomes[number] = success(number, "unchanged", f"already assigned to {key}"), None
+    pending = [number for number in items if number not in outcomes]
+    refused = {}  # number -> the error of the request that carried it
+    size = client.layout.numbers_per_request
+    for start in range(0, len(pending), size):
+        chunk = pending[start:start + size]
+        try:
+            client.assign_numbers(chunk, key, capability)
+        except SinchVoiceError as error:
+            refused.update(dict.fromkeys(chunk, error))
+    if pending and not app_ctx.settings.dry_run:
+        outcomes.update(_read_back(app_ctx, client, pending, before, refused, key, capability))
+    ordered = [outcomes[number] for number in items if number in outcomes]
+    report(app_ctx, [result for result, _ in ordered], [code for _, code in ordered if code is not None])
+
+
+def _read_back(app_ctx, client, pending, before, refused, key, capability) -> dict:
+    """Each sent number's outcome from the list as the platform now holds it; if that cannot be read, what its
+    request was answered (a 2xx counts as assigned, said to be unconfirmed)."""
+    try:
+        after = {item["number"]: item for item in listed(get_list(client))}
+    except SinchVoiceError as error:
+        app_ctx.out.warn(f"could not read the numbers back to confirm the assignment: {error.message}")
+        after = None
+    outcomes = {}
+    for number in pending:
+        detail = assign_detail(before[number], key, capability)
+        if after is not None and is_assigned(after.get(number), key, capability):
+            outcomes[number] = success(number, "assigned", detail), None
+        elif number in refused or after is not None:
+            error = refused.get(number) or _did_not_take(number, after.get(number))
+            outcomes[number] = failure(number, error), error.exit_code
+        else:
+            outcomes[number] = success(number, "assigned", "; ".join(filter(None, [detail, "not read back"]))), None
+    return outcomes
+
+
+def _did_not_take(number: str, now: dict | None) -> SinchVoiceError:
+    if now is None:
+        return ApiError(f"number {number} is no longer listed after the assignment", hint=NUMBER_HINT)
+    holder = application_key_of(now)
+    held = f"assigned to {holder}" if holder else "not assigned"
+    return ApiError(f"the assignment did not take: the platform still lists it {held}, capability "
+                    f"{now.get('capability')}", hint="run the command again; if it persists, ask Sinch support")
+
+
+def unassign(app_ctx, client, items: list[str]) -> None:
+    """One request per number; the platform's request names the application the number is assigned to."""
+    lookup = lookup_for(app_ctx, client)
+
+    def one(number: str) -> tuple[str, str]:
+        current = lookup(number)
+        if current is not None and not application_key_of(current):
+            return "unchanged", "not assigned"
+        current = current or {}
+        found(f"number {number}", NUMBER_HINT, client.unassign_number, number, application_key_of(current),
+              current.get("capability"))
+        return "unassigned", ""
+
+    run_batch(app_ctx, items, one)
+
+
 def urls(body: dict | None) -> dict:
-    return (body or {}).get("url") or {}
+    value = (body or {}).get("url") if isinstance(body, dict) else None
+    return value if isinstance(value, dict) else {}
 
 
 def show_change(app_ctx, old: dict, sent: dict) -> None:

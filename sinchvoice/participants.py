@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from sinchvoice.client import objects, participant_id
 from sinchvoice.errors import SinchVoiceError, UsageError, as_json
 from sinchvoice.inputs import check_identifier
+from sinchvoice.limits import MAX_CONFERENCE_ID
 
-MAX_CONFERENCE_ID = 64
 COLUMNS = ("call id", "caller id", "in conference", "muted", "on hold")
+# The contract's name for the call id (the platform's is "id"), whichever layout answered.
 CSV_COLUMNS = ("callId", "cli", "duration", "muted", "onhold")
 RESULT_COLUMNS = ("call id", "outcome", "detail")
 RESULT_CSV_COLUMNS = ("callId", "outcome", "detail")
@@ -47,24 +49,29 @@ def check_targets(call_ids: list[str], all_: bool, except_: list[str]) -> tuple[
 
 def select(body: dict, excluded: list[str]) -> tuple[list[str], list[str]]:
     """(call ids to act on, excluded ids that are not in the conference) from a getConference body."""
-    present = [p.get("callId") for p in participants(body)]
+    present = ids(body)
     return [c for c in present if c not in excluded], [c for c in excluded if c not in present]
 
 
 def participants(body: dict | None) -> list[dict]:
-    return list((body or {}).get("participants") or [])
+    """The participants that have a call id (`id` live, `callId` in the contract); nonsense items are skipped."""
+    return [p for p in objects(body, "participants") if participant_id(p) is not None]
+
+
+def ids(body: dict | None) -> list[str]:
+    return list(dict.fromkeys(participant_id(p) for p in participants(body)))
 
 
 def rows(body: dict) -> list[list]:
     from sinchvoice.output import minutes
 
-    return [[p.get("callId"), p.get("cli"), minutes(p.get("duration")), bool(p.get("muted")),
+    return [[participant_id(p), p.get("cli"), minutes(p.get("duration")), bool(p.get("muted")),
              bool(p.get("onhold"))] for p in participants(body)]
 
 
 def csv_rows(body: dict) -> list[list]:
     # Scripts get the API's field names and raw seconds; booleans in JSON spelling.
-    return [[p.get("callId"), p.get("cli"), p.get("duration"), _json_bool(p.get("muted")),
+    return [[participant_id(p), p.get("cli"), p.get("duration"), _json_bool(p.get("muted")),
              _json_bool(p.get("onhold"))] for p in participants(body)]
 
 
@@ -78,8 +85,8 @@ def count(n: int) -> str:
 
 def events(conference_id: str, before: dict | None, after: dict | None) -> list[dict]:
     """What changed between two getConference bodies (None = no conference), in a stable order."""
-    old = {p.get("callId"): p for p in participants(before)}
-    new = {p.get("callId"): p for p in participants(after)}
+    old = {participant_id(p): p for p in participants(before)}
+    new = {participant_id(p): p for p in participants(after)}
     found = []
     for call_id, p in new.items():
         if call_id not in old:
@@ -93,7 +100,7 @@ def events(conference_id: str, before: dict | None, after: dict | None) -> list[
 
 
 def _event(name: str, conference_id: str, participant: dict) -> dict:
-    return {"event": name, "conferenceId": conference_id, "callId": participant.get("callId"),
+    return {"event": name, "conferenceId": conference_id, "callId": participant_id(participant),
             "cli": participant.get("cli"), "duration": participant.get("duration"),
             "muted": bool(participant.get("muted")), "onhold": bool(participant.get("onhold"))}
 

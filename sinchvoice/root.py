@@ -27,6 +27,11 @@ class AuthScheme(str, Enum):
     basic = "basic"
 
 
+class ApiLayout(str, Enum):
+    live = "live"
+    spec = "spec"
+
+
 class OutputMode(str, Enum):
     table = "table"
     json = "json"
@@ -34,7 +39,8 @@ class OutputMode(str, Enum):
 
 
 GLOBAL_FLAGS = {"-q", "--quiet", "-v", "--verbose", "--dry-run", "-y", "--yes"}
-GLOBAL_VALUED = {"-p", "--profile", "--region", "--base-url", "--auth", "-o", "--output", "--timeout"}
+GLOBAL_VALUED = {"-p", "--profile", "--region", "--base-url", "--config-base-url", "--api-layout", "--auth", "-o",
+                 "--output", "--timeout"}
 
 
 def _option_names(command) -> tuple[set[str], set[str]]:
@@ -89,7 +95,8 @@ def hoist_global_options(group, ctx, args: list[str]) -> list[str]:
 
 
 GLOBAL_EPILOG = ("Global options work here too: -o/--output, -q, -v, --dry-run, -y/--yes, -p/--profile, "
-                 "--region, --base-url, --auth, --timeout (see `sinchvoice --help`).")
+                 "--region, --base-url, --config-base-url, --api-layout, --auth, --timeout "
+                 "(see `sinchvoice --help`).")
 
 
 def _mention_global_options(group) -> None:
@@ -189,6 +196,13 @@ def root(
                                                      help="API region (default global).")] = None,
     base_url: Annotated[Optional[str], typer.Option(envvar="SINCHVOICE_BASE_URL", metavar="URL",
                                                     help="Override the API host (http:// only on loopback).")] = None,
+    config_base_url: Annotated[Optional[str], typer.Option(
+        envvar="SINCHVOICE_CONFIG_BASE_URL", metavar="URL",
+        help="Host for numbers and callback URLs (default: --base-url if given, else "
+             "https://callingapi.sinch.com).")] = None,
+    api_layout: Annotated[Optional[ApiLayout], typer.Option(
+        envvar="SINCHVOICE_API_LAYOUT",
+        help="live: the running Sinch platform (default); spec: the contract file's paths and bodies.")] = None,
     auth: Annotated[Optional[AuthScheme], typer.Option(envvar="SINCHVOICE_AUTH",
                                                        help="Request authentication (default signed).")] = None,
     output: Annotated[Optional[OutputMode], typer.Option("-o", "--output", envvar="SINCHVOICE_OUTPUT",
@@ -212,9 +226,10 @@ def root(
     # Checked now, so a bad one is refused even by a command that would not use it.
     seconds = None if timeout is None else parse_timeout(timeout, "--timeout" if "timeout" in given
                                                          else "SINCHVOICE_TIMEOUT")
-    options = Options(profile=profile, region=region and region.value, base_url=base_url, auth=auth and auth.value,
-                      timeout=seconds, output=output.value if output else "table", quiet=quiet, verbose=verbose,
-                      dry_run=dry_run, yes=yes, on_command_line=given)
+    options = Options(profile=profile, region=region and region.value, base_url=base_url,
+                      config_base_url=config_base_url, api_layout=api_layout and api_layout.value,
+                      auth=auth and auth.value, timeout=seconds, output=output.value if output else "table",
+                      quiet=quiet, verbose=verbose, dry_run=dry_run, yes=yes, on_command_line=given)
     # Nothing is read from disk here: the settings read the config file when a command first needs them.
     ctx.obj = AppContext(env, Settings(ConfigStore(env.config_dir), options))
     ctx.call_on_close(ctx.obj.close)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -47,11 +48,17 @@ def utc_timestamp(now: datetime | None = None) -> str:
     return now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
+# Seconds and their fraction, before the zone: Sinch signs callbacks with 7 digits (.2729234Z); Python 3.10's
+# fromisoformat takes only 3 or 6, so the fraction is cut or padded to microseconds first.
+_FRACTION = re.compile(r"(T\d\d:\d\d:\d\d)\.(\d{1,9})(?=[+-]\d\d:\d\d$)")
+
+
 def parse_timestamp(value: str) -> datetime | None:
-    """Accept ISO 8601 with Z or +00:00 and optional fractional seconds; None if unparseable."""
+    """Accept ISO 8601 with Z or +00:00 and 0 to 9 fractional digits of seconds; None if unparseable."""
     text = value.strip()
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
+    text = _FRACTION.sub(lambda m: f"{m[1]}.{m[2][:6]:0<6}", text)
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:

@@ -5,23 +5,18 @@ from __future__ import annotations
 import json
 import re
 from enum import Enum
-from typing import TextIO
+from typing import Callable, TextIO
 
 from .errors import UsageError
 from .inputs import CONTROL, is_text, parse_json, read_value
+from .limits import ACTIONS, DTMF, INSTRUCTIONS, MAX_TTS, MOH_CLASSES, PATCH_ACTIONS, canonical
 
-# Tuples, not sets: their order is the order error messages list them in.
-INSTRUCTIONS = ("playFiles", "say", "sendDtmf", "setCookie", "answer", "startRecording", "stopRecording")
-ACTIONS = ("hangup", "continue", "connectPstn", "connectMxp", "connectConf", "connectSip", "runMenu", "park")
-PATCH_ACTIONS = ("hangup", "continue", "park")
-MOH_CLASSES = ("ring", "music1", "music2", "music3")
 THEN_ACTIONS = ("continue", "hangup")
 # The same sets as option types: the CLI checks them and shell completion offers them from the command tree.
 MohClass = Enum("MohClass", {name: name for name in MOH_CLASSES}, type=str)
 ThenAction = Enum("ThenAction", {name: name for name in THEN_ACTIONS}, type=str)
-MAX_TTS = 600
-# Always used with fullmatch(): `$` alone would let a trailing newline through.
-DTMF = re.compile("^[0-9#*w]+$")
+# A warning for names written in another case than the documented one (Sinch compares them without case).
+Warn = Callable[[str], None]
 LOCALE = re.compile(
     r"^(?:[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?(?:/(?:female|male))?"  # en-US/female
     r"|[A-Z][a-zß-öø-ÿ]+)$"  # a named voice: Joanna, Céline
@@ -64,8 +59,11 @@ def _json_type(value: object) -> str:
     return names.get(type(value), "a number" if isinstance(value, (int, float)) else "an object")
 
 
-def check(doc: dict, *, what: str = "SVAML", actions=ACTIONS) -> dict:
-    """Check a parsed SVAML document against what Sinch accepts; return it unchanged."""
+def check(doc: dict, *, what: str = "SVAML", actions=ACTIONS, warn: Warn | None = None) -> dict:
+    """Check a parsed SVAML document against what Sinch accepts; return it unchanged.
+
+    Names are compared without case, as Sinch does; `warn` hears of each one not written as documented.
+    """
     if not isinstance(doc, dict):
         raise UsageError(f"{what}: expected a JSON object, got {_json_type(doc)}", hint=f"e.g. {SKELETON}")
     unknown = [key for key in doc if key not in TOP_LEVEL_KEYS]
@@ -77,8 +75,8 @@ def check(doc: dict, *, what: str = "SVAML", actions=ACTIONS) -> dict:
             hint=_did_you_mean(unknown[0], TOP_LEVEL_KEYS) or 'SVAML has only "instructions" and "action"',
         )
     for index, instruction in enumerate(_instructions(doc, what), start=1):
-        _check_instruction(instruction, f"{what}: instruction {index}")
-    _check_action(doc.get("action"), what, actions)
+        _check_instruction(instruction, f"{what}: instruction {index}", warn)
+    _check_action(doc.get("action"), what, actions, warn)
     return doc
 
 
@@ -92,7 +90,7 @@ def _instructions(doc: dict, what: str) -> list:
     return instructions
 
 
-def _check_action(action: object, what: str, actions) -> None:
+def _check_action(action: object, what: str, actions, warn: Warn | None) -> None:
     if action is None:
         raise UsageError(
             f'{what}: no "action"; a SVAML document needs exactly one',
@@ -104,33 +102,42 @@ def _check_action(action: object, what: str, actions) -> None:
         raise UsageError(
             f'{what}: "action" must be an object, not {_json_type(action)}', hint='e.g. {"name": "hangup"}'
         )
-    name = _name(action, f"{what}: the action", actions)
-    if name not in actions:
+    written = _name(action, f"{what}: the action", actions)
+    name = canonical(written, actions)
+    if name is None:
         where = "when updating a live call" if set(actions) == set(PATCH_ACTIONS) else "here"
-        if name in ACTIONS:  # a real action, just not here: a spelling suggestion would mislead
-            problem, hint = f'"{name}" is not allowed {where}', None
+        if canonical(written, ACTIONS):  # a real action, just not here: a spelling suggestion would mislead
+            problem, hint = f'"{written}" is not allowed {where}', None
         else:
-            problem, hint = f'unknown action "{name}"', _did_you_mean(name, actions)
+            problem, hint = f'unknown action "{written}"', _did_you_mean(written, actions)
         raise UsageError(f"{what}: {problem}; use one of: {', '.join(actions)}", hint=hint)
+    _documented(written, name, f"{what}: action", warn)
     _check_fields(action, f"{what}: action {name}")
 
 
-def _check_instruction(instruction: object, where: str) -> None:
+def _documented(written: str, name: str, where: str, warn: Warn | None) -> None:
+    if written != name and warn is not None:
+        warn(f'{where} "{written}" is documented as "{name}"; sent as written (Sinch compares names without case)')
+
+
+def _check_instruction(instruction: object, where: str, warn: Warn | None) -> None:
     if not isinstance(instruction, dict):
         raise UsageError(
             f"{where} must be an object, not {_json_type(instruction)}",
             hint='e.g. {"name": "say", "text": "Hello"}',
         )
-    name = _name(instruction, where, INSTRUCTIONS)
-    if name not in INSTRUCTIONS:
+    written = _name(instruction, where, INSTRUCTIONS)
+    name = canonical(written, INSTRUCTIONS)
+    if name is None:
         hint = (
-            f'"{name}" is an action: put it in "action"'
-            if name in ACTIONS
-            else _did_you_mean(name, INSTRUCTIONS)
+            f'"{written}" is an action: put it in "action"'
+            if canonical(written, ACTIONS)
+            else _did_you_mean(written, INSTRUCTIONS)
         )
         raise UsageError(
-            f'{where}: unknown instruction "{name}"; use one of: {", ".join(INSTRUCTIONS)}', hint=hint
+            f'{where}: unknown instruction "{written}"; use one of: {", ".join(INSTRUCTIONS)}', hint=hint
         )
+    _documented(written, name, where, warn)
     where = f"{where} ({name})"
     if name == "say":
         check_text(_string(instruction, "text", where), what=f'{where} "text"')
@@ -195,6 +202,18 @@ def check_text(text: str, what: str = "--text") -> str:
     return stripped
 
 
+def check_prompts(text: str, what: str = "--prompts") -> str:
+    """TTS and SSML prompts as the platform takes them (`#ssml[<speak>...</speak>]`, `#tts[...]`, file ids,
+    separated by `;`), stripped; the platform checks their markup."""
+    stripped = text.strip()
+    if not stripped:
+        raise UsageError(f"{what} is empty", hint="e.g. --prompts '#ssml[<speak>Hello</speak>]'")
+    if not is_text(stripped) or CONTROL.search(re.sub("[\t\r\n]", " ", stripped)):  # SSML may span lines
+        raise UsageError(f"{what} has control characters or bytes that are not UTF-8",
+                         hint="check the terminal's encoding, or give it as @FILE")
+    return stripped
+
+
 def check_locale(value: str, what: str = "--locale") -> str:
     """Return a locale or voice name in the form Sinch accepts."""
     if not value:
@@ -233,27 +252,35 @@ def check_moh(value: str, what: str = "--moh") -> str:
     )
 
 
-def load(value: str, *, what: str, actions=ACTIONS, stdin: TextIO | None = None) -> dict:
+def load(value: str, *, what: str, actions=ACTIONS, stdin: TextIO | None = None, warn: Warn | None = None) -> dict:
     """Read SVAML given inline, as @FILE or `-`, then parse and check it."""
-    return check(parse(read_value(value, what=what, stdin=stdin), what=what), what=what, actions=actions)
+    return check(parse(read_value(value, what=what, stdin=stdin), what=what), what=what, actions=actions, warn=warn)
 
 
 def say(text: str, locale: str | None = None, then: str = "continue") -> dict:
     """SVAML that speaks text, then continues or hangs up."""
-    instruction = {"name": "say", "text": check_text(text)}
+    return {"instructions": [say_instruction(text, locale)], "action": {"name": _then(then)}}
+
+
+def say_instruction(text: str, locale: str | None = None, *, what: str = "--text") -> dict:
+    instruction = {"name": "say", "text": check_text(text, what)}
     if locale is not None:
         instruction["locale"] = check_locale(locale)
-    return {"instructions": [instruction], "action": {"name": _then(then)}}
+    return instruction
 
 
 def play(urls: list[str], then: str = "continue", locale: str | None = None, *, what: str = "URL") -> dict:
     """SVAML that plays audio files from http(s) URLs, then continues or hangs up."""
+    return {"instructions": [play_instruction(urls, locale, what=what)], "action": {"name": _then(then)}}
+
+
+def play_instruction(urls: list[str], locale: str | None = None, *, what: str = "URL") -> dict:
     if not urls:
         raise UsageError("nothing to play", hint="give at least one https:// URL of an audio file")
     instruction = {"name": "playFiles", "ids": [_http_url(url, what) for url in urls]}
     if locale is not None:
         instruction["locale"] = check_locale(locale)
-    return {"instructions": [instruction], "action": {"name": _then(then)}}
+    return instruction
 
 
 def hangup() -> dict:
@@ -283,11 +310,16 @@ def _http_url(url: str, what: str) -> str:
     return url.strip()
 
 
-def callout_svaml(value: str, *, what: str, stdin: TextIO | None = None) -> str:
+def is_url(value: str) -> bool:
+    """Whether a custom callout's ice/ace/pie is given as a URL (else it is SVAML, inline, @FILE or -)."""
+    return re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value.strip()) is not None
+
+
+def callout_svaml(value: str, *, what: str, stdin: TextIO | None = None, warn: Warn | None = None) -> str:
     """A custom callout's ice/ace/pie: an https URL as is, or checked SVAML serialised as a string."""
-    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value.strip()):
+    if is_url(value):
         return _callback_url(value, what)
-    doc = load(value, what=what, actions=ACTIONS, stdin=stdin)
+    doc = load(value, what=what, actions=ACTIONS, stdin=stdin, warn=warn)
     return json.dumps(doc, separators=(",", ":"))
 
 

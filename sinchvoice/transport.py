@@ -110,11 +110,16 @@ def parse_retry_after(value: str | None) -> float | None:
             return None
 
 
-def check_base_url(url: str) -> str:
+def check_base_url(url: str, what: str = "--base-url") -> str:
     """https anywhere; http only on loopback so nothing secret or costly crosses a network in clear text."""
     from sinchvoice.urls import LOOPBACK_HINT, check_url
 
-    return check_url(url, "--base-url", hint=LOOPBACK_HINT + " (e.g. the sandbox)").rstrip("/")
+    return check_url(url, what, hint=LOOPBACK_HINT + " (e.g. the sandbox)").rstrip("/")
+
+
+def is_configuration(path: str) -> bool:
+    """Paths under /v1/ are the configuration host's (numbers, callback URLs); everything else is traffic."""
+    return (route(path) + "/").startswith("/v1/")
 
 
 class Attempt(NamedTuple):
@@ -137,11 +142,13 @@ class Transport:
 
     def __init__(self, *, base_url: str, credentials, auth_scheme: str, timeout: float, verbose: bool = False,
                  dry_run: bool = False, trace: TextIO | None = None, out: TextIO | None = None,
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] = time.sleep, config_base_url: str | None = None):
         from sinchvoice.urls import redact_userinfo
 
         self.base_url = check_base_url(base_url)
-        self.shown_url = redact_userinfo(self.base_url)  # for messages: a password in the URL is a secret
+        self.config_url = check_base_url(config_base_url, "--config-base-url") if config_base_url else self.base_url
+        # For messages: a password in a URL is a secret.
+        self.shown_url, self.shown_config_url = redact_userinfo(self.base_url), redact_userinfo(self.config_url)
         self.credentials = credentials
         self.auth_scheme = auth_scheme
         self.timeout = timeout
@@ -184,6 +191,7 @@ class Transport:
                 follow_redirects=False,
                 verify=self.ssl_context if self.ssl_context is not None else True,
             )
+            self._trace(f"* traffic host {self.shown_url}, configuration host {self.shown_config_url}")
         return self._client
 
     def close(self) -> None:
@@ -263,11 +271,16 @@ class Transport:
     def _build(self, method: str, path: str, content, headers, extensions=None):
         import httpx
 
+        url = self.config_url + path if is_configuration(path) else path  # relative: the traffic host
         try:
-            return self._http().build_request(method, path, content=content, headers=headers, extensions=extensions)
+            return self._http().build_request(method, url, content=content, headers=headers, extensions=extensions)
         except httpx.InvalidURL as exc:  # commands check what they put in a path; this is the last line
             raise UsageError(f"cannot send {method} {printable(path, 100)}: {exc}",
                              hint="check the path and --base-url") from None
+
+    def shown_host(self, path: str) -> str:
+        """The base URL a request to PATH goes to, fit for messages."""
+        return self.shown_config_url if is_configuration(path) else self.shown_url
 
     def _no_answer(self, exc: Exception, expired: bool) -> Attempt:
         import httpx
@@ -299,12 +312,14 @@ class Transport:
             return callout_maybe_placed(result.cause) if is_callout(method, path) else maybe_applied(
                 method, path, result.cause)
         tries = f" after {attempts} attempts" if attempts > 1 else ""
+        host = self.shown_host(path)
         if failure == NOT_SENT:
-            return TemporaryError(f"could not connect to {self.shown_url}{tries}",
-                                  hint="check the network, --base-url/--region, or start `sinchvoice sandbox`")
+            options = "--config-base-url" if is_configuration(path) else "--base-url/--region"
+            return TemporaryError(f"could not connect to {host}{tries}",
+                                  hint=f"check the network, {options}, or start `sinchvoice sandbox`")
         if failure == MAYBE_SENT:
             why = "timeout or dropped connection" if result.cause == "no response" else result.cause
-            return TemporaryError(f"no response from {self.shown_url}{tries} ({why})",
+            return TemporaryError(f"no response from {host}{tries} ({why})",
                                   hint="try again later, or raise --timeout")
         if 300 <= failure < 400:
             return redirect_error(failure, response.headers.get("location"))

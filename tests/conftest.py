@@ -13,7 +13,7 @@ import keyring
 import pytest
 
 from tests.memory_keyring import MemoryKeyring
-from tests.sandbox_fixture import sandbox  # noqa: F401  (the sandbox fixture every command test uses)
+from tests.sandbox_fixture import any_sandbox, sandbox, sandbox_live, sandbox_spec  # noqa: F401  (the sandboxes)
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTINEL_SECRET = "U2VudGluZWxTZWNyZXQ0Mg=="  # base64 of "SentinelSecret42": must never be printed

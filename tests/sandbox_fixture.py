@@ -1,4 +1,8 @@
-"""The `sandbox` pytest fixture: one in-process sandbox per session on an ephemeral port, reset per test."""
+"""The sandbox fixtures: one in-process sandbox per layout and session on an ephemeral port, reset per test.
+
+`sandbox` serves the live layout, which the CLI speaks by default; `sandbox_spec` the contract's (its env() tells
+the CLI so); `any_sandbox` runs a test once in each.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ class SandboxHandle:
 
     def __init__(self, running):
         self.running = running
+        self.layout = running.app.api_layout
         self.base_url = running.base_url
         self.key = running.key
         self.secret = running.secret
@@ -26,10 +31,13 @@ class SandboxHandle:
         self._control = httpx.Client(base_url=running.base_url, timeout=30, trust_env=False, verify=False)
 
     def env(self) -> dict:
+        """The CLI's environment for this sandbox; the live layout is the CLI's default, so it is left unsaid."""
+        layout = {} if self.layout == "live" else {"SINCHVOICE_API_LAYOUT": self.layout}
         return {
             "SINCHVOICE_BASE_URL": self.base_url,
             "SINCH_APPLICATION_KEY": self.key,
             "SINCH_APPLICATION_SECRET": self.secret,
+            **layout,
         }
 
     def _call(self, method: str, route: str, body=None) -> dict:
@@ -86,7 +94,7 @@ class SandboxHandle:
 _servers = {}
 
 
-def shared_server(api_layout: str = "spec"):
+def shared_server(api_layout: str = "live"):
     """One server per layout, started once per process on first use and stopped at exit: conftest imports
     only `sandbox`, so a session-scoped helper fixture would not be visible to pytest."""
     if api_layout not in _servers:
@@ -99,7 +107,7 @@ def shared_server(api_layout: str = "spec"):
 
 
 @contextlib.contextmanager
-def sandbox_handle(api_layout: str = "spec"):
+def sandbox_handle(api_layout: str = "live"):
     """A freshly reset sandbox for one test; the test fails if the sandbox answered a 500 of its own."""
     handle = SandboxHandle(shared_server(api_layout))
     handle.reset()
@@ -114,6 +122,25 @@ def sandbox_handle(api_layout: str = "spec"):
 
 @pytest.fixture
 def sandbox():
-    # The CLI speaks the contract's layout for now, and its tests expect the contract's shapes.
+    with sandbox_handle("live") as handle:
+        yield handle
+
+
+@pytest.fixture
+def sandbox_live():
+    """The live sandbox by name, for the live-only tests of modules whose `sandbox` runs in both layouts."""
+    with sandbox_handle("live") as handle:
+        yield handle
+
+
+@pytest.fixture
+def sandbox_spec():
     with sandbox_handle("spec") as handle:
+        yield handle
+
+
+@pytest.fixture(params=["live", "spec"])
+def any_sandbox(request):
+    """The same test against each layout; `any_sandbox.layout` says which."""
+    with sandbox_handle(request.param) as handle:
         yield handle

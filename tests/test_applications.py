@@ -4,15 +4,13 @@ import json
 
 import pytest
 
-KEY = "11111111-2222-4333-8444-555555555555"
-NUMBERS = "/calling/v1/configuration/numbers"
-CALLBACKS = f"/calling/v1/configuration/callbacks/applications/{KEY}"
-SEEDED = [
-    {"number": "+46700000100", "applicationKey": KEY, "capability": "voice"},
-    {"number": "+46700000101", "applicationKey": KEY, "capability": "voice"},
-    {"number": "+46700000102", "capability": "voice"},
-    {"number": "+46700000103", "applicationKey": KEY, "capability": "sms"},
-]
+from tests.layouts import CALLBACKS, KEY, NUMBERS, number_read, seeded
+
+
+@pytest.fixture
+def sandbox(any_sandbox):
+    """Every test here runs in both layouts: the live one (the default) and the contract's."""
+    return any_sandbox
 
 
 def run(cli, sandbox, *args, **kwargs):
@@ -37,7 +35,7 @@ def test_list_table_is_plain_when_piped(cli, sandbox):
         "4 numbers",
     ]
     assert result.stderr == ""
-    assert journal(sandbox) == [("GET", NUMBERS, None)]
+    assert journal(sandbox) == [("GET", NUMBERS[sandbox.layout], None)]
 
 
 def test_list_table_on_a_terminal_is_drawn_by_rich(cli, sandbox):
@@ -50,7 +48,7 @@ def test_list_table_on_a_terminal_is_drawn_by_rich(cli, sandbox):
 def test_list_json_is_the_api_body(cli, sandbox):
     result = run(cli, sandbox, "numbers", "list", "-o", "json")
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {"numbers": SEEDED}
+    assert json.loads(result.stdout) == {"numbers": seeded(sandbox.layout)}
 
 
 def test_list_csv_header_uses_the_api_field_names(cli, sandbox):
@@ -77,9 +75,9 @@ def test_list_filters_are_local_and_json_keeps_the_shape(cli, sandbox, filters, 
     quiet = run(cli, sandbox, "numbers", "list", "-q", *filters)
     assert quiet.stdout.split() == expected
     body = json.loads(run(cli, sandbox, "numbers", "list", "-o", "json", *filters).stdout)
-    assert body == {"numbers": [n for n in SEEDED if n["number"] in expected]}
+    assert body == {"numbers": [n for n in seeded(sandbox.layout) if n["number"] in expected]}
     # filtering happens here: the API was asked for everything, without a query
-    assert {(r["method"], r["path"], r["query"]) for r in sandbox.requests()} == {("GET", NUMBERS, "")}
+    assert {(r["method"], r["path"], r["query"]) for r in sandbox.requests()} == {("GET", NUMBERS[sandbox.layout], "")}
 
 
 def test_list_with_no_match_says_so_in_the_footer(cli, sandbox):
@@ -114,7 +112,7 @@ def test_get_output_modes(cli, sandbox, mode, expected):
     result = run(cli, sandbox, "numbers", "get", "+46700000102", *mode)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == expected
-    assert journal(sandbox) == [("GET", f"{NUMBERS}/+46700000102", None)]
+    assert journal(sandbox) == [number_read(sandbox.layout, "+46700000102")]
 
 
 def test_get_assigned_number_panel(cli, sandbox):
@@ -163,7 +161,7 @@ def test_callbacks_round_trip(cli, sandbox):
     # each set reads, writes, then reads back what the API now holds
     each_set = ["GET", "POST", "GET"]
     assert [m for m, p, _ in journal(sandbox)] == ["GET", *each_set, *each_set, "GET", "GET", "GET"]
-    assert {p for _, p, _ in journal(sandbox)} == {CALLBACKS}
+    assert {p for _, p, _ in journal(sandbox)} == {CALLBACKS[sandbox.layout]}
 
 
 def test_callbacks_empty_fallback_clears_it(cli, sandbox):
@@ -180,7 +178,7 @@ def test_callbacks_set_shows_what_the_api_holds_after_the_write(cli, sandbox):
     result = run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/c", "-y", "-o", "json")
     assert result.exit_code == 0, result.stderr
     read_back = sandbox.requests()[-1]
-    assert (read_back["method"], read_back["path"]) == ("GET", CALLBACKS)
+    assert (read_back["method"], read_back["path"]) == ("GET", CALLBACKS[sandbox.layout])
     assert json.loads(result.stdout)["new"] == sandbox.state()["callbacks"] == {
         "url": {"primary": "https://example.com/c", "fallback": "https://b.example"}}
 
@@ -257,7 +255,7 @@ def test_callbacks_set_on_a_terminal_with_yes_asks_nothing(cli, sandbox):
 def test_callbacks_set_dry_run_sends_nothing(cli, sandbox):
     result = run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/cb", "--dry-run")
     assert result.exit_code == 0
-    assert result.stdout.startswith(f"POST {sandbox.base_url}{CALLBACKS}\n")
+    assert result.stdout.startswith(f"POST {sandbox.base_url}{CALLBACKS[sandbox.layout]}\n")
     assert '"primary": "https://example.com/cb"' in result.stdout
     assert sandbox.requests() == []
 

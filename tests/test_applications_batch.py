@@ -1,10 +1,19 @@
-"""applications numbers assign/unassign against the sandbox: per-number results, batches, safety, --app default."""
+"""applications numbers assign/unassign in the contract's layout (one request per number): per-number results,
+batches, safety, --app default. test_applications_live.py has the live layout's batched requests."""
 
 import json
 
 import pytest
 
-from tests.test_applications import KEY, NUMBERS
+from tests.layouts import KEY
+from tests.layouts import NUMBERS as PATHS
+
+NUMBERS = PATHS["spec"]
+
+
+@pytest.fixture
+def sandbox(sandbox_spec):
+    return sandbox_spec
 
 OTHER = "aaaa1111-2222-4333-8444-555555555555"
 UNKNOWN = "+46799999999"
@@ -182,8 +191,8 @@ def test_assign_remembers_the_numbers_done(cli, sandbox, tmp_path):
 
 def login(cli, sandbox, key):
     # --base-url typed, not exported: login saves only options given on its command line
-    result = cli("--base-url", sandbox.base_url, "auth", "login", "--key", key, "--secret-stdin", "--no-verify",
-                 input=sandbox.secret + "\n")
+    result = cli("--base-url", sandbox.base_url, "--api-layout", sandbox.layout, "auth", "login", "--key", key,
+                 "--secret-stdin", "--no-verify", input=sandbox.secret + "\n")
     assert result.exit_code == 0, result.stderr
 
 

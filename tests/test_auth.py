@@ -37,12 +37,14 @@ def test_status_shows_where_the_secret_lives(cli):
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {
         "profile": "default", "applicationKey": "aaaa…5555", "secret": "system keyring",
-        "credentialsFrom": "profile", "auth": "signed", "region": "global",
-        "baseUrl": "https://calling.api.sinch.com", "callerId": None}
+        "credentialsFrom": "profile", "auth": "signed", "region": "global", "apiLayout": "live",
+        "baseUrl": "https://calling.api.sinch.com", "configBaseUrl": "https://callingapi.sinch.com", "callerId": None}
     plain = cli("auth", "status")
     assert plain.stdout.splitlines() == [
-        "sinchvoice auth", "profile          default", "application key  aaaa…5555", "secret           system keyring",
-        "auth             signed", "API              https://calling.api.sinch.com", "caller ID        (none)"]
+        "sinchvoice auth", "profile            default", "application key    aaaa…5555",
+        "secret             system keyring", "auth               signed", "API layout         live",
+        "API                https://calling.api.sinch.com", "configuration API  https://callingapi.sinch.com",
+        "caller ID          (none)"]
 
 
 def test_status_without_credentials_exits_4(cli):
@@ -205,8 +207,9 @@ def test_a_failed_secret_store_leaves_no_profile(cli, isolated, tmp_path):
 def test_status_as_csv_uses_the_json_field_names(cli):
     login(cli)
     assert cli("-o", "csv", "auth", "status").stdout.splitlines() == [
-        "profile,applicationKey,secret,credentialsFrom,auth,region,baseUrl,callerId",
-        "default,aaaa…5555,system keyring,profile,signed,global,https://calling.api.sinch.com,"]
+        "profile,applicationKey,secret,credentialsFrom,auth,region,apiLayout,baseUrl,configBaseUrl,callerId",
+        "default,aaaa…5555,system keyring,profile,signed,global,live,https://calling.api.sinch.com,"
+        "https://callingapi.sinch.com,"]
 
 
 def saved_profile(tmp_path, name="default") -> dict:

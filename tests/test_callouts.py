@@ -75,14 +75,14 @@ def test_tts_text_from_stdin(cli, sandbox):
 
 
 def test_conference_with_every_option(cli, sandbox, tmp_path):
-    result = run(cli, sandbox, "callouts", "conference", "--to", f"did:{TO}", "--conference-id", "standup",
+    result = run(cli, sandbox, "callouts", "conference", "--to", "user:bob", "--conference-id", "standup",
                  "--greeting", "Welcome to the standup", "--locale", "sv-SE", "--moh", "music2", "--dtmf", "12w#",
                  "--max-duration", "600", "--ace", "--dice", "--pie", tty=True)
     assert result.exit_code == 0, result.stderr
     call_id = only_call(sandbox)["callId"]
-    assert (result.stdout, result.stderr) == (f"{call_id}\n", f"Calling did:{TO} from {FROM} (conference standup)\n")
+    assert (result.stdout, result.stderr) == (f"{call_id}\n", f"Calling user:bob from {FROM} (conference standup)\n")
     assert sent(sandbox) == [("POST", CALLOUTS, "signed", {"method": "conferenceCallout", "conferenceCallout": {
-        "cli": FROM, "destination": {"type": "did", "endpoint": TO}, "conferenceId": "standup",
+        "cli": FROM, "destination": {"type": "username", "endpoint": "bob"}, "conferenceId": "standup",
         "greeting": "Welcome to the standup", "locale": "sv-SE", "mohClass": "music2", "dtmf": "12w#",
         "maxDuration": 600, "enableAce": True, "enableDice": True, "enablePie": True}})]
     history = tmp_path / "state" / "history"
@@ -90,7 +90,9 @@ def test_conference_with_every_option(cli, sandbox, tmp_path):
     assert (history / "conferences").read_text() == "standup\n"
 
 
-def test_custom_sends_svaml_as_strings_and_urls_as_is(cli, sandbox, tmp_path):
+def test_custom_in_the_contract_sends_svaml_as_strings_and_urls_as_is(cli, sandbox_spec, tmp_path):
+    """The contract's customCallout always names the callee and caller ID, inline ICE or not."""
+    sandbox = sandbox_spec
     (tmp_path / "ace.json").write_text('{"action": {"name": "continue"}}')
     result = run(cli, sandbox, "callouts", "custom", "--to", TO, "--ice", "-", "--ace", f"@{tmp_path / 'ace.json'}",
                  "--pie", "https://example.com/pie", "-o", "json", input=ICE)
@@ -134,13 +136,18 @@ def test_no_caller_id_is_a_usage_error(cli, sandbox):
 
 TTS = ("callouts", "tts", "--to", TO, "--text", "Hi")
 CONF = ("callouts", "conference", "--to", TO, "--conference-id", "c")
-CUSTOM = ("callouts", "custom", "--to", TO)
+CUSTOM = ("callouts", "custom")  # inline ICE needs no --to on the platform (the SVAML says whom to call)
 
 
 @pytest.mark.parametrize("args, error", [
     (("callouts", "tts", "--to", "0701234567", "--text", "Hi"), "--to '0701234567' is not an E.164 number"),
     (("callouts", "tts", "--to", "bob", "--text", "Hi"),
-     "--to 'bob' is not a destination; expected +E164, sip:user@host, user:NAME or did:+E164"),
+     "--to 'bob' is not a destination; expected +E164, sip:user@host or user:NAME"),
+    (("callouts", "tts", "--to", f"did:{TO}", "--text", "Hi"), f"--to 'did:{TO}': did is not a callout destination"),
+    (("callouts", "tts", "--to", TO), "give either --text or --prompts"),
+    ((*TTS, "--prompts", "#tts[Hi]"), "give --text or --prompts, not both"),
+    (("callouts", "tts", "--to", TO, "--prompts", " "), "--prompts is empty"),
+    ((*TTS, "--dtmf", "1 2"), "--dtmf '1 2' is not a DTMF sequence"),
     (("callouts", "tts", "--to", "sip:alice", "--text", "Hi"), "--to 'sip:alice' is not a SIP URI"),
     ((*TTS, "--from", "46700"), "--from '46700' is not an E.164 number"),
     (("callouts", "tts", "--to", TO, "--text", "  "), "--text is empty"),
@@ -161,7 +168,15 @@ CUSTOM = ("callouts", "custom", "--to", TO)
     ((*CONF, "--max-duration", "14401"), "--max-duration 14401 is out of range; use 1 to 14400 seconds (4 hours)"),
     ((*CONF, "--greeting", "g" * 601), "--greeting is 601 characters long; text-to-speech allows at most 600"),
     ((*CONF, "--locale", "english"), "--locale 'english' is not a locale or voice"),
-    (CUSTOM, "a custom callout needs --ice"),
+    (CUSTOM, "a custom callout needs --to (or inline ICE SVAML that says whom to call)"),
+    ((*CUSTOM, "--ice", "https://example.com/ice"),
+     "a custom callout needs --to (or inline ICE SVAML that says whom to call)"),
+    ((*CUSTOM, "--ice", ICE, "--to", TO), "--to cannot go with inline ICE SVAML: the SVAML says whom to call"),
+    ((*CUSTOM, "--ice", ICE, "--to", TO, "--from", FROM),
+     "--to and --from cannot go with inline ICE SVAML: the SVAML says whom to call"),
+    ((*CUSTOM, "--ice", ICE, "--dtmf", "x"), "--dtmf 'x' is not a DTMF sequence"),
+    ((*CUSTOM, "--ice", ICE, "--max-duration", "14401"),
+     "--max-duration 14401 is out of range; use 1 to 14400 seconds (4 hours)"),
     ((*CUSTOM, "--ice", '{"action": {"name": "hangup"'),
      "--ice: invalid JSON at line 1, column 29: Expecting ',' delimiter"),
     ((*CUSTOM, "--ice", '{\n  "action": {"name": "hangup",}\n}'),
@@ -173,7 +188,7 @@ CUSTOM = ("callouts", "custom", "--to", TO)
      '--ice: key "action" appears twice in one object'),
     ((*CUSTOM, "--ice", '{"action": {"name": "hangupp"}}'),
      '--ice: unknown action "hangupp"; use one of: hangup, continue, connectPstn, connectMxp, connectConf, '
-     'connectSip, runMenu, park'),
+     'connectSip, connectStream, runMenu, park'),
     ((*CUSTOM, "--ice", '{"instructions": [{"name": "sayy"}], "action": {"name": "hangup"}}'),
      '--ice: instruction 1: unknown instruction "sayy"; use one of: playFiles, say, sendDtmf, setCookie, answer, '
      'startRecording, stopRecording'),
@@ -200,10 +215,10 @@ def test_wait_timeout_without_wait_is_not_ignored(cli, sandbox, args):
     assert sandbox.requests() == []
 
 
-def test_custom_help_says_ice_is_required(cli):
+def test_custom_help_says_when_ice_is_required(cli):
     help_ = cli("callouts", "custom", "--help").stdout
     ice = help_[help_.index("--ice SVAML"):help_.index("--ace SVAML")]
-    assert " ".join(ice.split()).endswith("https URL. [required]")
+    assert " ".join(ice.split()).endswith("no --to/--from then. Required in the spec layout.")
 
 
 # --- --wait ----------------------------------------------------------------------------------------------------

@@ -11,6 +11,12 @@ FROM = "+46700000100"  # the caller ID sandbox_support uses
 TO = "+46701234567"
 
 
+@pytest.fixture
+def sandbox(any_sandbox):
+    """Every test here runs in both layouts: parties as {type, endpoint} (live, the default) or as strings."""
+    return any_sandbox
+
+
 def run(cli, sandbox, *args, **kwargs):
     return cli(*args, env=sandbox.env(), **kwargs)
 
@@ -284,3 +290,67 @@ def test_bad_input_exits_2_and_sends_nothing(cli, sandbox, args, error):
     assert result.exit_code == 2, result.stderr
     assert result.stderr.splitlines()[0] == f"error: {error}"
     assert sandbox.requests() == []
+
+
+# --- calls leg: the platform's 14th operation -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, leg, body, note", [
+    (("--leg", "callee", "--say", "Please hold", "--locale", "en-US"), "callee",
+     {"instructions": [{"name": "say", "text": "Please hold", "locale": "en-US"}]}, "said the text to the callee"),
+    (("--leg", "both", "--play", "https://example.com/a.wav", "--play", "https://example.com/b.wav"), "both",
+     {"instructions": [{"name": "playFiles", "ids": ["https://example.com/a.wav", "https://example.com/b.wav"]}]},
+     "played 2 file(s) to both sides"),
+])
+def test_leg_plays_or_says_to_one_side_live_and_is_refused_by_the_contract(cli, sandbox, call_id, args, leg, body,
+                                                                            note):
+    sandbox.advance(3)
+    result = run(cli, sandbox, "calls", "leg", call_id, *args)
+    if sandbox.layout == "spec":
+        assert (result.exit_code, result.stderr.splitlines()) == (2, [
+            "error: the contract (--api-layout spec) has no call-leg operation",
+            "hint: use `calls say` or `calls play` to reach the whole call, or --api-layout live"])
+        assert patches(sandbox) == []
+        return
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"Updated call {call_id}: {note}\n"
+    assert patches(sandbox) == [(f"/calling/v1/calls/id/{call_id}/leg/{leg}", "signed", body)]
+    assert api_body(sandbox, call_id)["status"] == "ONGOING"  # the call goes on
+
+
+@pytest.mark.parametrize("args, error", [
+    (("--leg", "caller"), "give either --say or --play"),
+    (("--leg", "caller", "--say", "Hi", "--play", "https://example.com/a.wav"), "give --say or --play, not both"),
+    (("--leg", "side", "--say", "Hi"), "invalid value for '--leg': 'side' is not one of 'caller', 'callee', 'both'"),
+    (("--say", "Hi"), "missing option '--leg'. Choose from: caller, callee, both"),
+    (("--leg", "caller", "--say", "x" * 601), "--say is 601 characters long; text-to-speech allows at most 600"),
+    (("--leg", "caller", "--play", "a.wav"), "--play 'a.wav' is not an http(s) URL"),
+])
+def test_leg_bad_input_exits_2_and_sends_nothing(cli, sandbox_live, args, error):
+    sandbox = sandbox_live
+    result = run(cli, sandbox, "calls", "leg", "abc", *args)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.splitlines()[0] == f"error: {error}"
+    assert sandbox.requests() == []
+
+
+def test_a_leg_update_whose_answer_was_lost_is_not_repeated(cli, sandbox_live):
+    """Saying something twice to a caller is not harmless: like say/play, no retry, and exit 7."""
+    sandbox = sandbox_live
+    with sandbox.client() as client:
+        call_id = callout(client, tts())
+    path = f"/calling/v1/calls/id/{call_id}/leg/caller"
+    sandbox.fault(method="PATCH", path=path, drop=True, count=1)
+    result = run(cli, sandbox, "calls", "leg", call_id, "--leg", "caller", "--say", "Hi")
+    assert result.exit_code == 7
+    assert result.stderr.splitlines()[0] == (f"error: PATCH {path} may have been applied (no response); it was not "
+                                             "retried because repeating it could act twice")
+    assert len(patches(sandbox)) == 1
+
+
+def test_update_warns_about_a_name_in_another_case_and_sends_it(cli, sandbox, call_id):
+    result = run(cli, sandbox, "calls", "update", call_id, "--svaml", '{"action": {"name": "HangUp"}}')
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0] == ('warning: --svaml: action "HangUp" is documented as "hangup"; sent as '
+                                             'written (Sinch compares names without case)')
+    assert patches(sandbox) == [(f"/calling/v1/calls/id/{call_id}", "signed", {"action": {"name": "HangUp"}})]

@@ -40,16 +40,17 @@ def test_output_without_a_request(args):
 def test_a_listing_stops_quietly_after_its_request(sandbox, flags):
     result = into_closed_pipe("applications", "numbers", "list", *flags, env=sandbox.env())
     assert (result.returncode, result.stderr) == (CLOSED_PIPE, "")
-    assert [(r["method"], r["path"]) for r in sandbox.requests()] == [("GET", "/calling/v1/configuration/numbers")]
+    assert [(r["method"], r["path"]) for r in sandbox.requests()] == [("GET", "/v1/configuration/numbers")]
 
 
 def test_a_batch_is_done_whole_before_its_results_hit_the_closed_pipe(sandbox):
     numbers = ["+46700000102", "+46700000100"]
     result = into_closed_pipe("applications", "numbers", "assign", *numbers, "--app", KEY, env=sandbox.env())
     assert (result.returncode, result.stderr) == (CLOSED_PIPE, "")
-    assert [(r["method"], r["path"]) for r in sandbox.requests() if r["method"] == "POST"] == [
-        ("POST", "/calling/v1/configuration/numbers/+46700000102")]  # +46700000100 was already assigned
-    assert {n["number"]: n.get("applicationKey") for n in sandbox.state()["numbers"]}["+46700000102"] == KEY
+    assert [(r["method"], r["path"], r["body"]) for r in sandbox.requests() if r["method"] == "POST"] == [
+        ("POST", "/v1/configuration/numbers", {"numbers": ["+46700000102"], "applicationkey": KEY})
+    ]  # +46700000100 was already assigned
+    assert {n["number"]: n.get("applicationkey") for n in sandbox.state()["numbers"]}["+46700000102"] == KEY
 
 
 def test_conference_ids_and_a_watch_stop_at_the_first_write(sandbox):

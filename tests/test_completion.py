@@ -151,7 +151,9 @@ STATIC_CASES = [
     ("sinchvoice --region e", lambda: ["euc1"]),
     ("sinchvoice auth list --auth ", lambda: ["signed", "basic"]),
     ("sinchvoice completion show ", lambda: ["bash", "zsh", "fish"]),
-    ("sinchvoice calls ", lambda: ["get", "update", "hangup", "say", "play"]),
+    ("sinchvoice calls ", lambda: ["get", "update", "hangup", "say", "play", "leg"]),
+    ("sinchvoice calls leg abc --leg ", lambda: ["caller", "callee", "both"]),
+    ("sinchvoice --api-layout ", lambda: ["live", "spec"]),
     ("sinchvoice callouts conference --moh ", lambda: ["ring", "music1", "music2", "music3"]),
     ("sinchvoice conferences hold standup --moh m", lambda: ["music1", "music2", "music3"]),
     ("sinchvoice calls say abc --then ", lambda: ["continue", "hangup"]),
@@ -172,15 +174,15 @@ def test_tab_offers_the_tree(shell, line, expected, scripts):
 def test_options_of_a_subcommand_include_the_global_ones(shell, scripts):
     offered = DRIVERS[shell](scripts[shell], "sinchvoice auth login --")
     own = {"--key", "--secret-stdin", "--from", "--insecure-storage", "--no-verify", "--help"}
-    assert own | {"--profile", "--region", "--base-url", "--auth", "--output", "--quiet", "--verbose", "--dry-run",
-                  "--timeout", "--yes"} <= set(offered)
+    assert own | {"--profile", "--region", "--base-url", "--config-base-url", "--api-layout", "--auth", "--output",
+                  "--quiet", "--verbose", "--dry-run", "--timeout", "--yes"} <= set(offered)
     assert "--version" not in offered  # only valid before the subcommand
 
 
 def test_calls_group_offers_its_subcommands(scripts):
     real = tree().commands["calls"].commands
     assert sorted(bash_complete(scripts["bash"], "sinchvoice calls ")) == sorted(real) == [
-        "get", "hangup", "play", "say", "update"]
+        "get", "hangup", "leg", "play", "say", "update"]
 
 
 @pytest.mark.parametrize("shell", ALL_SHELLS)

@@ -7,12 +7,20 @@ import re
 
 import pytest
 
+from tests.layouts import PARTICIPANT_ID
+
 CONF = "standup"
 # Numbers ending 0001-0004 are reserved by the sandbox (busy, no answer, ...); these all answer after 2 s.
 PHONES = ("+46701000011", "+46701000012", "+46701000013")
 NOT_FOUND = "error: conference nope not found (it ends when the last participant leaves)"
 NOT_FOUND_HINT = ("hint: participants join when they answer (a few seconds after the callout); a conference ends "
                   "when the last one leaves")
+
+
+@pytest.fixture
+def sandbox(any_sandbox):
+    """Every test here runs in both layouts: participants keyed by `id` (live, the default) or `callId`."""
+    return any_sandbox
 
 
 def callout(sandbox, endpoint: str, conference: str = CONF, **extra) -> str:
@@ -41,7 +49,7 @@ def participant_state(sandbox, conference: str = CONF) -> dict:
     conferences = {c["conferenceId"]: c for c in sandbox.state()["conferences"]}
     if conference not in conferences:
         return {}
-    return {p["callId"]: p for p in conferences[conference]["participants"]}
+    return {p[PARTICIPANT_ID[sandbox.layout]]: p for p in conferences[conference]["participants"]}
 
 
 def path(call_id: str | None = None, conference: str = CONF) -> str:
@@ -78,9 +86,12 @@ def test_get_json_is_the_api_body(cli, sandbox, bridge):
     a, b = bridge
     result = cli("conferences", "get", CONF, "-o", "json", env=sandbox.env())
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {"conferenceId": CONF, "participants": [
-        {"cli": "+46701000011", "callId": a, "duration": 1, "muted": False, "onhold": False},
-        {"cli": "+46701000012", "callId": b, "duration": 1, "muted": False, "onhold": False}]}
+    key = PARTICIPANT_ID[sandbox.layout]
+    body = {"participants": [{"cli": "+46701000011", key: a, "duration": 1, "muted": False, "onhold": False},
+                             {"cli": "+46701000012", key: b, "duration": 1, "muted": False, "onhold": False}]}
+    if sandbox.layout == "spec":
+        body = {"conferenceId": CONF, **body}
+    assert json.loads(result.stdout) == body
 
 
 def plain(text: str) -> str:
@@ -201,12 +212,43 @@ def test_undo_commands_restore_the_participant(cli, sandbox, bridge, setup, undo
     assert [p[field] for p in got["participants"]] == [True, False]
 
 
-def test_hold_checks_moh_but_sends_only_the_command(cli, sandbox, bridge):
+def test_hold_sends_the_music_class_live_and_only_the_command_in_the_contract(cli, sandbox, bridge):
     mark = len(sandbox.requests())
-    result = cli("conferences", "hold", CONF, bridge[0], "--moh", "music2", "-q", env=sandbox.env())
+    result = cli("conferences", "hold", CONF, "--all", "--except", bridge[1], "--moh", "music2", "-q",
+                 env=sandbox.env())
     assert (result.exit_code, result.stdout) == (0, f"{bridge[0]}\n")
-    assert result.stderr.startswith("warning: --moh music2 is not sent")
-    assert sent(sandbox, mark) == [("PATCH", path(bridge[0]), {"command": "onhold"})]
+    if sandbox.layout == "live":
+        assert result.stderr == ""
+        body = {"command": "onhold", "moh": "music2"}
+    else:
+        assert result.stderr == ('warning: --moh music2 is not sent: the contract\'s participant command carries '
+                                 'only "command"; the music a held participant hears is the callout\'s mohClass\n')
+        body = {"command": "onhold"}
+    assert sent(sandbox, mark) == [("GET", path(), None), ("PATCH", path(bridge[0]), body)]
+    assert [p["onhold"] for p in participant_state(sandbox).values()] == [True, False]
+
+
+def test_either_spelling_of_the_call_id_is_read_and_nonsense_is_skipped(cli, sandbox):
+    """A server may answer `id` (the platform), `callId` (the contract), or garbage among the participants."""
+    participants = [1, "x", None, [], {"cli": "+46701000019"}, {"id": 7}, {"id": "a", "cli": "+46701000011"},
+                    {"callId": "b", "cli": "+46701000012", "muted": True, "extra": {"unknown": "ignored"}}]
+    sandbox.fault(method="GET", path=path(), status=200, body=json.dumps({"participants": participants}), count=-1)
+    assert cli("conferences", "get", CONF, "-q", env=sandbox.env()).stdout == "a\nb\n"
+    assert cli("conferences", "get", CONF, "-o", "csv", env=sandbox.env()).stdout == (
+        "callId,cli,duration,muted,onhold\na,+46701000011,,false,false\nb,+46701000012,,true,false\n")
+    planned = cli("conferences", "unmute", CONF, "--all", "--except", "b", "--dry-run", env=sandbox.env())
+    assert planned.exit_code == 0, planned.stderr
+    assert [line for line in planned.stdout.splitlines() if line.startswith("PATCH")] == [
+        f"PATCH {sandbox.base_url}{path('a')}"]
+
+
+def test_moh_is_checked_before_anything_is_sent(cli, sandbox, bridge):
+    mark = len(sandbox.requests())
+    result = cli("conferences", "hold", CONF, bridge[0], "--moh", "jazz", env=sandbox.env())
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "error: invalid value for '--moh': 'jazz' is not one of 'ring', 'music1', 'music2', 'music3'")
+    assert sent(sandbox, mark) == []
 
 
 @pytest.mark.parametrize("selection, muted", [

@@ -8,9 +8,10 @@ from sinchvoice.destinations import E164, check_e164, describe_destination, pars
 from sinchvoice.errors import ExitCode, UsageError
 
 GENERIC_HINT = "write it with + and the country code, e.g. +46700000000"
-FORMS_MESSAGE = "is not a destination; expected +E164, sip:user@host, user:NAME or did:+E164"
+FORMS_MESSAGE = "is not a destination; expected +E164, sip:user@host or user:NAME"
 SIP_HINT = "write it as sip:user@host, e.g. sip:alice@example.com"
-FORMS_HINT = "e.g. +46700000000, sip:alice@example.com, user:alice or did:+46700000000"
+FORMS_HINT = "e.g. +46700000000, sip:alice@example.com or user:alice"
+DID_HINT = "did appears only in callback events; to call the number, give it as is: --to"
 
 
 @pytest.mark.parametrize(
@@ -110,8 +111,6 @@ def test_check_e164_rejects(value, what, message, hint):
         ("sip:+46700000000@10.0.0.1", {"type": "sip", "endpoint": "sip:+46700000000@10.0.0.1"}),
         ("user:alice", {"type": "username", "endpoint": "alice"}),
         ("user:alice.smith@corp", {"type": "username", "endpoint": "alice.smith@corp"}),
-        ("did:+46700000000", {"type": "did", "endpoint": "+46700000000"}),
-        ("did: +46700000000", {"type": "did", "endpoint": "+46700000000"}),
     ],
 )
 def test_parse_destination(value, expected):
@@ -138,8 +137,12 @@ def test_parse_destination(value, expected):
         ("sip:al ice@example.com", "--to 'sip:al ice@example.com' is not a SIP URI", SIP_HINT),
         ("user:", "--to 'user:' needs a username without spaces", "e.g. user:alice"),
         ("user:al ice", "--to 'user:al ice' needs a username without spaces", "e.g. user:alice"),
-        ("did:0700123", "--to DID '0700123' is not an E.164 number", GENERIC_HINT),
-        ("did:", "--to DID is empty", GENERIC_HINT),
+        # Sinch's callout destinations are number, username and sip: did appears only in callback events.
+        ("did:+46700000000", "--to 'did:+46700000000': did is not a callout destination", f"{DID_HINT} +46700000000"),
+        ("DID: +46700000000", "--to 'DID: +46700000000': did is not a callout destination",
+         f"{DID_HINT} +46700000000"),
+        ("did:0700123", "--to 'did:0700123': did is not a callout destination", f"{DID_HINT} +46700000000"),
+        ("did:", "--to 'did:': did is not a callout destination", f"{DID_HINT} +46700000000"),
     ],
 )
 def test_parse_destination_rejects(value, message, hint):
@@ -173,7 +176,7 @@ def test_describe_destination(dest, expected):
 
 
 @pytest.mark.parametrize(
-    "value", ["+46700000000", "sip:alice@example.com", "user:alice", "did:+46700000000"]
+    "value", ["+46700000000", "sip:alice@example.com", "user:alice"]
 )
 def test_describe_round_trips(value):
     assert describe_destination(parse_destination(value)) == value

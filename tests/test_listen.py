@@ -409,12 +409,14 @@ def test_forward_to_re_signs_for_the_handler_and_relays_its_reply():
 
 
 def test_forward_to_checks_the_handlers_svaml_and_reports_a_dead_handler():
-    downstream = Downstream("/h", {"action": {"name": "hangUp"}})
+    downstream = Downstream("/h", {"instructions": [{"name": "Say", "text": "Hi"}], "action": {"name": "hangupp"}})
     with serving(downstream) as base, listening(forward_to=base + "/h") as (url, seen, http):
-        assert post(http, url, EVENTS["ace"]).json() == {"action": {"name": "hangUp"}}
+        assert post(http, url, EVENTS["ace"]).json() == downstream.reply
     assert seen[0].warnings == [
-        'the ace reply: unknown action "hangUp"; use one of: hangup, continue, connectPstn, connectMxp, '
-        "connectConf, connectSip, runMenu, park"]
+        'the ace reply: instruction 1 "Say" is documented as "say"; sent as written (Sinch compares names without '
+        'case)',
+        'the ace reply: unknown action "hangupp"; use one of: hangup, continue, connectPstn, connectMxp, '
+        "connectConf, connectSip, connectStream, runMenu, park"]
     with listening(forward_to=base + "/h") as (url, seen, http):  # the handler is gone now
         response = post(http, url, EVENTS["ace"])
     assert response.status_code == 502
@@ -520,10 +522,10 @@ def test_sandbox_loop_ace_then_dice_verified(sandbox):
 
 
 @pytest.mark.parametrize("args, env, code, message", [
-    (["--reply", "ice=@{tmp}/bad.json"], True, 2, 'error: --reply ice: unknown action "hangUp"; use one of: '
-     "hangup, continue, connectPstn, connectMxp, connectConf, connectSip, runMenu, park"),
-    (["--reply-dir", "{tmp}"], True, 2, 'error: {tmp}/ace.json: unknown action "hangUp"; use one of: '
-     "hangup, continue, connectPstn, connectMxp, connectConf, connectSip, runMenu, park"),
+    (["--reply", "ice=@{tmp}/bad.json"], True, 2, 'error: --reply ice: unknown action "hangupp"; use one of: '
+     "hangup, continue, connectPstn, connectMxp, connectConf, connectSip, connectStream, runMenu, park"),
+    (["--reply-dir", "{tmp}"], True, 2, 'error: {tmp}/ace.json: unknown action "hangupp"; use one of: '
+     "hangup, continue, connectPstn, connectMxp, connectConf, connectSip, connectStream, runMenu, park"),
     (["--reply", "ring=" + json.dumps(CONTINUE)], True, 2,
      "error: --reply: unknown event 'ring'; use one of: ice, ace, pie"),
     (["--reply", "dice=" + json.dumps(CONTINUE)], True, 2, "error: --reply dice: dice events take no SVAML reply"),
@@ -540,8 +542,8 @@ def test_sandbox_loop_ace_then_dice_verified(sandbox):
     ([], False, 4, "error: no credentials for profile 'default'"),
 ])
 def test_bad_options_exit_before_serving(cli, tmp_path, args, env, code, message):
-    (tmp_path / "bad.json").write_text('{"action": {"name": "hangUp"}}')
-    (tmp_path / "ace.json").write_text('{"action": {"name": "hangUp"}}')
+    (tmp_path / "bad.json").write_text('{"action": {"name": "hangupp"}}')
+    (tmp_path / "ace.json").write_text('{"action": {"name": "hangupp"}}')
     credentials = {"SINCH_APPLICATION_KEY": KEY, "SINCH_APPLICATION_SECRET": SECRET} if env else {}
     result = cli("listen", "--port", "0", *[a.replace("{tmp}", str(tmp_path)) for a in args], env=credentials)
     assert result.exit_code == code
@@ -773,3 +775,18 @@ def test_ctrl_c_on_a_terminal_ends_the_line_then_says_stopped_and_exits_130(serv
         os.close(primary)
     assert code == 130
     assert seen.decode().replace("\r\n", "\n").endswith("\n\nstopped\n")
+
+
+@pytest.mark.parametrize("body, callid", [
+    (b'{"event": "ace", "callid": "c-1"}', "c-1"),  # the platform's spelling
+    (b'{"event": "ace", "callId": "c-2"}', "c-2"),  # the contract's and some tools'
+    (b'{"event": "ace", "callid": 7}', ""),
+    (b'{"event": "ace"}', ""),
+    (b'[1]', ""),
+])
+def test_an_event_names_its_call_in_either_spelling(body, callid):
+    from sinchvoice.listener.exchange import Exchange
+
+    exchange = Exchange(datetime.now(timezone.utc), "POST", "/", {}, body)
+    assert exchange.callid == callid
+    assert exchange.line().split()[2] == (callid or "-")

@@ -13,7 +13,7 @@ from tests.test_conferences import join
 
 CALLS = "/calling/v1/calls/id/"
 CONFERENCES = "/calling/v1/conferences/id/"
-CALLBACKS = "/calling/v1/configuration/callbacks/applications/"
+CALLBACKS = "/v1/configuration/callbacks/applications/"
 
 # (what the user typed, how it travels as one segment)
 ENCODED = [
@@ -46,18 +46,20 @@ def test_path_refuses_what_cannot_stay_one_segment(typed, message):
     assert raised.value.hint == "give the number in E.164 form, e.g. +46700000100"
 
 
-def test_every_client_method_checks_its_path_values():
+@pytest.mark.parametrize("layout", ["live", "spec"])
+def test_every_client_method_checks_its_path_values(layout):
     class NoTransport:
         def request(self, *args):
             raise AssertionError("nothing may be sent")
 
-    client = VoiceClient(NoTransport())
+    client = VoiceClient(NoTransport(), layout)
     calls = [lambda: client.get_call(".."), lambda: client.update_call(".", {}),
              lambda: client.get_conference("."), lambda: client.kick_all_from_conference(".."),
              lambda: client.manage_conference_participant("c", ".", "mute"),
              lambda: client.kick_participant_from_conference("..", "a"),
-             lambda: client.get_number_configuration("."), lambda: client.update_number_configuration("..", {}),
-             lambda: client.unassign_number("."), lambda: client.get_application_callbacks(".."),
+             lambda: client.get_number("."), lambda: client.assign_numbers([".."], "key"),
+             lambda: client.unassign_number(".", "key"), lambda: client.get_application_callbacks(".."),
+             lambda: client.manage_call_leg("..", "caller", {}), lambda: client.manage_call_leg("c", ".", {}),
              lambda: client.update_application_callbacks(".", {})]
     for call in calls:
         with pytest.raises(UsageError):
@@ -110,7 +112,7 @@ def test_kick_dot_no_longer_kicks_everyone(cli, sandbox):
         assert result.exit_code == 2
     assert sandbox.requests()[mark:] == []  # not even the good id: input is checked before anything is sent
     conference = {c["conferenceId"]: c for c in sandbox.state()["conferences"]}["standup"]
-    assert sorted(p["callId"] for p in conference["participants"]) == sorted([a, b])
+    assert sorted(p["id"] for p in conference["participants"]) == sorted([a, b])
 
 
 @pytest.mark.parametrize("typed, segment", [e for e in ENCODED if e[0] != "+46700000100"])

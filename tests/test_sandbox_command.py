@@ -100,7 +100,8 @@ def test_serves_in_the_foreground_and_stops_on_ctrl_c():
     )
     try:
         exports = dict(item.split("=", 1) for item in proc.stdout.readline().split()[1:])
-        assert set(exports) == {"SINCHVOICE_BASE_URL", "SINCH_APPLICATION_KEY", "SINCH_APPLICATION_SECRET"}
+        assert set(exports) == {"SINCHVOICE_BASE_URL", "SINCHVOICE_API_LAYOUT", "SINCH_APPLICATION_KEY",
+                                "SINCH_APPLICATION_SECRET"}
         auth = (exports["SINCH_APPLICATION_KEY"], exports["SINCH_APPLICATION_SECRET"])
         response = httpx.get(
             exports["SINCHVOICE_BASE_URL"] + "/calling/v1/configuration/numbers", auth=auth, trust_env=False

@@ -110,7 +110,7 @@ def test_reset_restores_the_seeded_world(sandbox, client):
     sandbox.reset()
     state = sandbox.state()
     assert (state["calls"], state["clock"]["now"], sandbox.requests()) == ([], 0.0, [])
-    assert state["numbers"][0]["applicationKey"] == sandbox.key
+    assert state["numbers"][0]["applicationkey"] == sandbox.key
     assert client.get("/_sandbox/faults").json() == {"faults": []}
 
 

@@ -8,6 +8,12 @@ from tests.sandbox_support import callout, conference, custom, tts
 
 
 @pytest.fixture
+def sandbox(sandbox_spec):
+    """These tests check the contract's shapes and rules: the spec layout (test_sandbox_live.py has the live one)."""
+    return sandbox_spec
+
+
+@pytest.fixture
 def client(sandbox):
     with sandbox.client("basic") as client:
         yield client

@@ -111,6 +111,12 @@ CASES = [
 
 
 @pytest.fixture
+def sandbox(sandbox_spec):
+    """These tests check the contract's shapes and rules: the spec layout (test_sandbox_live.py has the live one)."""
+    return sandbox_spec
+
+
+@pytest.fixture
 def client(sandbox):
     with sandbox.client("signed") as client:
         yield client

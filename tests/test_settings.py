@@ -150,9 +150,12 @@ def test_api_with_every_setting_given_reads_no_config(cli, config, monkeypatch):
     monkeypatch.setenv("SINCH_APPLICATION_KEY", KEY)
     monkeypatch.setenv("SINCH_APPLICATION_SECRET", SECRET)
     result = cli("--dry-run", "--base-url", "https://gw.example", "--auth", "basic", "--timeout", "5",
-                 "api", "GET", "/p")
+                 "--api-layout", "live", "api", "GET", "/p")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0] == "GET https://gw.example/p"
+    configuration = cli("--dry-run", "--base-url", "https://gw.example", "--auth", "basic", "--timeout", "5",
+                        "--api-layout", "spec", "api", "GET", "/v1/configuration/numbers")
+    assert configuration.stdout.splitlines()[0] == "GET https://gw.example/v1/configuration/numbers"
 
 
 def test_help_works_with_a_broken_config_in_a_fresh_process(tmp_path):

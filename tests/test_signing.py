@@ -61,6 +61,38 @@ def test_timestamp_forms(stamp):
     assert signing.parse_timestamp("2014-09-24T10:59:41") is None  # no zone: ambiguous
 
 
+@pytest.mark.parametrize("fraction, microseconds", [
+    ("2", 200000), ("27", 270000), ("272", 272000), ("2729", 272900), ("27292", 272920), ("272923", 272923),
+    ("2729234", 272923),  # Sinch's callbacks carry 7 digits (live-platform.md)
+    ("272923456", 272923),
+])
+@pytest.mark.parametrize("zone", ["Z", "+00:00"])
+def test_fractions_of_1_to_9_digits_parse_as_python_3_10_would(monkeypatch, fraction, microseconds, zone):
+    """Python 3.10's fromisoformat takes 0, 3 or 6 fractional digits only: parse_timestamp hands it 0 or 6."""
+    import re
+
+    real = signing.datetime
+
+    class Python310(real):
+        @classmethod
+        def fromisoformat(cls, text):
+            digits = re.search(r"\.(\d+)", text)
+            if digits and len(digits[1]) not in (3, 6):
+                raise ValueError(f"Invalid isoformat string: {text!r}")
+            return real.fromisoformat(text)
+
+    monkeypatch.setattr(signing, "datetime", Python310)
+    parsed = signing.parse_timestamp(f"2014-09-24T10:59:41.{fraction}{zone}")
+    assert parsed == THEN.replace(microsecond=microseconds)
+
+
+def test_a_callback_signed_with_a_7_digit_timestamp_verifies():
+    stamp = "2014-09-24T10:59:41.2729234Z"
+    message = signing.string_to_sign("POST", PATH, BODY, "application/json", stamp)
+    result = _verify(f"Application {KEY}:{signing.signature(SECRET, message)}", timestamp=stamp)
+    assert (result.ok, result.reason) == (True, "valid signature")
+
+
 def test_utc_timestamp_shape():
     moment = datetime(2024, 5, 1, 12, 0, 0, 123456, tzinfo=timezone.utc)
     assert signing.utc_timestamp(moment) == "2024-05-01T12:00:00.123Z"

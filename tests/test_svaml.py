@@ -23,7 +23,7 @@ from sinchvoice.svaml import (
     parse,
 )
 
-ALL_ACTIONS = "hangup, continue, connectPstn, connectMxp, connectConf, connectSip, runMenu, park"
+ALL_ACTIONS = "hangup, continue, connectPstn, connectMxp, connectConf, connectSip, connectStream, runMenu, park"
 ALL_INSTRUCTIONS = "playFiles, say, sendDtmf, setCookie, answer, startRecording, stopRecording"
 SKELETON = '{"instructions": [{"name": "say", "text": "Hello"}], "action": {"name": "hangup"}}'
 LOCALE_HINT = (
@@ -62,6 +62,7 @@ def test_constants():
         "connectMxp",
         "connectConf",
         "connectSip",
+        "connectStream",
         "runMenu",
         "park",
     }
@@ -189,9 +190,9 @@ def say_text_doc(text):
             None,
         ),
         (
-            {"action": {"name": "hangUp"}},
+            {"action": {"name": "hangUpp"}},
             ACTIONS,
-            f'--svaml: unknown action "hangUp"; use one of: {ALL_ACTIONS}',
+            f'--svaml: unknown action "hangUpp"; use one of: {ALL_ACTIONS}',
             'did you mean "hangup"?',
         ),
         (
@@ -261,9 +262,9 @@ def say_text_doc(text):
             f'add "name" with one of: {ALL_INSTRUCTIONS}',
         ),
         (
-            {"instructions": [{"name": "Say", "text": "hi"}], "action": {"name": "hangup"}},
+            {"instructions": [{"name": "Sayy", "text": "hi"}], "action": {"name": "hangup"}},
             ACTIONS,
-            f'--svaml: instruction 1: unknown instruction "Say"; use one of: {ALL_INSTRUCTIONS}',
+            f'--svaml: instruction 1: unknown instruction "Sayy"; use one of: {ALL_INSTRUCTIONS}',
             'did you mean "say"?',
         ),
         (
@@ -687,3 +688,35 @@ def test_callout_urls_with_controls_or_non_utf8_are_refused(value):
     with pytest.raises(UsageError) as info:
         svaml.callout_svaml(value, what="--ice")
     assert info.value.message == f"--ice {value!r} is not an absolute https:// URL"
+
+
+# --- names compared without case, as Sinch does; connectStream ----------------------------------------------------
+
+def test_names_in_another_case_pass_with_a_warning_each():
+    doc = {"instructions": [{"name": "SAY", "text": "hi"}, {"name": "playFiles", "ids": ["https://x.test/a.wav"]}],
+           "action": {"name": "ConnectConf", "conferenceId": "room"}}
+    warnings: list[str] = []
+    assert check(doc, what="--ice", warn=warnings.append) == doc  # sent as written
+    assert warnings == [
+        '--ice: instruction 1 "SAY" is documented as "say"; sent as written (Sinch compares names without case)',
+        '--ice: action "ConnectConf" is documented as "connectConf"; sent as written (Sinch compares names without '
+        'case)']
+
+
+def test_the_documented_name_is_what_gets_checked():
+    assert error_of(check, {"instructions": [{"name": "Say"}], "action": {"name": "hangup"}}, what="--ice") == (
+        '--ice: instruction 1 (say) needs "text" as a string; it is missing', 'add "text": "..."')
+    assert error_of(check, {"action": {"name": "CONNECTPSTN"}}, what="--svaml", actions=PATCH_ACTIONS) == (
+        PATCH_REFUSAL.format("CONNECTPSTN"), None)
+    assert check({"action": {"name": "HANGUP"}}, actions=PATCH_ACTIONS) == {"action": {"name": "HANGUP"}}
+
+
+def test_no_unicode_case_folding():
+    # "ſ".upper() == "S": a name must be ASCII to match a documented one.
+    assert error_of(check, {"action": {"name": "ſtream"}}, what="--svaml")[0].startswith(
+        '--svaml: unknown action "ſtream"')
+
+
+def test_connect_stream_is_an_action():
+    doc = {"action": {"name": "connectStream", "destination": {"type": "websocket", "endpoint": "wss://x.test/ws"}}}
+    assert callout_svaml(json.dumps(doc), what="--ice") == json.dumps(doc, separators=(",", ":"))

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import SENTINEL_SECRET
 
-NUMBERS = "/calling/v1/configuration/numbers"
+NUMBERS = "/v1/configuration/numbers"  # the live layout's, on the configuration host (here: the same port)
 
 
 def api_paths(sandbox):
@@ -200,8 +200,10 @@ def test_a_kick_all_whose_answer_was_lost_is_reported_done(cli, sandbox):
     assert [(r["method"], r["status"]) for r in sandbox.requests()][-2:] == [("DELETE", 200), ("DELETE", 404)]
 
 
-def test_an_unassign_whose_answer_was_lost_is_reported_unassigned(cli, sandbox):
-    number = f"{NUMBERS}/+46700000100"
+def test_an_unassign_whose_answer_was_lost_is_reported_unassigned(cli, any_sandbox):
+    sandbox = any_sandbox
+    # The contract deletes the number's resource; the platform takes a body on the numbers path.
+    number = {"live": NUMBERS, "spec": "/calling/v1/configuration/numbers/+46700000100"}[sandbox.layout]
     sandbox.fault(method="DELETE", path=number, drop=True)  # processed, then cut off
     sandbox.fault(method="DELETE", path=number, status=404)  # a platform that says "not assigned" to the retry
     result = cli("applications", "numbers", "unassign", "+46700000100", "--yes", "-o", "json", env=sandbox.env())
@@ -209,7 +211,8 @@ def test_an_unassign_whose_answer_was_lost_is_reported_unassigned(cli, sandbox):
     assert json.loads(result.stdout) == [{"number": "+46700000100", "outcome": "unassigned", "detail": ""}]
     assert [(r["method"], r["fault"]) for r in sandbox.requests()] == [("GET", None), ("DELETE", "drop"),
                                                                        ("DELETE", "status")]
-    assert "applicationKey" not in {n["number"]: n for n in sandbox.state()["numbers"]}["+46700000100"]
+    held = {n["number"]: n for n in sandbox.state()["numbers"]}["+46700000100"]
+    assert set(held) == {"number", "capability"}
 
 
 def test_a_404_without_a_lost_answer_is_still_not_found(cli, sandbox):
@@ -266,7 +269,7 @@ CHECK = "hint: run with --verbose to see the exchange; check that --base-url (or
      "the API answered HTTP 200 with a JSON string where an object was expected"),
     (("applications", "numbers", "list"), NUMBERS, {"status": 203, "body": "<html>login</html>"},
      "the API answered HTTP 203 with a body that is not JSON"),
-    (("applications", "callbacks", "get"), "/calling/v1/configuration/callbacks/applications/*",
+    (("applications", "callbacks", "get"), "/v1/configuration/callbacks/applications/*",
      {"status": 200, "body": "[" * 10000}, "the API answered HTTP 200 with a body that is not JSON"),
 ])
 def test_a_read_answered_with_the_wrong_shape_is_a_clear_error(cli, sandbox, command, path, fault, error):
@@ -301,7 +304,7 @@ def test_a_duration_that_is_not_whole_seconds_is_shown_as_given(cli, sandbox, du
 
 # ---- api: a raw path goes out as written, or not at all -----------------------------------------------------------
 
-PATH_HINT = "hint: e.g. /calling/v1/configuration/numbers; encode reserved characters (%23 for #)"
+PATH_HINT = "hint: e.g. /v1/configuration/numbers; encode reserved characters (%23 for #)"
 
 
 @pytest.mark.parametrize("path, error", [

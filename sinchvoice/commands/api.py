@@ -13,21 +13,25 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 def api(
     ctx: typer.Context,
     method: Annotated[str, typer.Argument(metavar="METHOD", help="GET, POST, PUT, PATCH or DELETE.")],
-    path: Annotated[str, typer.Argument(metavar="PATH", help="Path on the API host, e.g. /calling/v1/calls/id/ID.")],
+    path: Annotated[str, typer.Argument(metavar="PATH", help="Path, e.g. /calling/v1/calls/id/ID; paths under /v1/ "
+                                                         "go to the configuration host.")],
     data: Annotated[Optional[str], typer.Option("--data", "-d", help="JSON body: inline, @FILE or -.")] = None,
 ) -> None:
     """Send a raw authenticated request; print the JSON.
 
-    Signing, retries and error handling are those of every other command. The response is printed as JSON
-    whatever -o says (its shape is unknown to the CLI); -q prints nothing (the exit code tells).
+    Signing, retries and error handling are those of every other command. Paths under /v1/ (numbers, callback
+    URLs: /v1/configuration/...) go to the configuration host, all others to the regional API host. The
+    response is printed as JSON whatever -o says (its shape is unknown to the CLI); -q prints nothing (the exit
+    code tells). --data goes with POST, PUT, PATCH and DELETE (the platform unassigns a number with a body).
     """
     app_ctx = app_context(ctx)
     method = method.upper()
     if method not in METHODS:
         raise UsageError(f"unknown HTTP method {method!r}", hint="use one of: " + ", ".join(METHODS))
     check_path(path)
-    if data is not None and method in ("GET", "DELETE"):
-        raise UsageError(f"{method} requests carry no body; --data is only for POST, PUT and PATCH")
+    if data is not None and method == "GET":
+        raise UsageError("GET requests carry no body; --data is only for POST, PUT, PATCH and DELETE",
+                         hint="put what you want to ask in the path (and its query)")
     body = None
     if data is not None:
         from sinchvoice.inputs import parse_json, read_value
@@ -39,7 +43,7 @@ def api(
 
 
 MAX_PATH = 8192
-PATH_HINT = "e.g. /calling/v1/configuration/numbers; encode reserved characters (%23 for #)"
+PATH_HINT = "e.g. /v1/configuration/numbers; encode reserved characters (%23 for #)"
 
 
 def check_path(path: str) -> str:
@@ -49,7 +53,7 @@ def check_path(path: str) -> str:
 
     shown = repr(path[:100]) + ("…" if len(path) > 100 else "")
     if not path.startswith("/") or path.startswith("//"):  # "//host/x" would name another host
-        raise UsageError(f"path {shown} must start with a single /", hint="e.g. /calling/v1/configuration/numbers")
+        raise UsageError(f"path {shown} must start with a single /", hint="e.g. /v1/configuration/numbers")
     if len(path) > MAX_PATH:
         raise UsageError(f"the path is {len(path)} characters long; at most {MAX_PATH} are sent", hint=PATH_HINT)
     if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in path):

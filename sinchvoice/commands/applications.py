@@ -41,32 +41,37 @@ def numbers_list(
 
     Filters are applied locally; with -o json the body keeps its shape, {"numbers": [...matching...]}.
     """
+    from sinchvoice.client import application_key_of
+
     app_ctx = app_context(ctx)
     app_key = n.check_app(app_key)
-    body = app_ctx.client().get_numbers()
+    body = n.get_list(app_ctx.client())
     if body is None:
         return
-    everything = body.get("numbers") or []
-    app_ctx.remember("numbers", *[x.get("number") for x in everything])
+    everything = n.listed(body)
+    app_ctx.remember("numbers", *[x["number"] for x in everything])
     items = [x for x in everything
-             if (not app_key or str(x.get("applicationKey", "")).lower() == app_key.lower())
+             if (not app_key or str(application_key_of(x) or "").lower() == app_key.lower())
              and (not capability or x.get("capability") == capability.value)]
     if app_key or capability:
         body = {**body, "numbers": items}
     app_ctx.out.render(body, columns=n.number_columns(app_ctx), rows=[n.row(x) for x in items],
-                       ids=[x.get("number") for x in items], footer=n.plural(len(items)))
+                       ids=[x["number"] for x in items], footer=n.plural(len(items)))
 
 
 @numbers.command("get")
 def numbers_get(ctx: typer.Context,
                 number: Annotated[str, typer.Argument(metavar="NUMBER", help="The number, E.164.")]) -> None:
-    """Show one number's configuration: application key and capability (getNumberConfiguration)."""
+    """Show one number's configuration: application key and capability (getNumberConfiguration).
+
+    On the live platform this is the number list, filtered here (there is no resource per number).
+    """
     from sinchvoice.destinations import check_e164
 
     app_ctx = app_context(ctx)
     number = check_e164(number, "number")
     client = app_ctx.client()
-    body = n.found(f"number {number}", n.NUMBER_HINT, client.get_number_configuration, number)
+    body = n.found(f"number {number}", n.NUMBER_HINT, client.get_number, number)
     if body is None:
         return
     app_ctx.remember("numbers", number)
@@ -84,27 +89,17 @@ def numbers_assign(
     app_key: AppKey = None,
     capability: Annotated[Optional[Capability], typer.Option(help="voice or sms (default: leave as is).")] = None,
 ) -> None:
-    """Assign numbers to an application, one request each (updateNumberConfiguration).
+    """Assign numbers to an application (updateNumberConfiguration).
 
-    Each number is read first: one already assigned as asked is reported "unchanged" and not written.
-    Every number is tried; the exit code is 0 only if all succeeded.
+    The numbers are read first: one already assigned as asked is reported "unchanged" and not written.
+    Live: one request per 100 numbers that need the change, then the list is read again and each number's
+    outcome is what the platform holds. Spec: one request per number. Every number is tried; the exit code
+    is 0 only if all succeeded.
     """
     app_ctx = app_context(ctx)
     items = n.collect(app_ctx, number, from_file)
     key = n.app_key(app_ctx, app_key)
-    wanted = capability.value if capability else None
-    client, dry_run = app_ctx.client(), app_ctx.settings.dry_run
-    body = {"applicationKey": key, **({"capability": wanted} if wanted else {})}
-
-    def assign(one: str) -> tuple[str, str]:
-        current = {} if dry_run else n.found(f"number {one}", n.NUMBER_HINT, client.get_number_configuration, one)
-        same_key = str(current.get("applicationKey", "")).lower() == key.lower()
-        if not dry_run and same_key and (not wanted or current.get("capability") == wanted):
-            return "unchanged", f"already assigned to {key}"
-        client.update_number_configuration(one, body)
-        return "assigned", n.assign_detail(current, key, wanted)
-
-    n.run_batch(app_ctx, items, assign)
+    n.assign(app_ctx, app_ctx.client(), items, key, capability.value if capability else None)
 
 
 @numbers.command("unassign")
@@ -115,23 +110,14 @@ def numbers_unassign(
 ) -> None:
     """Unassign numbers from their application, one request each (unassignNumber).
 
-    Each number is read first: one assigned to no application is reported "unchanged" and not written.
+    The numbers are read first: one assigned to no application is reported "unchanged" and not written.
     Asks for confirmation on a terminal; otherwise needs --yes. Every number is tried.
     """
     app_ctx = app_context(ctx)
     items = n.collect(app_ctx, number, from_file)
     shown = ", ".join(items) if len(items) <= 3 else f"{', '.join(items[:3])}, ..."
     app_ctx.confirm(f"unassign {n.plural(len(items))} ({shown})")
-    client, dry_run = app_ctx.client(), app_ctx.settings.dry_run
-
-    def unassign(one: str) -> tuple[str, str]:
-        current = {} if dry_run else n.found(f"number {one}", n.NUMBER_HINT, client.get_number_configuration, one)
-        if not dry_run and not current.get("applicationKey"):
-            return "unchanged", "not assigned"
-        n.found(f"number {one}", n.NUMBER_HINT, client.unassign_number, one)
-        return "unassigned", ""
-
-    n.run_batch(app_ctx, items, unassign)
+    n.unassign(app_ctx, app_ctx.client(), items)
 
 
 @callbacks.command("get")

@@ -6,10 +6,10 @@ import typer
 
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
-from sinchvoice.errors import AuthError, UsageError
+from sinchvoice.errors import AuthError, NotFoundError, UsageError
 
 app = group(help="Credentials and profiles.")
-SAVED_OPTIONS = ("region", "base_url", "auth")  # the global options a profile keeps
+SAVED_OPTIONS = ("region", "base_url", "config_base_url", "api_layout", "auth")  # the global options a profile keeps
 
 
 MAX_SECRET = 512  # Sinch secrets are 24 characters of base64; anything this long was not meant as one
@@ -46,8 +46,9 @@ def login(
 ) -> None:
     """Store an application key and secret in a profile (secret in the system keyring).
 
-    Global --region, --base-url and --auth given on this command line are saved in the profile too
-    (not their SINCHVOICE_* variables, which apply to this run only).
+    Global --region, --base-url, --config-base-url, --api-layout and --auth given on this command line are
+    saved in the profile too (not their SINCHVOICE_* variables, which apply to this run only). The credentials
+    are checked with one read of the numbers (on the configuration host, in the live layout).
     """
     from sinchvoice.credentials import Credentials, KeyringUnavailable, mask
     from sinchvoice.destinations import check_e164
@@ -100,10 +101,19 @@ def login(
 
 
 def _verify(app_ctx, credentials) -> None:
-    """One cheap authenticated call, so a typo is caught now rather than at the first callout."""
+    """One cheap authenticated call, so a typo is caught now rather than at the first callout.
+
+    A 404 is no verdict on the credentials: the server has no such operation, so the layout or host is wrong.
+    """
+    from sinchvoice.numbers import no_such_operation
+
     client = app_ctx.client_for(credentials)
     try:
         client.get_numbers()
+    except NotFoundError as error:
+        error = no_such_operation(client, error, "check the credentials")
+        error.hint += " (or skip the check with --no-verify)"
+        raise error from None
     finally:
         client.close()
 
@@ -112,6 +122,7 @@ def _verify(app_ctx, credentials) -> None:
 def status(ctx: typer.Context) -> None:
     """Show which credentials would be used, and where the secret lives (never the secret)."""
     from sinchvoice.credentials import mask
+    from sinchvoice.urls import redact_userinfo
 
     app_ctx = app_context(ctx)
     settings, out = app_ctx.settings, app_ctx.out
@@ -120,12 +131,16 @@ def status(ctx: typer.Context) -> None:
              "file": f"{app_ctx.secrets.file} (unencrypted)"}[credentials.source]
     if credentials.source == "file":
         out.warn(f"the secret of profile {settings.profile!r} is stored unencrypted; prefer the system keyring")
+    api_url, config_url = redact_userinfo(settings.api_url), redact_userinfo(settings.config_url)
+    if settings.api_layout == "spec":  # the contract's configuration paths are on the one API host
+        config_url = api_url
     body = {"profile": settings.profile, "applicationKey": mask(credentials.key), "secret": where,
             "credentialsFrom": "environment" if credentials.source == "environment" else "profile",
-            "auth": settings.auth, "region": settings.region, "baseUrl": settings.api_url,
-            "callerId": settings.caller_id}
+            "auth": settings.auth, "region": settings.region, "apiLayout": settings.api_layout, "baseUrl": api_url,
+            "configBaseUrl": config_url, "callerId": settings.caller_id}
     fields = [("profile", body["profile"]), ("application key", body["applicationKey"]), ("secret", where),
-              ("auth", settings.auth), ("API", settings.api_url), ("caller ID", settings.caller_id or "(none)")]
+              ("auth", settings.auth), ("API layout", settings.api_layout), ("API", api_url),
+              ("configuration API", config_url), ("caller ID", settings.caller_id or "(none)")]
     out.render(body, panel=fields, title="sinchvoice auth", ids=[settings.profile])
 
 

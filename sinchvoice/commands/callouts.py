@@ -10,29 +10,31 @@ from sinchvoice.batch import Kind
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
 from sinchvoice.errors import ExitCode, OutcomeUnknown, SinchVoiceError, UsageError
+from sinchvoice.limits import MAX_CONFERENCE_ID, MAX_DURATION
 
 app = group(help="Place calls: text-to-speech, conference, custom.")
 
-MAX_CONFERENCE_ID = 64
-MAX_DURATION = 14400
-
-To = Annotated[str, typer.Option("--to", metavar="DEST",
-                                 help="Who to call: +E164, sip:user@host, user:NAME or did:+E164.")]
+TO_HELP = "Who to call: +E164, sip:user@host or user:NAME."
+To = Annotated[str, typer.Option("--to", metavar="DEST", help=TO_HELP)]
 From = Annotated[Optional[str], typer.Option("--from", "--cli", metavar="E164",
                                              help="Caller ID (default: SINCHVOICE_FROM or the profile's).")]
 Locale = Annotated[Optional[str], typer.Option("--locale", metavar="LOCALE",
                                                help="Text-to-speech language or voice, e.g. en-US.")]
-Text = Annotated[str, typer.Option("--text", metavar="TEXT",
-                                   help="Words to speak: inline, @FILE or - (stdin); max 600 chars.")]
+Text = Annotated[Optional[str], typer.Option("--text", metavar="TEXT",
+                                             help="Words to speak: inline, @FILE or - (stdin); max 600 chars.")]
+Prompts = Annotated[Optional[str], typer.Option(
+    "--prompts", metavar="PROMPTS", help="Instead of --text: TTS/SSML prompts, e.g. '#ssml[<speak>Hi</speak>]' "
+                                         "(live layout): inline, @FILE or -.")]
 Greeting = Annotated[Optional[str], typer.Option(metavar="TEXT", help="Text spoken on joining: inline, @FILE or -.")]
 Moh = Annotated[Optional[svaml.MohClass], typer.Option(help="Music on hold.")]
 Dtmf = Annotated[Optional[str], typer.Option(metavar="DIGITS", help="Digits to send when answered (0-9, #, *, w).")]
 MaxDuration = Annotated[Optional[int], typer.Option(metavar="S", help="End the call after S s (1-14400).")]
 Ace = Annotated[bool, typer.Option("--ace", help="Send the answered-call event (ace) to the callback URL.")]
+Pie = Annotated[bool, typer.Option("--pie", help="Send prompt-input events (pie) to the callback URL.")]
 Dice = Annotated[bool, typer.Option("--dice", help="Send the disconnected-call event (dice) to the callback URL.")]
 Wait = Annotated[bool, typer.Option("--wait", help="Follow the call until it ends; exit 5 if not answered.")]
-# typer's own marker, as on --to; --ice is checked in the command so a missing one gets an example SVAML.
-ICE_HELP = "Reply to the call's start: SVAML inline, @FILE, - or https URL.  [required]"
+ICE_HELP = ("Reply to the call's start: SVAML inline, @FILE or -, or an https URL. Inline SVAML says whom to "
+            "call (live): no --to/--from then. Required in the spec layout.")
 WaitTimeout = Annotated[Optional[float], typer.Option("--wait-timeout", metavar="S",
                                                       help="With --wait: give up after S seconds (exit 6).")]
 
@@ -41,22 +43,39 @@ WaitTimeout = Annotated[Optional[float], typer.Option("--wait-timeout", metavar=
 def tts(
     ctx: typer.Context,
     to: To,
-    text: Text,
+    text: Text = None,
+    prompts: Prompts = None,
     caller_id: From = None,
     locale: Locale = None,
+    dtmf: Dtmf = None,
     ace: Ace = False,
     dice: Dice = False,
+    pie: Pie = False,
     wait: Wait = False,
     wait_timeout: WaitTimeout = None,
 ) -> None:
-    """Call DEST and speak a text (ttsCallout); prints the call id."""
-    from sinchvoice.inputs import read_value
+    """Call DEST and speak a text, or TTS/SSML prompts (ttsCallout); prints the call id.
 
+    Give exactly one of --text and --prompts.
+    """
     app_ctx = app_context(ctx)
     body = _parties(app_ctx, to, caller_id)
-    body["text"] = svaml.check_text(read_value(text, what="--text", stdin=app_ctx.env.stdin))
-    _set(body, locale=_checked(svaml.check_locale, locale), enableAce=ace, enableDice=dice)
+    body.update(_spoken(app_ctx, text, prompts))
+    _set(body, locale=_checked(svaml.check_locale, locale), dtmf=_checked(svaml.check_dtmf, dtmf), enableAce=ace,
+         enableDice=dice, enablePie=pie)
     _place(app_ctx, "ttsCallout", body, "tts", wait, wait_timeout)
+
+
+def _spoken(app_ctx, text: str | None, prompts: str | None) -> dict:
+    from sinchvoice.inputs import read_value
+
+    if (text is None) == (prompts is None):
+        raise UsageError("give either --text or --prompts" if text is None else "give --text or --prompts, not both",
+                         hint="--text 'Hello' speaks words; --prompts '#ssml[<speak>Hello</speak>]' plays SSML/TTS "
+                              "prompts")
+    if text is not None:
+        return {"text": svaml.check_text(read_value(text, what="--text", stdin=app_ctx.env.stdin))}
+    return {"prompts": svaml.check_prompts(read_value(prompts, what="--prompts", stdin=app_ctx.env.stdin))}
 
 
 @app.command()
@@ -72,7 +91,7 @@ def conference(
     max_duration: MaxDuration = None,
     ace: Ace = False,
     dice: Dice = False,
-    pie: Annotated[bool, typer.Option("--pie", help="Send prompt-input events (pie) to the callback URL.")] = False,
+    pie: Pie = False,
     wait: Wait = False,
     wait_timeout: WaitTimeout = None,
 ) -> None:
@@ -93,29 +112,70 @@ def conference(
 @app.command()
 def custom(
     ctx: typer.Context,
-    to: To,
+    to: Annotated[Optional[str], typer.Option("--to", metavar="DEST", help=TO_HELP + " Not with inline ICE.")]
+    = None,
     ice: Annotated[Optional[str], typer.Option(metavar="SVAML", help=ICE_HELP)] = None,
     ace: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply when answered: SVAML or https URL.")]
     = None,
     pie: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply to prompt input: SVAML or https URL.")]
     = None,
     caller_id: From = None,
+    dtmf: Dtmf = None,
+    custom_data: Annotated[Optional[str], typer.Option("--custom", metavar="TEXT",
+                                                       help="Data for your callbacks (live layout).")] = None,
+    max_duration: MaxDuration = None,
     wait: Wait = False,
     wait_timeout: WaitTimeout = None,
 ) -> None:
-    """Call DEST and steer it with your own SVAML (customCallout); prints the call id."""
+    """Call someone and steer the call with your own SVAML (customCallout); prints the call id.
 
+    Inline ICE SVAML (live layout) says whom to call, in its connectPstn, connectSip, connectMxp... action:
+    only ice/ace/pie (and --dtmf, --custom, --max-duration) are sent, and --to/--from are refused.
+    With --ice as a URL, or no --ice, --to and a caller ID are required. The spec layout always needs
+    --to, a caller ID and --ice.
+    """
     app_ctx = app_context(ctx)
-    body = _parties(app_ctx, to, caller_id)
-    if ice is None:
-        raise UsageError("a custom callout needs --ice", hint=f"e.g. --ice '{svaml.SKELETON}', or --ice @ice.json")
     if [ice, ace, pie].count("-") > 1:
         raise UsageError("only one of --ice, --ace and --pie can read standard input (-)",
                          hint="give the others inline or as @FILE")
+    body = _custom_parties(app_ctx, to, caller_id, ice)
     for name, value in (("ice", ice), ("ace", ace), ("pie", pie)):
         if value is not None:
-            body[name] = svaml.callout_svaml(value, what=f"--{name}", stdin=app_ctx.env.stdin)
+            body[name] = svaml.callout_svaml(value, what=f"--{name}", stdin=app_ctx.env.stdin, warn=app_ctx.out.warn)
+    _set(body, dtmf=_checked(svaml.check_dtmf, dtmf), custom=_custom_data(custom_data),
+         maxDuration=_max_duration(max_duration))
     _place(app_ctx, "customCallout", body, "custom", wait, wait_timeout)
+
+
+INLINE_ICE_HINT = ('leave out --to and --from: the ICE\'s action names the callee and caller ID, e.g. {"action": '
+                   '{"name": "connectPstn", "number": "+46700000000", "cli": "+46700000100"}}; or give --ice as a URL')
+
+
+def _custom_parties(app_ctx, to: str | None, caller_id: str | None, ice: str | None) -> dict:
+    """Inline ICE on the platform calls whom its SVAML says; otherwise the callout names the callee and caller ID."""
+    inline = ice is not None and not svaml.is_url(ice)
+    if inline and app_ctx.layout.inline_ice_calls_alone:
+        typed = [flag for flag, value in (("--to", to), ("--from", caller_id)) if value is not None]
+        if typed:
+            raise UsageError(f"{' and '.join(typed)} cannot go with inline ICE SVAML: the SVAML says whom to call",
+                             hint=INLINE_ICE_HINT)
+        return {}
+    if to is None:
+        unless = " (or inline ICE SVAML that says whom to call)" if app_ctx.layout.inline_ice_calls_alone else ""
+        raise UsageError(f"a custom callout needs --to{unless}",
+                         hint=f"e.g. --to +46700000000 --ice '{svaml.SKELETON}'")
+    body = _parties(app_ctx, to, caller_id)
+    if ice is None and not app_ctx.layout.inline_ice_calls_alone:  # the contract requires it
+        raise UsageError("a custom callout needs --ice", hint=f"e.g. --ice '{svaml.SKELETON}', or --ice @ice.json")
+    return body
+
+
+def _custom_data(value: str | None) -> str | None:
+    from sinchvoice.inputs import is_text
+
+    if value is not None and not is_text(value):
+        raise UsageError("--custom is not valid UTF-8 text", hint="check the terminal's encoding")
+    return value
 
 
 def _parties(app_ctx, to: str, caller_id: str | None) -> dict:
@@ -203,7 +263,9 @@ def _accepted(app_ctx, body: dict, label: str, call_id: str, print_call_id, wait
     if app_ctx.env.stdout_closed:  # say so now, with the id, rather than follow a call whose result nobody sees
         raise StdoutClosed
     if app_ctx.env.stdout_isatty or callstatus.is_terminal(app_ctx.env.stderr):
-        app_ctx.out.note(f"Calling {describe_destination(body['destination'])} from {body['cli']} ({label})")
+        whom = (f"{describe_destination(body['destination'])} from {body['cli']}" if "destination" in body
+                else "whom the ICE SVAML says")
+        app_ctx.out.note(f"Calling {whom} ({label})")
     if wait:
         callstatus.wait(app_ctx, call_id, wait_timeout)  # prints what it knows, however it ends
     else:

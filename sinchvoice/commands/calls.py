@@ -1,15 +1,18 @@
-"""`calls`: inspect and steer a call (getCall, updateCall)."""
+"""`calls`: inspect and steer a call (getCall, updateCall, and the platform's call-leg operation)."""
 
-from typing import Annotated, List, Optional
+from enum import Enum
+from typing import Annotated, Callable, List, Optional
 
 import typer
 
 from sinchvoice import svaml
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
-from sinchvoice.errors import NotFoundError
+from sinchvoice.errors import NotFoundError, UsageError
+from sinchvoice.limits import CALL_LEGS
 
 app = group(help="See and steer a call: status, say, play, hang up.")
+LegName = Enum("LegName", {name: name for name in CALL_LEGS}, type=str)
 
 CallId = Annotated[str, typer.Argument(metavar="CALL_ID", help="The call id a callout printed.")]
 Text = Annotated[str, typer.Option("--text", metavar="TEXT",
@@ -91,7 +94,8 @@ def update(
     """Send a SVAML document to a live call (updateCall)."""
 
     app_ctx = app_context(ctx)
-    document = svaml.load(svaml_value, what="--svaml", actions=svaml.PATCH_ACTIONS, stdin=app_ctx.env.stdin)
+    document = svaml.load(svaml_value, what="--svaml", actions=svaml.PATCH_ACTIONS, stdin=app_ctx.env.stdin,
+                          warn=app_ctx.out.warn)
     _update(app_ctx, call_id, document, "Updated call {}")
 
 
@@ -131,14 +135,56 @@ def play(
     _update(app_context(ctx), call_id, document, f"Updated call {{}}: played {len(files)} file(s), then {then.value}")
 
 
+@app.command("leg")
+def leg(
+    ctx: typer.Context,
+    call_id: CallId,
+    side: Annotated[LegName, typer.Option("--leg", help="Which side hears it: caller, callee or both.")],
+    text: Annotated[Optional[str], typer.Option("--say", metavar="TEXT", help="Words to speak: inline, @FILE or - "
+                                                "(stdin); max 600 chars.")] = None,
+    files: Annotated[Optional[List[str]], typer.Option("--play", metavar="URL", help="Audio file URL; repeat for "
+                                                       "several.")] = None,
+    locale: Locale = None,
+) -> None:
+    """Speak a text or play audio files to one side of a call, or both (live layout only).
+
+    Give --say or --play. The call goes on afterwards. Not repeated if its answer is lost: that is exit 7.
+    """
+    from sinchvoice.inputs import read_value
+
+    app_ctx = app_context(ctx)
+    app_ctx.layout.require_call_legs()
+    if (text is None) == (not files):
+        raise UsageError("give either --say or --play" if text is None else "give --say or --play, not both",
+                         hint="--say 'Please hold' speaks; --play URL plays a file (repeat --play for several)")
+    if text is not None:
+        instruction = svaml.say_instruction(read_value(text, what="--say", stdin=app_ctx.env.stdin), locale,
+                                            what="--say")
+        done = "said the text"
+    else:
+        instruction = svaml.play_instruction(files, locale, what="--play")
+        done = f"played {len(files)} file(s)"
+    whom = {"caller": "the caller", "callee": "the callee", "both": "both sides"}[side.value]
+    _send(app_ctx, call_id, f"Updated call {{}}: {done} to {whom}",
+          lambda client, checked: client.manage_call_leg(checked, side.value, {"instructions": [instruction]}))
+
+
 def _update(app_ctx, call_id: str, document: dict, note: str) -> None:
     """Every shortcut ends here: one checked SVAML document, one PATCH, one note."""
     from sinchvoice import callstatus, svaml
 
     call_id = callstatus.check_call_id(call_id)
     svaml.check(document, what="SVAML", actions=svaml.PATCH_ACTIONS)
+    _send(app_ctx, call_id, note, lambda client, checked: client.update_call(checked, document))
+
+
+def _send(app_ctx, call_id: str, note: str, request: Callable) -> None:
+    """One PATCH to a call; a 404 names the call."""
+    from sinchvoice import callstatus
+
+    call_id = callstatus.check_call_id(call_id)
     try:
-        body = app_ctx.client().update_call(call_id, document)
+        body = request(app_ctx.client(), call_id)
     except NotFoundError as error:  # the API answers 404 alike for an ended call and an unknown one
         raise NotFoundError(f"call {call_id} has ended or does not exist",
                             hint=f"see `sinchvoice calls get {call_id}`", **error.details) from None

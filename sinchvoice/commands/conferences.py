@@ -54,8 +54,7 @@ def get(
     if out.mode == "csv" and not out.quiet:
         out.csv(p.CSV_COLUMNS, p.csv_rows(body))
         return
-    out.render(body, columns=p.COLUMNS, rows=p.rows(body), ids=[x.get("callId") for x in p.participants(body)],
-               footer=p.count(len(p.participants(body))))
+    out.render(body, columns=p.COLUMNS, rows=p.rows(body), ids=p.ids(body), footer=p.count(len(p.participants(body))))
 
 
 def _check_interval(interval: float | None, watch: bool) -> float:
@@ -96,7 +95,7 @@ def _conference_not_found(conference_id: str, error: SinchVoiceError) -> NotFoun
 
 def _remember(app_ctx, conference_id: str, body: dict) -> None:
     app_ctx.remember("conferences", conference_id)
-    app_ctx.remember("calls", *[x.get("callId") for x in p.participants(body)])
+    app_ctx.remember("calls", *p.ids(body))
 
 
 # ---- participant commands: one request per participant, every one tried, per-item results ---------------
@@ -104,9 +103,9 @@ def _remember(app_ctx, conference_id: str, body: dict) -> None:
 Action = Callable[[object, str, str], object]
 
 
-def _command(command: str) -> Action:
+def _command(command: str, moh: str | None = None) -> Action:
     return lambda client, conference_id, call_id: client.manage_conference_participant(
-        conference_id, call_id, command)
+        conference_id, call_id, command, moh)
 
 
 def _kick(client, conference_id: str, call_id: str):
@@ -130,11 +129,12 @@ def unmute(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = 
 @app.command("hold")
 def hold(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
          except_: Except = None,
-         moh: Annotated[Optional[MohClass], typer.Option("--moh", help="Music on hold (checked; the API's "
-                                                         "participant command has no field for it, so it is not "
-                                                         "sent).")] = None) -> None:
+         moh: Annotated[Optional[MohClass], typer.Option("--moh", help="Music on hold while held: ring, music1, "
+                                                         "music2 or music3 (live layout; the contract's command "
+                                                         "has no field for it).")] = None) -> None:
     """Put participants on hold: CALL_ID... or --all [--except CALL_ID...]."""
-    _act(ctx, conference_id, call_ids, all_, except_, _command("onhold"), "on hold", moh=moh and moh.value)
+    moh_class = moh and moh.value
+    _act(ctx, conference_id, call_ids, all_, except_, _command("onhold", moh_class), "on hold", moh=moh_class)
 
 
 @app.command("resume")
@@ -188,8 +188,8 @@ def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action,
         check_segment(value, name)
     if destructive:
         app_ctx.confirm(p.kick_question(conference_id, explicit, all_, excluded))
-    if moh is not None:
-        app_ctx.out.warn(f"--moh {moh} is not sent: the API's participant command carries only \"command\"; "
+    if moh is not None and not app_ctx.layout.moh:
+        app_ctx.out.warn(f"--moh {moh} is not sent: the contract's participant command carries only \"command\"; "
                          "the music a held participant hears is the callout's mohClass")
     client = app_ctx.client()  # credential problems stop here, not once per participant
     targets = _all_but(app_ctx, conference_id, excluded) if all_ else explicit

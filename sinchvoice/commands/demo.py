@@ -36,7 +36,7 @@ def demo(
     check_range(speed, "--speed", low=1, high=MAX_SPEED, unit="times real time", hint="e.g. --speed 20")
     # The first Ctrl-C reaches whatever runs (a step's command ends on it, `_invoke` then stops the demo);
     # later ones never raise, so the sandbox is shut down whole.
-    with (ctrl_c_stops(), run_in_thread(clock=RealClock(speed), seed=2026, api_layout="spec") as sandbox,
+    with (ctrl_c_stops(), run_in_thread(clock=RealClock(speed), seed=2026, api_layout="live") as sandbox,
           _pointed_at(sandbox)):
         out.note(f"A sandbox is serving on {sandbox.base_url} (clock x{speed:g}); every command below is the real CLI.")
         out.note(f"$ export SINCHVOICE_BASE_URL={sandbox.base_url} SINCH_APPLICATION_KEY={sandbox.key} "
@@ -124,7 +124,9 @@ def _pointed_at(sandbox):
     import tempfile
 
     no_config = tempfile.mkdtemp(prefix="sinchvoice-demo-")  # an empty config folder: the user's may be broken
-    overrides = {**sandbox.env(), "SINCHVOICE_FROM": CALLER, "SINCHVOICE_NO_HISTORY": "1",
+    # The sandbox serves both hosts on its one port: a SINCHVOICE_CONFIG_BASE_URL of the user's must not win.
+    overrides = {**sandbox.env(), "SINCHVOICE_CONFIG_BASE_URL": sandbox.base_url, "SINCHVOICE_FROM": CALLER,
+                 "SINCHVOICE_NO_HISTORY": "1",
                  "SINCHVOICE_AUTH": "signed", "SINCHVOICE_OUTPUT": "table", "SINCHVOICE_PROFILE": "sinchvoice-demo",
                  "SINCHVOICE_CONFIG_DIR": no_config}
     saved = {name: os.environ.get(name) for name in overrides}

@@ -54,7 +54,7 @@ def listen(
         app_ctx.out.warn(f"listening on {host}: anyone who can reach it can send events to it")
     if not path.startswith("/"):
         raise UsageError(f"--path {path!r} must start with /", hint="e.g. --path /sinch/callback")
-    replies = load_replies(reply or [], reply_dir, stdin=app_ctx.env.stdin)
+    replies = load_replies(reply or [], reply_dir, stdin=app_ctx.env.stdin, warn=app_ctx.out.warn)
     if forward_to:
         check_url(forward_to, "--forward-to")
         if no_verify:  # re-signing an unchecked event would vouch for it to the handler

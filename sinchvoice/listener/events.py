@@ -18,8 +18,11 @@ DEFAULT_REPLIES = {
 }
 
 
-def load_replies(flags: list[str], reply_dir: str | None, stdin: TextIO | None = None) -> dict[str, tuple[dict, str]]:
-    """event -> (checked SVAML, where it came from); --reply beats --reply-dir beats the defaults."""
+def load_replies(flags: list[str], reply_dir: str | None, stdin: TextIO | None = None,
+                 warn=None) -> dict[str, tuple[dict, str]]:
+    """event -> (checked SVAML, where it came from); --reply beats --reply-dir beats the defaults.
+
+    `warn` hears of SVAML names written in another case than the documented one (Sinch takes them)."""
     from sinchvoice import svaml
 
     replies = {event: (doc, "default") for event, doc in DEFAULT_REPLIES.items()}
@@ -30,14 +33,14 @@ def load_replies(flags: list[str], reply_dir: str | None, stdin: TextIO | None =
         for event in SVAML_EVENTS:
             path, target = folder / f"{event}.json", _reply_file(folder, f"{event}.json", reply_dir)
             if target is not None:
-                replies[event] = (svaml.load(f"@{target}", what=str(path)), str(path))
+                replies[event] = (svaml.load(f"@{target}", what=str(path), warn=warn), str(path))
     seen: set[str] = set()
     for flag in flags:
         event, value = _split_flag(flag)
         if event in seen:
             raise UsageError(f"--reply {event} is given twice", hint="keep one reply per event")
         seen.add(event)
-        replies[event] = (svaml.load(value, what=f"--reply {event}", stdin=stdin), "--reply")
+        replies[event] = (svaml.load(value, what=f"--reply {event}", stdin=stdin, warn=warn), "--reply")
     return replies
 
 

@@ -109,7 +109,9 @@ class Exchange:
 
     @property
     def callid(self) -> str:
-        return str(self.event.get("callid") or "")
+        """Sinch's events spell it `callid`; the contract and some tools `callId`."""
+        value = self.event.get("callid") or self.event.get("callId")
+        return value if isinstance(value, str) else ""
 
     @property
     def rejected(self) -> bool:

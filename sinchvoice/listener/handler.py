@@ -120,6 +120,6 @@ class Listener:
         if exchange.name not in SVAML_EVENTS or not exchange.reply or exchange.status >= 300:
             return
         try:
-            svaml.check(decode(exchange.reply), what=f"the {exchange.name} reply")
+            svaml.check(decode(exchange.reply), what=f"the {exchange.name} reply", warn=exchange.warnings.append)
         except UsageError as problem:
             exchange.warnings.append(problem.message)

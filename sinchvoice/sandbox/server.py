@@ -34,8 +34,10 @@ class Running:
         return self.app.clock
 
     def env(self) -> dict:
+        """What points the CLI at this sandbox; the layout too, so a profile's layout cannot disagree with it."""
         return {
             "SINCHVOICE_BASE_URL": self.base_url,
+            "SINCHVOICE_API_LAYOUT": self.app.api_layout,
             "SINCH_APPLICATION_KEY": self.key,
             "SINCH_APPLICATION_SECRET": self.secret,
         }
