@@ -108,6 +108,8 @@ def _call(app_ctx, client, attempts: list[Attempt], total: int, body: dict, wait
     attempt, number = attempts[-1], f"{len(attempts)} of {total}"
     try:
         attempt.call_id = call_id_of(client.create_callout({"method": "ttsCallout", "ttsCallout": body}))
+    except UsageError:  # checked before sending (the layout has no such field): the same for every callout
+        raise
     except SinchVoiceError as error:
         attempt.error = error
         _line(app_ctx, number, attempt)
@@ -123,7 +125,7 @@ def _call(app_ctx, client, attempts: list[Attempt], total: int, body: dict, wait
 
 def _stops_everyone(error: SinchVoiceError) -> bool:
     """Whether the walk ends here: the outcome is unknown, or every other callout would fail the same way."""
-    return isinstance(error, (OutcomeUnknown, TemporaryError, UsageError)) or \
+    return isinstance(error, (OutcomeUnknown, TemporaryError)) or \
         error.details.get("httpStatus") in EVERYONE_ALIKE
 
 

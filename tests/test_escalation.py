@@ -208,3 +208,11 @@ def test_dry_run_shows_every_callout_in_order_and_sends_nothing(cli, sandbox):
     assert result.stderr == ("dry run: 2 callouts shown, none sent; a real run places them one at a time, follows "
                              "each to its end and stops at the first that answers\n")
     assert sandbox.requests() == []
+
+
+def test_a_field_the_layout_lacks_is_exit_2_before_anyone_is_called(cli, sandbox_spec):
+    result = run(cli, sandbox_spec, "callouts", "tts", "--to", BUSY, "--to", ANSWERS, "--prompts", "#tts[Hi]",
+                 "--until-answered")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith("error: ttsCallout has no prompts in the spec layout\n")
+    assert sandbox_spec.requests() == []
