@@ -69,7 +69,7 @@ function __sinchvoice_node -a cmdpath
         case 'callouts tts'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--to	Who to call: +E164, sip:user@host or user:NAME' '--text	Words to speak: inline, @FILE or - (stdin); max 600 chars' '--prompts	Instead of --text: TTS/SSML prompts, e.g' '--from	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--cli	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--locale	Text-to-speech language or voice, e.g' '--dtmf	Digits to send when answered (0-9, #, *, w)' '--ace	Send the answered-call event (ace) to the callback URL' '--dice	Send the disconnected-call event (dice) to the callback URL' '--pie	Send prompt-input events (pie) to the callback URL' '--wait	Follow the call until it ends; exit 5 if not answered' '--wait-timeout	With --wait: give up after S seconds (exit 6)' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--to	Who to call: +E164, sip:user@host or user:NAME' '--text	Words to speak: inline, @FILE or - (stdin); max 600 chars' '--prompts	Instead of --text: TTS/SSML prompts, e.g' '--from	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--cli	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--locale	Text-to-speech language or voice, e.g' '--dtmf	Digits to send when answered (0-9, #, *, w)' '--ace	Send the answered-call event (ace) to the callback URL' '--dice	Send the disconnected-call event (dice) to the callback URL' '--pie	Send prompt-input events (pie) to the callback URL' '--wait	Follow the call until it ends; exit 5 if not answered' '--wait-timeout	With --wait: give up after S seconds (exit 6)' '--until-answered	Call each --to in turn, following each call to its end, u...' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'callouts conference'
             set -g __sinchvoice_subs 
@@ -134,27 +134,27 @@ function __sinchvoice_node -a cmdpath
         case 'conferences mute'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--all	Every current participant (the list is read first)' '--except	With --all: leave these out (repeat it, or separate ids w...' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--all	Every current participant (the list is read first)' '--except	With --all: leave these out (repeat it, or separate ids w...' '--concurrency	Requests in flight at most, 1-64' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args 'h:conferences h:calls*'
         case 'conferences unmute'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--all	Every current participant (the list is read first)' '--except	With --all: leave these out (repeat it, or separate ids w...' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--all	Every current participant (the list is read first)' '--except	With --all: leave these out (repeat it, or separate ids w...' '--concurrency	Requests in flight at most, 1-64' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args 'h:conferences h:calls*'
         case 'conferences hold'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--all	Every current participant (the list is read first)' '--except	With --all: leave these out (repeat it, or separate ids w...' '--moh	Music on hold while held: ring, music1, music2 or music3...' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--all	Every current participant (the list is read first)' '--except	With --all: leave these out (repeat it, or separate ids w...' '--moh	Music on hold while held: ring, music1, music2 or music3...' '--concurrency	Requests in flight at most, 1-64' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args 'h:conferences h:calls*'
         case 'conferences resume'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--all	Every current participant (the list is read first)' '--except	With --all: leave these out (repeat it, or separate ids w...' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--all	Every current participant (the list is read first)' '--except	With --all: leave these out (repeat it, or separate ids w...' '--concurrency	Requests in flight at most, 1-64' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args 'h:conferences h:calls*'
         case 'conferences kick'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--all	Every current participant (the list is read first)' '--except	With --all: leave these out (repeat it, or separate ids w...' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--all	Every current participant (the list is read first)' '--except	With --all: leave these out (repeat it, or separate ids w...' '--concurrency	Requests in flight at most, 1-64' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args 'h:conferences h:calls*'
         case 'conferences kick-all'
             set -g __sinchvoice_subs 
@@ -184,12 +184,12 @@ function __sinchvoice_node -a cmdpath
         case 'applications numbers assign'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--from-file	Read numbers from FILE (- for stdin), one per line; # sta...' '--app	Application key (default: the profile\'s key, else the cre...' '--capability	voice or sms (default: leave as is)' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--from-file	Read numbers from FILE (- for stdin), one per line; # sta...' '--app	Application key (default: the profile\'s key, else the cre...' '--capability	voice or sms (default: leave as is)' '--concurrency	Requests in flight at most, 1-64' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args 'v*'
         case 'applications numbers unassign'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--from-file	Read numbers from FILE (- for stdin), one per line; # sta...' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--from-file	Read numbers from FILE (- for stdin), one per line; # sta...' '--concurrency	Requests in flight at most, 1-64' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args 'h:numbers*'
         case 'applications callbacks'
             set -g __sinchvoice_subs 'get' 'set'
@@ -384,16 +384,26 @@ function __sinchvoice_value -a cmdpath option
             set -g __sinchvoice_val 'v'
         case 'conferences mute|--except'
             set -g __sinchvoice_val 'h:calls*'
+        case 'conferences mute|--concurrency'
+            set -g __sinchvoice_val 'v'
         case 'conferences unmute|--except'
             set -g __sinchvoice_val 'h:calls*'
+        case 'conferences unmute|--concurrency'
+            set -g __sinchvoice_val 'v'
         case 'conferences hold|--except'
             set -g __sinchvoice_val 'h:calls*'
         case 'conferences hold|--moh'
             set -g __sinchvoice_val 'c:ring,music1,music2,music3'
+        case 'conferences hold|--concurrency'
+            set -g __sinchvoice_val 'v'
         case 'conferences resume|--except'
             set -g __sinchvoice_val 'h:calls*'
+        case 'conferences resume|--concurrency'
+            set -g __sinchvoice_val 'v'
         case 'conferences kick|--except'
             set -g __sinchvoice_val 'h:calls*'
+        case 'conferences kick|--concurrency'
+            set -g __sinchvoice_val 'v'
         case 'applications numbers list|--app'
             set -g __sinchvoice_val 'v'
         case 'applications numbers list|--capability'
@@ -404,8 +414,12 @@ function __sinchvoice_value -a cmdpath option
             set -g __sinchvoice_val 'v'
         case 'applications numbers assign|--capability'
             set -g __sinchvoice_val 'c:voice,sms'
+        case 'applications numbers assign|--concurrency'
+            set -g __sinchvoice_val 'v'
         case 'applications numbers unassign|--from-file'
             set -g __sinchvoice_val 'f'
+        case 'applications numbers unassign|--concurrency'
+            set -g __sinchvoice_val 'v'
         case 'applications callbacks get|--app'
             set -g __sinchvoice_val 'v'
         case 'applications callbacks set|--primary'

@@ -74,15 +74,18 @@ def failure(number: str, error: SinchVoiceError) -> dict:
             "error": as_json(error.message, error.details)}
 
 
-def run_batch(app_ctx, items: list[str], action: Callable[[str], tuple[str, str]]) -> None:
-    """Try every number, print one result each, then fail with the exit code of the worst failure."""
+def run_batch(app_ctx, items: list[str], action: Callable[[object, str], tuple[str, str]], concurrency: int) -> None:
+    """Try every number (`action(client, number)`, `concurrency` at a time), print one result each in input order,
+    then fail with the exit code of the worst failure."""
+    from sinchvoice.fanout import Fanout
+
     results, codes = [], []
-    for number in items:
-        try:
-            results.append(success(number, *action(number)))
-        except SinchVoiceError as error:
-            codes.append(error.exit_code)
-            results.append(failure(number, error))
+    for number, outcome in zip(items, Fanout(app_ctx, concurrency).run(items, action), strict=True):
+        if isinstance(outcome, SinchVoiceError):
+            codes.append(outcome.exit_code)
+            results.append(failure(number, outcome))
+        else:
+            results.append(success(number, *outcome))
     report(app_ctx, results, codes)
 
 
@@ -129,8 +132,8 @@ def not_found(number: str) -> NotFoundError:
     return NotFoundError(f"number {number} not found", hint=NUMBER_HINT)
 
 
-def lookup_for(app_ctx, client) -> Callable[[str], dict | None]:
-    """number -> its configuration as the API holds it, for planning a batch.
+def lookup_for(app_ctx, client) -> Callable[[object, str], dict | None]:
+    """(client, number) -> the number's configuration as the API holds it, for planning a batch.
 
     Where the layout has a resource per number (the contract) each number is read as it comes, and not at all in
     --dry-run (None: unknown). Where it has only the list (the platform) the list is read once, in --dry-run too:
@@ -138,14 +141,14 @@ def lookup_for(app_ctx, client) -> Callable[[str], dict | None]:
     """
     if client.layout.number is not None:
         if app_ctx.settings.dry_run:
-            return lambda number: None
-        return lambda number: found(f"number {number}", NUMBER_HINT, client.get_number, number)
+            return lambda client, number: None
+        return lambda client, number: found(f"number {number}", NUMBER_HINT, client.get_number, number)
     with client.transport.reads_in_dry_run():
         held = {item["number"]: item for item in listed(get_list(client))}
     if app_ctx.settings.dry_run:
         app_ctx.out.note("dry run: read the numbers (a GET) to plan these requests")
 
-    def lookup(number: str) -> dict:
+    def lookup(client, number: str) -> dict:
         if number not in held:
             raise not_found(number)
         return held[number]
@@ -171,27 +174,31 @@ def assign_detail(current: dict, key: str, capability: str | None) -> str:
     return "; ".join(parts)
 
 
-def assign(app_ctx, client, items: list[str], key: str, capability: str | None) -> None:
+def assign(app_ctx, client, items: list[str], key: str, capability: str | None, concurrency: int) -> None:
     """One request per number where the layout assigns one at a time; else read, write in chunks, read back."""
     lookup = lookup_for(app_ctx, client)
     if client.layout.numbers_per_request == 1:
-        def one(number: str) -> tuple[str, str]:
-            current = lookup(number)
+        def one(client, number: str) -> tuple[str, str]:
+            current = lookup(client, number)
             if is_assigned(current, key, capability):
                 return "unchanged", f"already assigned to {key}"
             client.assign_numbers([number], key, capability)
             return "assigned", assign_detail(current or {}, key, capability)
 
-        return run_batch(app_ctx, items, one)
-    _assign_in_chunks(app_ctx, client, lookup, items, key, capability)
+        return run_batch(app_ctx, items, one, concurrency)
+    _assign_in_chunks(app_ctx, client, lookup, items, key, capability, concurrency)
 
 
-def _assign_in_chunks(app_ctx, client, lookup, items: list[str], key: str, capability: str | None) -> None:
-    """Numbers needing a change go out `numbers_per_request` at a time; each outcome is what the list then holds."""
+def _assign_in_chunks(app_ctx, client, lookup, items: list[str], key: str, capability: str | None,
+                      concurrency: int) -> None:
+    """Numbers needing a change go out `numbers_per_request` at a time (`concurrency` requests at once); each
+    outcome is what the list then holds."""
+    from sinchvoice.fanout import Fanout
+
     before, outcomes = {}, {}  # number -> (result, the failure's exit code or None)
     for number in items:
         try:
-            before[number] = lookup(number)
+            before[number] = lookup(client, number)
         except SinchVoiceError as error:
             outcomes[number] = failure(number, error), error.exit_code
             continue
@@ -200,12 +207,11 @@ def _assign_in_chunks(app_ctx, client, lookup, items: list[str], key: str, capab
     pending = [number for number in items if number not in outcomes]
     refused = {}  # number -> the error of the request that carried it
     size = client.layout.numbers_per_request
-    for start in range(0, len(pending), size):
-        chunk = pending[start:start + size]
-        try:
-            client.assign_numbers(chunk, key, capability)
-        except SinchVoiceError as error:
-            refused.update(dict.fromkeys(chunk, error))
+    chunks = [pending[start:start + size] for start in range(0, len(pending), size)]
+    sent = Fanout(app_ctx, concurrency).run(chunks, lambda worker, chunk: worker.assign_numbers(chunk, key, capability))
+    for chunk, outcome in zip(chunks, sent, strict=True):
+        if isinstance(outcome, SinchVoiceError):
+            refused.update(dict.fromkeys(chunk, outcome))
     if pending and not app_ctx.settings.dry_run:
         outcomes.update(_read_back(app_ctx, client, pending, before, refused, key, capability))
     ordered = [outcomes[number] for number in items if number in outcomes]
@@ -242,12 +248,12 @@ def _did_not_take(number: str, now: dict | None) -> SinchVoiceError:
                     f"{now.get('capability')}", hint="run the command again; if it persists, ask Sinch support")
 
 
-def unassign(app_ctx, client, items: list[str]) -> None:
+def unassign(app_ctx, client, items: list[str], concurrency: int) -> None:
     """One request per number; the platform's request names the application the number is assigned to."""
     lookup = lookup_for(app_ctx, client)
 
-    def one(number: str) -> tuple[str, str]:
-        current = lookup(number)
+    def one(client, number: str) -> tuple[str, str]:
+        current = lookup(client, number)
         if current is not None and not application_key_of(current):
             return "unchanged", "not assigned"
         current = current or {}
@@ -255,7 +261,7 @@ def unassign(app_ctx, client, items: list[str]) -> None:
               current.get("capability"))
         return "unassigned", ""
 
-    run_batch(app_ctx, items, one)
+    run_batch(app_ctx, items, one, concurrency)
 
 
 def urls(body: dict | None) -> dict:

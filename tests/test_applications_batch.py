@@ -72,7 +72,7 @@ def test_assign_args_and_file_together_tries_each_number_once(cli, sandbox, tmp_
     listing.write_text("+46700000102\n+46700000101\n")
     result = run(cli, sandbox, "assign", "+46700000102", "--from-file", str(listing), "-q")
     assert result.stdout == "+46700000102\n+46700000101\n"
-    assert [m for m, _, _ in journal(sandbox)] == ["GET", "POST", "GET"]
+    assert sorted(m for m, _, _ in journal(sandbox)) == ["GET", "GET", "POST"]
 
 
 def test_moving_a_number_and_changing_its_capability_say_what_changed(cli, sandbox):
@@ -82,7 +82,7 @@ def test_moving_a_number_and_changing_its_capability_say_what_changed(cli, sandb
         f"+46700000100  assigned  moved from application {KEY}",
         f"+46700000103  assigned  moved from application {KEY}; capability sms to voice",
     ]
-    assert journal(sandbox)[-1] == ("POST", "+46700000103", {"applicationKey": OTHER, "capability": "voice"})
+    assert ("POST", "+46700000103", {"applicationKey": OTHER, "capability": "voice"}) in journal(sandbox)
     assert numbers(sandbox)["+46700000103"] == (OTHER, "voice")
 
 
@@ -94,8 +94,9 @@ def test_reassigning_is_unchanged_and_not_written(cli, sandbox):
         "+46700000100  assigned   capability voice to sms",
         f"+46700000103  unchanged  already assigned to {KEY}",
     ]
-    assert [(m, n) for m, n, _ in journal(sandbox)] == [("GET", "+46700000100"), ("POST", "+46700000100"),
-                                                        ("GET", "+46700000103")]
+    # the numbers go at the same time (--concurrency), so the journal holds them in any order
+    assert sorted((m, n) for m, n, _ in journal(sandbox)) == [("GET", "+46700000100"), ("GET", "+46700000103"),
+                                                              ("POST", "+46700000100")]
 
 
 def test_mixed_batch_tries_every_number_then_exits_with_the_failure(cli, sandbox):
@@ -111,8 +112,8 @@ def test_mixed_batch_tries_every_number_then_exits_with_the_failure(cli, sandbox
         "error: 1 of 3 numbers failed; the others were done",
         BATCH_HINT,
     ]
-    assert [(m, n) for m, n, _ in journal(sandbox)] == [("GET", "+46700000102"), ("POST", "+46700000102"),
-                                                        ("GET", UNKNOWN), ("GET", "+46700000100")]
+    assert sorted((m, n) for m, n, _ in journal(sandbox)) == [("GET", "+46700000100"), ("GET", "+46700000102"),
+                                                              ("GET", UNKNOWN), ("POST", "+46700000102")]
     assert numbers(sandbox)["+46700000102"] == (KEY, "voice")
 
 
@@ -239,8 +240,8 @@ def test_unassigning_a_number_without_application_is_unchanged_and_not_written(c
         "+46700000102  unchanged   not assigned",
         "+46700000101  unassigned",
     ]
-    assert [(m, n) for m, n, _ in journal(sandbox)] == [("GET", "+46700000102"), ("GET", "+46700000101"),
-                                                        ("DELETE", "+46700000101")]
+    assert sorted((m, n) for m, n, _ in journal(sandbox)) == [("DELETE", "+46700000101"), ("GET", "+46700000101"),
+                                                              ("GET", "+46700000102")]
     again = run(cli, sandbox, "unassign", "+46700000101", "--yes", "-o", "json")
     assert json.loads(again.stdout) == [{"number": "+46700000101", "outcome": "unchanged", "detail": "not assigned"}]
 
@@ -258,8 +259,8 @@ def test_unassign_mixed_batch_tries_all(cli, sandbox):
     assert result.exit_code == 3
     assert result.stdout == "+46700000101\n"
     assert result.stderr.splitlines() == ["error: 1 of 2 numbers failed; the others were done", BATCH_HINT]
-    assert [(m, n) for m, n, _ in journal(sandbox)] == [("GET", UNKNOWN), ("GET", "+46700000101"),
-                                                        ("DELETE", "+46700000101")]
+    assert sorted((m, n) for m, n, _ in journal(sandbox)) == [("DELETE", "+46700000101"), ("GET", "+46700000101"),
+                                                              ("GET", UNKNOWN)]
     assert numbers(sandbox)["+46700000101"] == (None, "voice")
 
 
@@ -274,7 +275,7 @@ def test_unassign_mixed_batch_tries_all(cli, sandbox):
 def test_unassign_confirmation(cli, sandbox, tty, extra, answer, exit_code, sent):
     result = run(cli, sandbox, "unassign", "+46700000100", "+46700000101", *extra, tty=tty, input=answer)
     assert result.exit_code == exit_code
-    assert [m for m, _, _ in journal(sandbox)] == (["GET", "DELETE", "GET", "DELETE"] if sent else [])
+    assert sorted(m for m, _, _ in journal(sandbox)) == (["DELETE", "DELETE", "GET", "GET"] if sent else [])
     if tty:
         assert result.stderr.startswith("Unassign 2 numbers (+46700000100, +46700000101)? [y/N] ")
     if not sent:

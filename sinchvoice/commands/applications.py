@@ -8,6 +8,8 @@ import typer
 from sinchvoice import numbers as n
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
+from sinchvoice.fanout import DEFAULT_CONCURRENCY
+from sinchvoice.fanout import HELP as CONCURRENCY_HELP
 
 app = group(help="Numbers and callback URLs of your Voice applications.")
 numbers = group(help="List, inspect, assign and unassign numbers.")
@@ -25,6 +27,7 @@ Numbers = Annotated[Optional[list[str]], typer.Argument(metavar="NUMBER...", hel
                                                         show_default=False)]
 FromFile = Annotated[Optional[str], typer.Option("--from-file", metavar="FILE|-", help="Read numbers from FILE "
                                                  "(- for stdin), one per line; # starts a comment.")]
+Concurrency = Annotated[int, typer.Option("--concurrency", metavar="N", help=CONCURRENCY_HELP)]
 AppKey = Annotated[Optional[str], typer.Option("--app", metavar="KEY", help="Application key (default: the "
                                                "profile's key, else the credentials' key).")]
 
@@ -88,18 +91,22 @@ def numbers_assign(
     from_file: FromFile = None,
     app_key: AppKey = None,
     capability: Annotated[Optional[Capability], typer.Option(help="voice or sms (default: leave as is).")] = None,
+    concurrency: Concurrency = DEFAULT_CONCURRENCY,
 ) -> None:
     """Assign numbers to an application (updateNumberConfiguration).
 
     The numbers are read first: one already assigned as asked is reported "unchanged" and not written.
     Live: one request per 100 numbers that need the change, then the list is read again and each number's
-    outcome is what the platform holds. Spec: one request per number. Every number is tried; the exit code
-    is 0 only if all succeeded.
+    outcome is what the platform holds. Spec: one request per number. Up to --concurrency requests at once;
+    every number is tried; the exit code is 0 only if all succeeded.
     """
+    from sinchvoice.fanout import check_concurrency
+
     app_ctx = app_context(ctx)
+    check_concurrency(concurrency)
     items = n.collect(app_ctx, number, from_file)
     key = n.app_key(app_ctx, app_key)
-    n.assign(app_ctx, app_ctx.client(), items, key, capability.value if capability else None)
+    n.assign(app_ctx, app_ctx.client(), items, key, capability.value if capability else None, concurrency)
 
 
 @numbers.command("unassign")
@@ -107,17 +114,22 @@ def numbers_unassign(
     ctx: typer.Context,
     number: Numbers = None,
     from_file: FromFile = None,
+    concurrency: Concurrency = DEFAULT_CONCURRENCY,
 ) -> None:
     """Unassign numbers from their application, one request each (unassignNumber).
 
     The numbers are read first: one assigned to no application is reported "unchanged" and not written.
-    Asks for confirmation on a terminal; otherwise needs --yes. Every number is tried.
+    Asks for confirmation on a terminal; otherwise needs --yes. Up to --concurrency requests at once; every
+    number is tried.
     """
+    from sinchvoice.fanout import check_concurrency
+
     app_ctx = app_context(ctx)
+    check_concurrency(concurrency)
     items = n.collect(app_ctx, number, from_file)
     shown = ", ".join(items) if len(items) <= 3 else f"{', '.join(items[:3])}, ..."
     app_ctx.confirm(f"unassign {n.plural(len(items))} ({shown})")
-    n.unassign(app_ctx, app_ctx.client(), items)
+    n.unassign(app_ctx, app_ctx.client(), items, concurrency)
 
 
 @callbacks.command("get")

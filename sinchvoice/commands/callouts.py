@@ -42,7 +42,8 @@ WaitTimeout = Annotated[Optional[float], typer.Option("--wait-timeout", metavar=
 @app.command()
 def tts(
     ctx: typer.Context,
-    to: To,
+    to: Annotated[list[str], typer.Option("--to", metavar="DEST", show_default=False,
+                                          help=TO_HELP + " Several, with --until-answered.")],
     text: Text = None,
     prompts: Prompts = None,
     caller_id: From = None,
@@ -53,16 +54,33 @@ def tts(
     pie: Pie = False,
     wait: Wait = False,
     wait_timeout: WaitTimeout = None,
+    until_answered: Annotated[bool, typer.Option("--until-answered", help="Call each --to in turn, following each "
+                                                 "call to its end, until one answers; exit 5 if nobody does.")]
+    = False,
 ) -> None:
     """Call DEST and speak a text, or TTS/SSML prompts (ttsCallout); prints the call id.
 
-    Give exactly one of --text and --prompts.
+    Give exactly one of --text and --prompts. With --until-answered and several --to (an on-call rota), one
+    call at a time, each followed to its end (--wait-timeout per call): stdout shows the call that was answered
+    as --wait does, or when nobody answered (exit 5) or the walk stopped, every attempt's result. No one else
+    is called while a call's outcome is unknown (exit 7) or it is still going (exit 6, 130).
     """
+    from sinchvoice.destinations import parse_destination
+
     app_ctx = app_context(ctx)
-    body = _parties(app_ctx, to, caller_id)
+    if len(to) > 1 and not until_answered:  # click kept only the last --to: someone would silently not be called
+        raise UsageError(f"--to is given {len(to)} times; a tts callout calls one destination",
+                         hint="add --until-answered to call them one at a time until one answers, or use "
+                              "`sinchvoice callouts batch FILE` to call everyone")
+    destinations = [parse_destination(value) for value in to]
+    body = {"cli": app_ctx.caller_id(caller_id), "destination": destinations[0]}
     body.update(_spoken(app_ctx, text, prompts))
     _set(body, locale=_checked(svaml.check_locale, locale), dtmf=_checked(svaml.check_dtmf, dtmf), enableAce=ace,
          enableDice=dice, enablePie=pie)
+    if until_answered:
+        from sinchvoice.escalation import walk
+
+        return walk(app_ctx, destinations, body, _wait_timeout(True, wait_timeout))
     _place(app_ctx, "ttsCallout", body, "tts", wait, wait_timeout)
 
 

@@ -8,6 +8,8 @@ from sinchvoice import participants as p
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
 from sinchvoice.errors import ExitCode, NotFoundError, SinchVoiceError, UsageError, batch_error
+from sinchvoice.fanout import DEFAULT_CONCURRENCY
+from sinchvoice.fanout import HELP as CONCURRENCY_HELP
 from sinchvoice.inputs import check_range
 from sinchvoice.svaml import MohClass
 
@@ -22,6 +24,7 @@ All = Annotated[bool, typer.Option("--all", help="Every current participant (the
 Except = Annotated[Optional[list[str]], typer.Option(
     "--except", metavar="CALL_ID", show_default=False,
     help="With --all: leave these out (repeat it, or separate ids with commas).")]
+Concurrency = Annotated[int, typer.Option("--concurrency", metavar="N", help=CONCURRENCY_HELP)]
 
 
 @app.command("get")
@@ -114,16 +117,16 @@ def _kick(client, conference_id: str, call_id: str):
 
 @app.command("mute")
 def mute(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
-         except_: Except = None) -> None:
+         except_: Except = None, concurrency: Concurrency = DEFAULT_CONCURRENCY) -> None:
     """Mute participants: CALL_ID... or --all [--except CALL_ID...]."""
-    _act(ctx, conference_id, call_ids, all_, except_, _command("mute"), "muted")
+    _act(ctx, conference_id, call_ids, all_, except_, _command("mute"), "muted", concurrency)
 
 
 @app.command("unmute")
 def unmute(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
-           except_: Except = None) -> None:
+           except_: Except = None, concurrency: Concurrency = DEFAULT_CONCURRENCY) -> None:
     """Unmute participants: CALL_ID... or --all [--except CALL_ID...]."""
-    _act(ctx, conference_id, call_ids, all_, except_, _command("unmute"), "unmuted")
+    _act(ctx, conference_id, call_ids, all_, except_, _command("unmute"), "unmuted", concurrency)
 
 
 @app.command("hold")
@@ -131,27 +134,29 @@ def hold(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = No
          except_: Except = None,
          moh: Annotated[Optional[MohClass], typer.Option("--moh", help="Music on hold while held: ring, music1, "
                                                          "music2 or music3 (live layout; the contract's command "
-                                                         "has no field for it).")] = None) -> None:
+                                                         "has no field for it).")] = None,
+         concurrency: Concurrency = DEFAULT_CONCURRENCY) -> None:
     """Put participants on hold: CALL_ID... or --all [--except CALL_ID...]."""
     moh_class = moh and moh.value
-    _act(ctx, conference_id, call_ids, all_, except_, _command("onhold", moh_class), "on hold", moh=moh_class)
+    _act(ctx, conference_id, call_ids, all_, except_, _command("onhold", moh_class), "on hold", concurrency,
+         moh=moh_class)
 
 
 @app.command("resume")
 def resume(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
-           except_: Except = None) -> None:
+           except_: Except = None, concurrency: Concurrency = DEFAULT_CONCURRENCY) -> None:
     """Take participants off hold: CALL_ID... or --all [--except CALL_ID...]."""
-    _act(ctx, conference_id, call_ids, all_, except_, _command("resume"), "resumed")
+    _act(ctx, conference_id, call_ids, all_, except_, _command("resume"), "resumed", concurrency)
 
 
 @app.command("kick")
 def kick(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
-         except_: Except = None) -> None:
+         except_: Except = None, concurrency: Concurrency = DEFAULT_CONCURRENCY) -> None:
     """Remove participants (hangs up their calls): CALL_ID... or --all [--except CALL_ID...].
 
     Asks for confirmation on a terminal; needs --yes otherwise.
     """
-    _act(ctx, conference_id, call_ids, all_, except_, _kick, "kicked", destructive=True)
+    _act(ctx, conference_id, call_ids, all_, except_, _kick, "kicked", concurrency, destructive=True)
 
 
 @app.command("kick-all")
@@ -176,12 +181,14 @@ def kick_all(ctx: typer.Context, conference_id: ConferenceId) -> None:
         out.note(f"Kicked everyone from conference {conference_id}; it has ended")
 
 
-def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action, done: str, *,
+def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action, done: str, concurrency: int, *,
          destructive: bool = False, moh: str | None = None) -> None:
     from sinchvoice.client import check_segment
+    from sinchvoice.fanout import check_concurrency
 
     app_ctx = app_context(ctx)
     p.check_conference_id(conference_id)
+    check_concurrency(concurrency)
     explicit, excluded = p.check_targets(list(call_ids or ()), all_, p.split_ids(except_))
     # Every id that goes into a URL is checked before the first request: a bad one among good ones sends nothing.
     for value, name in [(conference_id, "conference_id"), *((call_id, "call_id") for call_id in explicit)]:
@@ -191,9 +198,9 @@ def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action,
     if moh is not None and not app_ctx.layout.moh:
         app_ctx.out.warn(f"--moh {moh} is not sent: the contract's participant command carries only \"command\"; "
                          "the music a held participant hears is the callout's mohClass")
-    client = app_ctx.client()  # credential problems stop here, not once per participant
+    app_ctx.client()  # credential problems stop here, not once per participant
     targets = _all_but(app_ctx, conference_id, excluded) if all_ else explicit
-    results, codes = _run(app_ctx, client, conference_id, targets, action, done)
+    results, codes = _run(app_ctx, conference_id, targets, action, done, concurrency)
     if app_ctx.settings.dry_run:
         app_ctx.out.note(f"dry run: {len(targets)} request{'' if len(targets) == 1 else 's'} shown, none sent")
         return
@@ -202,34 +209,50 @@ def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action,
         raise batch_error(codes, len(results), "participants")
 
 
-def _run(app_ctx, client, conference_id: str, targets: list[str], action: Action, done: str):
-    """(per-participant results, exit codes of the failures); stops if the conference itself is gone."""
-    results, codes, checked = [], [], False
-    for call_id in targets:
+def _run(app_ctx, conference_id: str, targets: list[str], action: Action, done: str, concurrency: int):
+    """(per-participant results, exit codes of the failures), in input order; stops if the conference itself is gone."""
+    import threading
+
+    from sinchvoice.fanout import Fanout
+    from sinchvoice.pacing import NOT_RUN
+
+    fanout, checked, gone = Fanout(app_ctx, concurrency), threading.Lock(), []
+
+    def one(client, call_id: str):
         try:
-            answer = action(client, conference_id, call_id)
-        except SinchVoiceError as error:
-            if isinstance(error, NotFoundError) and not checked:  # the participant, or the whole conference?
-                checked = True
-                _stop_if_gone(app_ctx, client, conference_id, results)
-            results.append(p.failure(call_id, error))
-            codes.append(int(error.exit_code))
-        else:
-            if answer is not None:  # None: --dry-run printed the request
-                results.append(p.success(call_id, done))
+            return action(client, conference_id, call_id)
+        except NotFoundError:
+            if checked.acquire(blocking=False):  # the first 404: the participant, or the whole conference?
+                gone.extend(filter(None, [_gone(client, conference_id)]))
+                if gone:
+                    fanout.stop()
+            raise
+
+    results, codes = [], []
+    for call_id, outcome in zip(targets, fanout.run(targets, one), strict=True):
+        if outcome is NOT_RUN or gone and isinstance(outcome, NotFoundError):
+            continue
+        if isinstance(outcome, SinchVoiceError):
+            results.append(p.failure(call_id, outcome))
+            codes.append(int(outcome.exit_code))
+        elif outcome is not None:  # None: --dry-run printed the request
+            results.append(p.success(call_id, done))
+    if gone:  # say so as `get` does instead of failing every participant alike; show what was done before it ended
+        if results:
+            _report(app_ctx, conference_id, results)
+        raise _conference_not_found(conference_id, gone[0])
     return results, codes
 
 
-def _stop_if_gone(app_ctx, client, conference_id: str, results: list[dict]) -> None:
-    """One GET: if the conference is gone, say so as `get` does instead of failing every participant alike."""
+def _gone(client, conference_id: str) -> NotFoundError | None:
+    """One GET: the conference's 404 if it has ended; None if it is there (or the check itself failed)."""
     try:
         client.get_conference(conference_id)
     except NotFoundError as error:
-        if results:  # some were done before it ended (e.g. the last one kicked): show what happened
-            _report(app_ctx, conference_id, results)
-        raise _conference_not_found(conference_id, error) from None
-    except SinchVoiceError:  # the check itself failed: keep reporting the participant's own 404
+        return error
+    except SinchVoiceError:  # keep reporting the participant's own 404
         pass
+    return None
 
 
 def _all_but(app_ctx, conference_id: str, excluded: list[str]) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 
 import anyio
 from starlette.responses import Response
@@ -126,6 +127,7 @@ class Sandbox:
 
     async def _http(self, scope, receive, send):
         request = {
+            "received": time.time(),  # with the journal's `time` (answered), how many requests overlapped
             "method": scope["method"],
             "path": scope["path"],
             "raw_path": (scope.get("raw_path") or scope["path"].encode()).decode("latin-1").split("?")[0],

@@ -57,8 +57,10 @@ class Journal:
         headers = dict(request["headers"])
         if "authorization" in headers:
             headers["authorization"] = redact(headers["authorization"])
-        entry = {"time": time.time(), "method": request["method"], "path": request["path"],
-                 "query": request["query"], "headers": headers, "status": status, "auth": scheme, "fault": fault}
+        now = time.time()
+        entry = {"received": request.get("received", now), "time": now, "method": request["method"],
+                 "path": request["path"], "query": request["query"], "headers": headers, "status": status,
+                 "auth": scheme, "fault": fault}
         self.add(entry, request["body"], response)
 
     def add(self, entry: dict, body: bytes, response: bytes | None) -> None:
