@@ -236,33 +236,31 @@ def root(
 
 
 def build_app() -> typer.Typer:
-    from sinchvoice.commands import (
-        api,
-        applications,
-        auth,
-        callouts,
-        calls,
-        completion,
-        conferences,
-        demo,
-        listen,
-        sandbox,
-        signature,
-    )
+    from sinchvoice.commands.api.commands import api as api
+    from sinchvoice.commands.applications.commands import app as applications
+    from sinchvoice.commands.auth.commands import app as auth
+    from sinchvoice.commands.callouts.commands import app as callouts
+    from sinchvoice.commands.calls.commands import app as calls
+    from sinchvoice.commands.completion.commands import app as completion
+    from sinchvoice.commands.conferences.commands import app as conferences
+    from sinchvoice.commands.demo.commands import demo as demo
+    from sinchvoice.commands.listen.commands import listen as listen
+    from sinchvoice.commands.sandbox.commands import sandbox as sandbox
+    from sinchvoice.commands.signature.commands import app as signature
 
     app = typer.Typer(cls=RootGroup, no_args_is_help=True, add_completion=False, rich_markup_mode=None,
                       pretty_exceptions_enable=False,
                       context_settings={"help_option_names": ["-h", "--help"]})
     app.callback()(root)
-    app.add_typer(auth.app, name="auth")
-    app.add_typer(callouts.app, name="callouts")
-    app.add_typer(calls.app, name="calls")
-    app.add_typer(conferences.app, name="conferences")
-    app.add_typer(applications.app, name="applications")
-    app.command("api")(api.api)
-    app.add_typer(signature.app, name="signature")
-    app.command("sandbox")(sandbox.sandbox)
-    app.command("demo")(demo.demo)
-    app.command("listen")(listen.listen)
-    app.add_typer(completion.app, name="completion")
+    app.add_typer(auth, name="auth")
+    app.add_typer(callouts, name="callouts")
+    app.add_typer(calls, name="calls")
+    app.add_typer(conferences, name="conferences")
+    app.add_typer(applications, name="applications")
+    app.command("api")(api)
+    app.add_typer(signature, name="signature")
+    app.command("sandbox")(sandbox)
+    app.command("demo")(demo)
+    app.command("listen")(listen)
+    app.add_typer(completion, name="completion")
     return app

@@ -10,8 +10,8 @@ import threading
 
 import pytest
 
-from sinchvoice.batch import journal as j
-from sinchvoice.batch.runner import wanted
+from sinchvoice.commands.callouts.batch import journal as j
+from sinchvoice.commands.callouts.batch.runner import wanted
 from sinchvoice.errors import TemporaryError, UsageError
 
 HEADER = {"event": "batch", "version": 1, "input": {"name": "x.csv", "sha256": "0" * 64, "rows": 1}, "request": {}}

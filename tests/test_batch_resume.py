@@ -13,7 +13,7 @@ import signal
 
 import pytest
 
-from sinchvoice.batch import journal as j
+from sinchvoice.commands.callouts.batch import journal as j
 from sinchvoice.sandbox.clock import ManualClock
 from sinchvoice.sandbox.server import run_in_thread
 from tests.batch_support import (

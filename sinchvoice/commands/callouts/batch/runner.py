@@ -11,8 +11,8 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 
-from sinchvoice.batch import journal as j
-from sinchvoice.batch.journal import JournalError
+from sinchvoice.commands.callouts.batch import journal as j
+from sinchvoice.commands.callouts.batch.journal import JournalError
 from sinchvoice.errors import (
     OutcomeUnknown,
     RateLimited,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 import time
 
-from sinchvoice.batch import journal as j
 from sinchvoice.callstatus import FINAL, POLL_FIRST, POLL_MAX, fetch
+from sinchvoice.commands.callouts.batch import journal as j
 from sinchvoice.errors import RateLimited, SinchVoiceError, TemporaryError, as_json
 from sinchvoice.pacing import NOT_RUN, Pacer
 

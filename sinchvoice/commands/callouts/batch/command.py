@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from sinchvoice.batch import journal as j
-from sinchvoice.batch import report
-from sinchvoice.batch.display import Display, duration
-from sinchvoice.batch.plan import DUPLICATE, INVALID, count, some
-from sinchvoice.batch.verdict import verdict
+from sinchvoice.commands.callouts.batch import journal as j
+from sinchvoice.commands.callouts.batch import report
+from sinchvoice.commands.callouts.batch.display import Display, duration
+from sinchvoice.commands.callouts.batch.plan import DUPLICATE, INVALID, count, some
+from sinchvoice.commands.callouts.batch.verdict import verdict
 from sinchvoice.errors import UsageError
 
 # Sinch publishes no calls-per-second figure for callouts; platforms that do start accounts at 1 to 5 calls per
@@ -40,7 +40,7 @@ class Options:
 
 
 def run(app_ctx, options: Options) -> None:
-    from sinchvoice.batch.source import open_source
+    from sinchvoice.commands.callouts.batch.source import open_source
 
     options = _checked(options)
     text = _text(app_ctx, options)
@@ -78,9 +78,9 @@ def _text(app_ctx, options: Options) -> str | None:
 
 
 def _run(app_ctx, options: Options, source, text: str | None) -> None:
-    from sinchvoice.batch.plan import check_rows
-    from sinchvoice.batch.shape import Shape
-    from sinchvoice.batch.source import Reader
+    from sinchvoice.commands.callouts.batch.plan import check_rows
+    from sinchvoice.commands.callouts.batch.shape import Shape
+    from sinchvoice.commands.callouts.batch.source import Reader
 
     shape = Shape(options.kind, text, options.conference_id, options.caller_id or app_ctx.settings.caller_id,
                   options.locale, options.allow_duplicates)
@@ -169,7 +169,7 @@ def _check_header(header: dict, source, plan, shape, path: Path) -> None:
 
 
 def _with_journal(app_ctx, options, source, reader, shape, plan, journal) -> None:
-    from sinchvoice.batch.runner import wanted
+    from sinchvoice.commands.callouts.batch.runner import wanted
 
     ledger = journal.load(plan.rows)
     if ledger.header is not None:
@@ -178,7 +178,7 @@ def _with_journal(app_ctx, options, source, reader, shape, plan, journal) -> Non
                and wanted(status, options.retry_failed, options.retry_unknown))
     pool = None
     if todo or options.wait:
-        from sinchvoice.batch.clients import paced_client_pool
+        from sinchvoice.commands.callouts.batch.clients import paced_client_pool
 
         pool = paced_client_pool(app_ctx)  # no credentials, a bad --base-url: said before asking
     if todo:
@@ -192,8 +192,8 @@ def _with_journal(app_ctx, options, source, reader, shape, plan, journal) -> Non
 
 
 def _send_and_report(app_ctx, options, reader, shape, plan, journal, ledger, todo: int, pool) -> None:
-    from sinchvoice.batch.follow import Follower, placed_without_result
-    from sinchvoice.batch.runner import Sender
+    from sinchvoice.commands.callouts.batch.follow import Follower, placed_without_result
+    from sinchvoice.commands.callouts.batch.runner import Sender
 
     display = Display(app_ctx)
     sender, follower = Sender(journal, pool, shape, plan, ledger, options), None

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sinchvoice.batch import journal as j
-from sinchvoice.batch.plan import count, some
+from sinchvoice.commands.callouts.batch import journal as j
+from sinchvoice.commands.callouts.batch.plan import count, some
 from sinchvoice.errors import as_json
 
 COLUMNS = ["line", "to", "call id", "outcome"]

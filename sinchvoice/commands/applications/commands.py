@@ -5,8 +5,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from sinchvoice import numbers as n
 from sinchvoice.commands import group
+from sinchvoice.commands.applications import numbers as n
 from sinchvoice.context import app_context
 
 app = group(help="Numbers and callback URLs of your Voice applications.")

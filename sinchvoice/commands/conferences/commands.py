@@ -4,8 +4,8 @@ from typing import Annotated, Callable, Optional
 
 import typer
 
-from sinchvoice import participants as p
 from sinchvoice.commands import group
+from sinchvoice.commands.conferences import participants as p
 from sinchvoice.context import app_context
 from sinchvoice.errors import ExitCode, NotFoundError, SinchVoiceError, UsageError, batch_error
 from sinchvoice.inputs import check_range
