@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from sinchvoice.commands.callouts.batch import journal as j
 from sinchvoice.commands.callouts.batch import report
 from sinchvoice.commands.callouts.batch.display import Display, duration
+from sinchvoice.commands.callouts.batch.journal import PLACED, VERSION, Journal, default_path, now
 from sinchvoice.commands.callouts.batch.plan import DUPLICATE, INVALID, count, some
 from sinchvoice.commands.callouts.batch.verdict import verdict
 from sinchvoice.errors import UsageError
@@ -88,14 +88,14 @@ def _run(app_ctx, options: Options, source, text: str | None) -> None:
     shape.check_columns(reader.header)
     plan = check_rows(reader, shape, options.skip_invalid)
     _warn_skipped(app_ctx.out, plan)
-    path = Path(options.journal).expanduser() if options.journal else j.default_path(source, app_ctx.env.state_dir)
+    path = Path(options.journal).expanduser() if options.journal else default_path(source, app_ctx.env.state_dir)
     if app_ctx.settings.dry_run:
         return _dry_run(app_ctx, reader, shape, plan, options, path)
     if not options.journal and source.spooled:
         from sinchvoice.files import private_dir
 
         private_dir(path.parent)
-    journal = j.Journal(path)
+    journal = Journal(path)
     try:
         _with_journal(app_ctx, options, source, reader, shape, plan, journal)
     except BaseException:
@@ -142,9 +142,9 @@ def _dry_run(app_ctx, reader, shape, plan, options, path) -> None:
 
 
 def _header(source, plan, shape) -> dict:
-    return {"event": "batch", "version": j.VERSION, "input": {"name": source.name, "sha256": source.digest,
+    return {"event": "batch", "version": VERSION, "input": {"name": source.name, "sha256": source.digest,
                                                               "rows": plan.rows},
-            "request": shape.fingerprint(), "created": j.now()}
+            "request": shape.fingerprint(), "created": now()}
 
 
 OPTION_NAMES = {"kind": "--kind", "text": "--text", "conference_id": "--conference-id",
@@ -155,14 +155,14 @@ OPTION_NAMES = {"kind": "--kind", "text": "--text", "conference_id": "--conferen
 def _check_header(header: dict, source, plan, shape, path: Path) -> None:
     """A journal resumes only the batch it was written for: the same rows, the same options."""
     hint = "give the input and options it was written for, or --journal FILE for a new batch"
-    if header.get("version") != j.VERSION:
+    if header.get("version") != VERSION:
         raise UsageError(f"the journal {path} was written by another version of sinchvoice", hint=hint)
     written = header.get("input") or {}
     if written.get("sha256") != source.digest or written.get("rows") != plan.rows:
         raise UsageError(f"the journal {path} belongs to other rows: {source.name} is not the input it was "
                          "written for", hint=hint)
-    before, now = header.get("request") or {}, shape.fingerprint()
-    for key, value in now.items():
+    before, current = header.get("request") or {}, shape.fingerprint()
+    for key, value in current.items():
         if before.get(key) != value:
             raise UsageError(f"the journal {path} was written with other options: {OPTION_NAMES[key]} was "
                              f"{before.get(key)!r} then, {value!r} now", hint=hint)
@@ -182,7 +182,7 @@ def _with_journal(app_ctx, options, source, reader, shape, plan, journal) -> Non
 
         pool = paced_client_pool(app_ctx)  # no credentials, a bad --base-url: said before asking
     if todo:
-        placed_before = ledger.status.count(j.PLACED)
+        placed_before = ledger.status.count(PLACED)
         app_ctx.confirm(_question(shape, plan, todo, options.rate, placed_before))
     if not source.unchanged():
         raise UsageError(f"{source.name} changed while it was being checked; nothing was sent",
