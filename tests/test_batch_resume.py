@@ -22,6 +22,7 @@ from tests.batch_support import (
     FAST,
     FROM,
     batch,
+    call_ids,
     count_events,
     events,
     journal,
@@ -161,7 +162,7 @@ def test_wait_follows_every_call_and_records_its_result_reason_duration_and_debi
     cli.on_sleep = sandbox.advance  # the sandbox's clock moves as the CLI waits between rounds
     result = batch(cli, sandbox, source, *TEXT, "--yes", *FAST, "--wait", "-o", "csv")
     assert result.exit_code == 5  # not all answered
-    ids = {call["to"]: call["callId"] for call in sandbox.state()["calls"]}
+    ids = call_ids(sandbox)
     assert result.stdout.splitlines() == [
         "line,to,callId,outcome,result,reason,duration,debit,currency,error",
         f"2,+46701234567,{ids['+46701234567']},placed,ANSWERED,CALLERHANGUP,2,0.025,EUR,",
