@@ -30,7 +30,7 @@ def test_list_table_is_plain_when_piped(cli, sandbox):
         "number        application key                       capability",
         f"+46700000100  {KEY}  voice",
         f"+46700000101  {KEY}  voice",
-        "+46700000102                                        voice",
+        "+46700000102  (not assigned)                        voice",
         f"+46700000103  {KEY}  sms",
         "4 numbers",
     ]

@@ -67,9 +67,9 @@ def bridge(sandbox):
 
 
 @pytest.mark.parametrize("flags, expected", [
-    ((), "call id                               caller id     in conference  muted  on hold\n"
-         "{a}  +46701000011  0:01           no     no\n"
-         "{b}  +46701000012  0:01           no     no\n"
+    ((), "call id                               number        time  muted  held\n"
+         "{a}  +46701000011  0:01  no     no\n"
+         "{b}  +46701000012  0:01  no     no\n"
          "2 participants\n"),
     (("-o", "csv"), "callId,cli,duration,muted,onhold\n{a},+46701000011,1,false,false\n"
                     "{b},+46701000012,1,false,false\n"),
@@ -102,9 +102,9 @@ def test_get_on_a_terminal_draws_a_rich_table_with_the_count(cli, sandbox, bridg
     result = cli("conferences", "get", CONF, tty=True, env={**sandbox.env(), "NO_COLOR": "1", "COLUMNS": "120"})
     assert result.exit_code == 0
     lines = plain(result.stdout).splitlines()
-    assert "┃ call id" in lines[1] and "┃ on hold ┃" in lines[1]
+    assert "┃ call id" in lines[1] and "┃ held ┃" in lines[1]
     assert [line for line in lines if bridge[0] in line][0].split("│")[1:6] == [
-        f" {bridge[0]} ", " +46701000011 ", " 0:01          ", " no    ", " no      "]
+        f" {bridge[0]} ", " +46701000011 ", " 0:01 ", " no    ", " no   "]
     assert lines[-1].rstrip() == "2 participants"
 
 
@@ -192,8 +192,8 @@ def test_command_changes_the_sandbox_and_the_next_get(cli, sandbox, bridge, comm
     state = participant_state(sandbox)
     assert (state[a][field], state[b][field]) == (value, False)
     table = cli("conferences", "get", CONF, env=sandbox.env()).stdout.splitlines()
-    assert table[1] == f"{a}  +46701000011  0:01           {column}".rstrip()
-    assert table[2].endswith("0:01           no     no")
+    assert table[1] == f"{a}  +46701000011  0:01  {column}".rstrip()
+    assert table[2].endswith("0:01  no     no")
 
 
 @pytest.mark.parametrize("setup, undo, field", [("mute", "unmute", "muted"), ("hold", "resume", "onhold")])

@@ -55,8 +55,9 @@ def numbers_list(
              and (not capability or x.get("capability") == capability.value)]
     if app_key or capability:
         body = {**body, "numbers": items}
-    app_ctx.out.render(body, columns=numbers.number_columns(app_ctx), rows=[numbers.row(x) for x in items],
-                       ids=[x["number"] for x in items], footer=numbers.plural(len(items)))
+    app_ctx.out.render(body, columns=numbers.number_columns(app_ctx),
+                       rows=[numbers.table_row(app_ctx, x) for x in items], ids=[x["number"] for x in items],
+                       footer=numbers.plural(len(items)), fit=numbers.fit())
 
 
 @numbers_group.command("get")
@@ -76,7 +77,7 @@ def numbers_get(ctx: typer.Context,
         return
     app_ctx.remember("numbers", number)
     row = numbers.row(body)
-    panel = [("number", row[0] or number), ("application key", row[1] or "(not assigned)"), ("capability", row[2])]
+    panel = [("number", row[0] or number), ("application key", row[1] or numbers.UNASSIGNED), ("capability", row[2])]
     app_ctx.out.render(body, columns=numbers.number_columns(app_ctx), rows=[row], ids=[row[0] or number], panel=panel,
                        title=f"Number {number}")
 

@@ -13,6 +13,7 @@ NUMBER_COLUMNS = ["number", "application key", "capability"]
 NUMBER_CSV_COLUMNS = ["number", "applicationKey", "capability"]
 RESULT_COLUMNS = ["number", "outcome", "detail"]
 CALLBACK_ROLES = ("primary", "fallback")
+UNASSIGNED = "(not assigned)"  # the same words in `numbers list` and `numbers get`
 
 NUMBER_HINT = "see `sinchvoice applications numbers list`"
 CALLBACK_URL_HINT = "e.g. https://example.com/sinch/callbacks; http:// only on 127.0.0.1, ::1 or localhost"
@@ -21,6 +22,19 @@ APP_HINT = "check --app, or the profile's key (sinchvoice auth status)"
 
 def row(config: dict) -> list:
     return [config.get("number"), application_key_of(config), config.get("capability")]
+
+
+def table_row(app_ctx, config: dict) -> list:
+    """For people an unassigned number says so, as `numbers get` does; csv keeps the empty value."""
+    number, key, capability = row(config)
+    return [number, key or (UNASSIGNED if app_ctx.out.mode == "table" else None), capability]
+
+
+def fit():
+    """Numbers and application keys are copied whole; on a narrow terminal the capability goes."""
+    from sinchvoice.output import Fit
+
+    return Fit(whole=("number", "application key"), drop=("capability",))
 
 
 def listed(body: dict | None) -> list[dict]:

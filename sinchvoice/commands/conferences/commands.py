@@ -32,7 +32,7 @@ def get(
     interval: Annotated[Optional[float], typer.Option("--interval", metavar="S", show_default="2",
                                                       help="Seconds between polls (0.5-3600).")] = None,
 ) -> None:
-    """Who is in a conference: call id, caller id, time in conference, muted, on hold.
+    """Who is in a conference: call id, number, time in conference, muted, held.
 
     With --watch the table redraws on a terminal; piped, it prints one JSON line per change
     (joined, left, muted, unmuted, held, resumed). It ends with exit 0 when the conference empties.
@@ -55,7 +55,7 @@ def get(
         out.csv(participants.CSV_COLUMNS, participants.csv_rows(body))
         return
     out.render(body, columns=participants.COLUMNS, rows=participants.rows(body), ids=participants.ids(body),
-               footer=participants.count(len(participants.participants(body))))
+               footer=participants.count(len(participants.participants(body))), fit=participants.fit())
 
 
 def _check_interval(interval: float | None, watch: bool) -> float:

@@ -7,10 +7,18 @@ from sinchvoice.errors import SinchVoiceError, UsageError, as_json
 from sinchvoice.inputs import check_identifier
 from sinchvoice.limits import MAX_CONFERENCE_ID
 
-COLUMNS = ("call id", "caller id", "in conference", "muted", "on hold")
+# Short labels so that a participant fits 80 columns; the number is the participant's (the API's `cli`).
+COLUMNS = ("call id", "number", "time", "muted", "held")
 # The contract's name for the call id (the platform's is "id"), whichever layout answered.
 CSV_COLUMNS = ("callId", "cli", "duration", "muted", "onhold")
 RESULT_COLUMNS = ("call id", "outcome", "detail")
+
+
+def fit():
+    """Ids whole; on a narrow terminal "held" goes first, then "muted" (`mute`, `hold` and --watch say them)."""
+    from sinchvoice.output import Fit
+
+    return Fit(whole=("call id",), drop=("held", "muted", "time"))
 RESULT_CSV_COLUMNS = ("callId", "outcome", "detail")
 # (field, value) -> watch event name; "joined" and "left" come from presence, not from a field.
 FLAG_EVENTS = {("muted", True): "muted", ("muted", False): "unmuted", ("onhold", True): "held",
@@ -160,7 +168,7 @@ def _watch_lines(app_ctx, conference_id: str, body: dict | None, interval: float
 
 
 def _watch_live(app_ctx, conference_id: str, body: dict | None, interval: float, fetch) -> None:
-    with app_ctx.out.live_table(COLUMNS) as update:
+    with app_ctx.out.live_table(COLUMNS, fit()) as update:
         while body is not None:
             found = rows(body)
             update(found, count(len(found)))

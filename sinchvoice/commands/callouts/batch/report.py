@@ -112,7 +112,10 @@ def show(out, items, wait: bool) -> None:
     elif out.mode == "csv":
         out.csv(CSV_COLUMNS + (CSV_WAIT_COLUMNS if wait else []) + ["error"], (_csv(i, wait) for i in items()))
     else:
-        out.long_table(COLUMNS + (WAIT_COLUMNS if wait else []) + ["error"], lambda: (_row(i, wait) for i in items()))
+        from sinchvoice.output import Fit
+
+        out.long_table(COLUMNS + (WAIT_COLUMNS if wait else []) + ["error"], lambda: (_row(i, wait) for i in items()),
+                       fit=Fit(whole=("call id",), drop=("debit", "duration", "reason", "line")))
 
 
 def _message(item: dict) -> str | None:
