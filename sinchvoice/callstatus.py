@@ -67,8 +67,23 @@ def fields(info: dict) -> list[tuple[str, Any]]:
     """The status panel of cli.md "Output"."""
     return [("from", party(info.get("from"))), ("to", party(info.get("to"))), ("status", info.get("status")),
             ("result", info.get("result")), ("reason", info.get("reason")),
-            ("duration", minutes(info.get("duration"))), ("started", info.get("timestamp")),
+            ("duration", minutes(info.get("duration"))), ("started", local_time(info.get("timestamp"))),
             ("rate", _price(info.get("userRate"), "/min")), ("debit", _price(info.get("debit")))]
+
+
+def local_time(value: Any) -> Any:
+    """An API time (ISO 8601, UTC) as people read it: the local wall clock with its zone; anything else as given."""
+    from datetime import datetime
+
+    if not isinstance(value, str):
+        return value
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))  # 3.10 reads no Z
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        return value
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 def csv_row(info: dict) -> list[Any]:

@@ -30,7 +30,7 @@ def sent(sandbox) -> list[dict]:
     return [(r["method"], r["path"], r["auth"], r["body"]) for r in sandbox.requests()]
 
 
-def panel(call_id, to, status, result, reason, duration, debit, started="2026-01-01T00:00:00.000Z"):
+def panel(call_id, to, status, result, reason, duration, debit, started="2026-01-01 00:00:00 UTC"):
     return (f"Call {call_id}\nfrom      {FROM}\nto        {to}\nstatus    {status}\nresult    {result}\n"
             f"reason    {reason}\nduration  {duration}\nstarted   {started}\nrate      EUR 0.0250/min\n"
             f"debit     EUR {debit}\n")

@@ -46,11 +46,21 @@ def test_get_plain_panel(cli, sandbox, call_id):
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
         f"Call {call_id}\nfrom      {FROM}\nto        {TO}\nstatus    ONGOING\nresult    ANSWERED\n"
-        "reason    N/A\nduration  0:01\nstarted   2026-01-01T00:00:00.000Z\nrate      EUR 0.0250/min\n"
+        "reason    N/A\nduration  0:01\nstarted   2026-01-01 00:00:00 UTC\nrate      EUR 0.0250/min\n"
         "debit     EUR 0.0250\n")
     assert result.stderr == ""
     assert [(r["method"], r["path"], r["auth"]) for r in sandbox.requests()][-1] == (
         "GET", f"/calling/v1/calls/id/{call_id}", "signed")
+
+
+def test_get_shows_started_in_local_time_and_keeps_iso_in_json_and_csv(cli, sandbox, call_id, time_zone):
+    time_zone("CET-1")  # UTC+1, named CET
+    assert "\nstarted   2026-01-01 01:00:00 CET\n" in run(cli, sandbox, "calls", "get", call_id).stdout
+    assert json.loads(run(cli, sandbox, "calls", "get", call_id, "-o", "json").stdout)["timestamp"] == (
+        "2026-01-01T00:00:00.000Z")
+    assert ",2026-01-01T00:00:00.000Z," in run(cli, sandbox, "calls", "get", call_id, "-o", "csv").stdout
+    time_zone("PST+8")  # the day before, too
+    assert "\nstarted   2025-12-31 16:00:00 PST\n" in run(cli, sandbox, "calls", "get", call_id).stdout
 
 
 def test_get_json_is_the_api_body(cli, sandbox, call_id):
