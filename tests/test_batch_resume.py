@@ -107,8 +107,8 @@ def test_no_connection_stops_the_batch_and_the_row_is_simply_sent_next_time(cli,
                    env={"SINCHVOICE_BASE_URL": dead})
     assert result.exit_code == 75
     assert events(source + ".journal.jsonl")[2:] == [("intent", 0), ("unsent", 0)]  # nothing left: no `sending`
-    assert result.stderr.splitlines()[1].startswith(f"error: could not connect to {dead} after 4 attempts; "
-                                                    "3 rows not sent")
+    assert result.stderr.splitlines()[1].startswith(f"error: could not connect to {dead}: connection refused "
+                                                    "(nothing listens there); 3 rows not sent")
     resumed = batch(cli, sandbox, source, *TEXT, "--yes", *FAST)
     assert resumed.exit_code == 0 and per_destination(sandbox) == {n: 1 for n in numbers(3)}
 

@@ -5,7 +5,7 @@ import pytest
 from sinchvoice import transport
 from sinchvoice.answers import error_for
 from sinchvoice.errors import ApiError, AuthError, NotFoundError, TemporaryError, UsageError
-from sinchvoice.transport import MAYBE_SENT, NOT_SENT, should_retry
+from sinchvoice.transport import MAYBE_SENT, NOT_SENT, REFUSED_HERE, should_retry
 
 CALLOUT = ("POST", "/calling/v1/callouts")
 GET_CALL = ("GET", "/calling/v1/calls/id/abc")
@@ -18,6 +18,10 @@ ASSIGN = ("POST", "/calling/v1/configuration/numbers/+46700000100")
 @pytest.mark.parametrize("request_, failure, expected", [
     # a callout is only retried when it certainly was not processed
     (CALLOUT, NOT_SENT, True),
+    # refused by this machine (nothing on the sandbox's port): retrying cannot help, whatever the request
+    (CALLOUT, REFUSED_HERE, False),
+    (GET_CALL, REFUSED_HERE, False),
+    (KICK, REFUSED_HERE, False),
     (CALLOUT, 429, True),
     (CALLOUT, MAYBE_SENT, False),
     (CALLOUT, 500, False),
