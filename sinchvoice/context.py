@@ -36,7 +36,11 @@ class AppContext:
         """Environment credentials need no profile, so they never read the config file."""
         from sinchvoice.credentials import from_environment, resolve
 
-        return from_environment() or resolve(self.store, self.secrets, self.settings.profile)
+        from_env = from_environment()
+        if from_env is not None and self.settings.given_on_command_line("profile"):
+            self.out.warn(f"-p {self.settings.profile} is not used: SINCH_APPLICATION_KEY and "
+                          "SINCH_APPLICATION_SECRET are set, and they win over profiles")
+        return from_env or resolve(self.store, self.secrets, self.settings.profile)
 
     def signing_credentials(self):
         """Credentials whose secret can key an HMAC: signing requests, or checking callbacks' signatures."""
