@@ -100,12 +100,17 @@ class AppContext:
         from sinchvoice.destinations import check_e164
 
         value = explicit or self.settings.caller_id
+        import os
+
+        # Name where the bad value came from: the option, the variable, or the profile.
+        what = "--from" if explicit else "SINCHVOICE_FROM" if os.environ.get("SINCHVOICE_FROM") else (
+            f"the caller ID of profile {self.settings.profile!r}")
         if not value:
             raise UsageError(
                 "no caller ID: callouts need --from",
                 hint="pass --from +E164, set SINCHVOICE_FROM, or store one with `sinchvoice auth login --from +E164`",
             )
-        return check_e164(value, "--from")
+        return check_e164(value, what)
 
     def application_key(self, explicit: str | None = None) -> str:
         if explicit:

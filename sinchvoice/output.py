@@ -99,8 +99,11 @@ def minutes(seconds: Any) -> str:
 class Output:
     def __init__(self, env: Environment, mode: str = "table", quiet: bool = False):
         self.env = env
-        self.mode = mode
+        # The one -q rule (README "Output"): -q wins over -o json|csv and prints identifiers only; an error
+        # still carries its JSON object when -o json asked for it.
+        self.mode = "table" if quiet else mode
         self.quiet = quiet
+        self.json_errors = mode == "json"
 
     @property
     def rich_enabled(self) -> bool:
@@ -253,7 +256,7 @@ class Output:
     def error(self, message: str, hint: str | None = None, details: dict | None = None) -> None:
         # Exactly one `error:` line (and one `hint:`), whatever a server or an argument put in the message.
         lines = [f"error: {escape(message)}"] + ([f"hint: {escape(hint)}"] if hint else [])
-        if self.mode == "json":
+        if self.json_errors:
             from sinchvoice.errors import as_json
 
             lines.append(_json_text({"error": as_json(message, details)}))

@@ -170,6 +170,11 @@ def report_usage(ctx, error) -> int:
         print(error.format_message(), file=sys.stdout)
         return 0
     message = " ".join(error.format_message().split()).rstrip(".")  # one line, whatever click's layout
+    param = getattr(error, "param", None)
+    if param is not None and isinstance(param.envvar, str) and getattr(error, "ctx", None) is not None:
+        source = error.ctx.get_parameter_source(param.name)
+        if source is None or source.name != "ENVIRONMENT":  # the value was typed: its variable is not to blame
+            message = message.replace(f" (env var: '{param.envvar}')", "")
     path = error.ctx.command_path if getattr(error, "ctx", None) else "sinchvoice"
     report(ctx, SinchVoiceError(message[:1].lower() + message[1:], hint=f"see `{path} --help`"))
     return getattr(error, "exit_code", 2)

@@ -94,7 +94,7 @@ def test_bad_credentials_stop_the_batch_instead_of_refusing_every_row(cli, sandb
     assert result.exit_code == 4
     assert len(posted(sandbox)) == 1
     assert result.stderr.splitlines()[0] == "5 rows: 0 placed, 1 failed, 4 not sent"
-    assert result.stderr.splitlines()[1] == ("error: Injected fault (HTTP 401): HTTP 401 (errorCode 40108); "
+    assert result.stderr.splitlines()[1] == ("error: Injected fault (HTTP 401) (errorCode 40108); "
                                              "4 rows not sent")
 
 

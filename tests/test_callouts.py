@@ -336,7 +336,7 @@ def test_a_failure_while_following_names_the_call(cli, sandbox):
     assert json.loads(result.stdout) == {"callId": call_id}
     assert result.stderr.splitlines()[-3] == (
         f"error: call {call_id} was placed, but following it failed: "
-        "Injected fault (HTTP 503): HTTP 503 (errorCode 50300) after 4 attempts")
+        "Injected fault (HTTP 503) (errorCode 50300) after 4 attempts")
     assert json.loads(result.stderr.splitlines()[-1])["error"]["httpStatus"] == 503
     assert [r["method"] for r in sandbox.requests()] == ["POST", "GET", "GET", "GET", "GET"]  # the callout once
 

@@ -307,7 +307,7 @@ def test_one_unknown_participant_among_good_ones(cli, sandbox, bridge):
         {"callId": b, "outcome": "muted", "detail": ""}]
     # Worded exactly as the numbers batch words it (errors.batch_error).
     assert result.stderr.splitlines()[:2] == [
-        "error: 1 of 3 participants failed; the others were done",
+        "error: 1 of 3 participants failed; the other 2 were done",
         "hint: see the per-item results on stdout; fix the failed ones and run the command again "
         "(what succeeded stays done)"]
     assert all(p["muted"] for p in participant_state(sandbox).values())
@@ -320,15 +320,15 @@ def test_partial_failure_table_csv_and_worst_exit_code(cli, sandbox, bridge):
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "call id                               outcome  detail",
-        f"{bridge[0]}  error    Injected fault (HTTP 400): HTTP 400 (errorCode 40000)",
+        f"{bridge[0]}  error    Injected fault (HTTP 400) (errorCode 40000)",
         "ghost                                 error    Participant not found: HTTP 404 (errorCode 40400)",
         f"{bridge[1]}  on hold"]
-    assert result.stderr.splitlines()[0] == "error: 2 of 3 participants failed; the others were done"
+    assert result.stderr.splitlines()[0] == "error: 2 of 3 participants failed; the other one was done"
     result = cli("conferences", "resume", CONF, "ghost", bridge[1], "-o", "csv", env=sandbox.env())
     assert (result.exit_code, result.stdout) == (3, "callId,outcome,detail\n"
                                                     "ghost,error,Participant not found: HTTP 404 (errorCode 40400)\n"
                                                     f"{bridge[1]},resumed,\n")
-    assert result.stderr.splitlines()[0] == "error: 1 of 2 participants failed; the others were done"
+    assert result.stderr.splitlines()[0] == "error: 1 of 2 participants failed; the other one was done"
 
 
 def test_all_failed_says_so_without_the_others(cli, sandbox, bridge):
@@ -384,7 +384,7 @@ def test_kick_without_a_terminal_needs_yes_and_sends_nothing(cli, sandbox, bridg
 
 @pytest.mark.parametrize("kick, question, left", [
     (KICKS[0], "Kick 1 participant ({a}) from conference standup? [y/N] ", 1),
-    (KICKS[1], "Kick every participant from conference standup? [y/N] ", 0),
+    (KICKS[1], "Kick 2 participants from conference standup (everyone)? [y/N] ", 0),
     (KICKS[2], "Kick everyone from conference standup? [y/N] ", 0),
 ])
 @pytest.mark.parametrize("answer", ["y", "n"])
@@ -397,13 +397,22 @@ def test_kick_on_a_terminal_asks(cli, sandbox, bridge, kick, question, left, ans
     if answer == "n":
         assert result.exit_code == 1
         assert "error: cancelled; nothing was changed" in result.stderr
-        assert sent(sandbox, mark) == []
+        # --all reads the participants first, so that the question can say how many
+        assert [m for m, _, _ in sent(sandbox, mark)] == (["GET"] if kick == KICKS[1] else [])
         return
     assert result.exit_code == 0
     assert [m for m, _, _ in sent(sandbox, mark)] == (["DELETE"] if kick != KICKS[1] else ["GET", "DELETE", "DELETE"])
     assert json.loads(result.stdout) == ({} if kick == KICKS[2] else [
         {"callId": x, "outcome": "kicked", "detail": ""} for x in (a, b)[: 2 - left]])
     assert list(participant_state(sandbox)) == [b][:left]
+
+
+def test_kick_all_except_says_how_many_it_kicks(cli, sandbox, bridge):
+    c = join(sandbox, PHONES[2])[0]
+    result = cli("conferences", "kick", CONF, "--all", "--except", bridge[0], tty=True, input="n\n", env=sandbox.env())
+    assert result.stderr.startswith(f"Kick 2 participants from conference standup (everyone except {bridge[0]})? "
+                                    "[y/N] ")
+    assert sorted(participant_state(sandbox)) == sorted([*bridge, c])
 
 
 def test_kick_all_with_yes_ends_the_conference(cli, sandbox, bridge):

@@ -63,7 +63,7 @@ def test_persistent_503_gives_up_after_four_attempts(cli, sandbox):
     assert len(sandbox.requests()) == 4
     lines = result.stderr.splitlines()
     assert lines[:3] == [f"retrying in {s:.1f} s (HTTP 503)" for s in result.sleeps]
-    assert lines[3] == "error: Injected fault (HTTP 503): HTTP 503 (errorCode 50300) after 4 attempts"
+    assert lines[3] == "error: Injected fault (HTTP 503) (errorCode 50300) after 4 attempts"
 
 
 def test_500_is_not_retried(cli, sandbox):

@@ -187,13 +187,17 @@ def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action,
     # Every id that goes into a URL is checked before the first request: a bad one among good ones sends nothing.
     for value, name in [(conference_id, "conference_id"), *((call_id, "call_id") for call_id in explicit)]:
         check_segment(value, name)
-    if destructive:
+    # With --all on a terminal the question waits for the participant list, so that it can say how many.
+    ask_after_reading = destructive and all_ and app_ctx.env.stdin_isatty
+    if destructive and not ask_after_reading:
         app_ctx.confirm(participants.kick_question(conference_id, explicit, all_, excluded))
     if moh is not None and not app_ctx.layout.moh:
         app_ctx.out.warn(f"--moh {moh} is not sent: the contract's participant command carries only \"command\"; "
                          "the music a held participant hears is the callout's mohClass")
     client = app_ctx.client()  # credential problems stop here, not once per participant
     targets = _all_but(app_ctx, conference_id, excluded) if all_ else explicit
+    if ask_after_reading and targets:
+        app_ctx.confirm(participants.kick_question(conference_id, targets, all_, excluded))
     results, codes = _run(app_ctx, client, conference_id, targets, action, done)
     if app_ctx.settings.dry_run:
         app_ctx.out.note(f"dry run: {len(targets)} request{'' if len(targets) == 1 else 's'} shown, none sent")

@@ -113,10 +113,13 @@ def _event(name: str, conference_id: str, participant: dict) -> dict:
             "muted": bool(participant.get("muted")), "onhold": bool(participant.get("onhold"))}
 
 
-def kick_question(conference_id: str, explicit: list[str], all_: bool, excluded: list[str]) -> str:
-    if not all_:
-        return f"kick {count(len(explicit))} ({', '.join(explicit)}) from conference {conference_id}"
+def kick_question(conference_id: str, targets: list[str], all_: bool, excluded: list[str]) -> str:
+    """The question before a kick; with --all, `targets` are the participants read (empty: not read yet)."""
     but = f" except {', '.join(excluded)}" if excluded else ""
+    if all_ and targets:
+        return f"kick {count(len(targets))} from conference {conference_id} (everyone{but})"
+    if not all_:
+        return f"kick {count(len(targets))} ({', '.join(targets)}) from conference {conference_id}"
     return f"kick every participant{but} from conference {conference_id}"
 
 

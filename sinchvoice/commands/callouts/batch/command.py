@@ -82,8 +82,9 @@ def _run(app_ctx, options: Options, source, text: str | None) -> None:
     from sinchvoice.commands.callouts.batch.shape import Shape
     from sinchvoice.commands.callouts.batch.source import Reader
 
-    shape = Shape(options.kind, text, options.conference_id, options.caller_id or app_ctx.settings.caller_id,
-                  options.locale, options.allow_duplicates)
+    # A default caller ID is checked under its own name (SINCHVOICE_FROM or the profile), not as --from.
+    caller_id = options.caller_id or (app_ctx.caller_id(None) if app_ctx.settings.caller_id else None)
+    shape = Shape(options.kind, text, options.conference_id, caller_id, options.locale, options.allow_duplicates)
     reader = Reader(source)
     shape.check_columns(reader.header)
     plan = check_rows(reader, shape, options.skip_invalid)
