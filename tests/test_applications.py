@@ -164,6 +164,11 @@ def test_callbacks_round_trip(cli, sandbox):
     assert {p for _, p, _ in journal(sandbox)} == {CALLBACKS[sandbox.layout]}
 
 
+def test_callbacks_set_csv_has_raw_values(cli, sandbox):
+    result = run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/a", "-y", "-o", "csv")
+    assert (result.exit_code, result.stdout) == (0, "callback,old,new\nprimary,,https://example.com/a\nfallback,,\n")
+
+
 def test_callbacks_empty_fallback_clears_it(cli, sandbox):
     run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/a", "--fallback", "https://b.example", "-y")
     result = run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/a", "--fallback", "", "-y")

@@ -344,7 +344,8 @@ def test_all_failed_says_so_without_the_others(cli, sandbox, bridge):
 @pytest.mark.parametrize("output", ["table", "json"])
 def test_explicit_ids_on_an_unknown_conference_exit_3_saying_why(cli, sandbox, command, output):
     result = cli("conferences", command, "nope", "abc", "def", "-y", "-o", output, env=sandbox.env())
-    assert (result.exit_code, result.stdout) == (3, "")
+    # json: the results array, empty, as for any multi-item command; a table has nothing to show
+    assert (result.exit_code, result.stdout) == (3, "[]\n" if output == "json" else "")
     assert result.stderr.splitlines()[:2] == [NOT_FOUND, NOT_FOUND_HINT]
     # Stopped at the first 404 after one check: `def` is not tried.
     assert [(m, p) for m, p, _ in sent(sandbox)] == [
@@ -352,6 +353,13 @@ def test_explicit_ids_on_an_unknown_conference_exit_3_saying_why(cli, sandbox, c
     if output == "json":
         error = json.loads(result.stderr.splitlines()[-1])["error"]
         assert (error["httpStatus"], error["errorCode"]) == (404, 40400)
+
+
+@pytest.mark.parametrize("output, shown", [("json", "[]\n"), ("table", ""), ("csv", "")])
+def test_all_on_a_gone_conference_prints_an_empty_array_with_json(cli, sandbox, output, shown):
+    result = cli("conferences", "mute", "nope", "--all", "-o", output, env=sandbox.env())
+    assert (result.exit_code, result.stdout) == (3, shown)
+    assert result.stderr.splitlines()[0] == NOT_FOUND
 
 
 def test_conference_ending_mid_batch_shows_what_was_done_then_stops(cli, sandbox, bridge):

@@ -173,7 +173,8 @@ def callbacks_set(
     if settings.dry_run:
         return
     new = read()  # what the API now holds, not what we think it should
-    rows = [[role, numbers.urls(old).get(role) or "(none)", numbers.urls(new).get(role) or "(none)"]
+    unset = "(none)" if app_ctx.out.mode == "table" else ""  # csv cells are raw values: an unset URL is empty
+    rows = [[role, numbers.urls(old).get(role) or unset, numbers.urls(new).get(role) or unset]
             for role in numbers.CALLBACK_ROLES]
     app_ctx.out.render({"old": old, "new": new}, columns=["callback", "old", "new"], rows=rows,
                        ids=[u for u in [numbers.urls(new).get("primary")] if u])

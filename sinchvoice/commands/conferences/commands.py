@@ -230,7 +230,9 @@ def _stop_if_gone(app_ctx, client, conference_id: str, results: list[dict]) -> N
     try:
         client.get_conference(conference_id)
     except NotFoundError as error:
-        if results:  # some were done before it ended (e.g. the last one kicked): show what happened
+        # Some were done before it ended (e.g. the last one kicked): show what happened. With -o json the
+        # results are an array even when empty, so a script reads `[]`, not nothing.
+        if results or app_ctx.out.mode == "json":
             _report(app_ctx, conference_id, results)
         raise _conference_not_found(conference_id, error) from None
     except SinchVoiceError:  # the check itself failed: keep reporting the participant's own 404
@@ -241,7 +243,12 @@ def _all_but(app_ctx, conference_id: str, excluded: list[str]) -> list[str]:
     """Read the participant list, even in --dry-run: a GET changes nothing, and the plan then names real calls."""
     dry_run = app_ctx.settings.dry_run
     with app_ctx.client().transport.reads_in_dry_run():
-        body = _fetch(app_ctx, conference_id)
+        try:
+            body = _fetch(app_ctx, conference_id)
+        except NotFoundError:
+            if app_ctx.out.mode == "json" and not dry_run:  # no participant acted on: the empty results array
+                app_ctx.out.json([])
+            raise
     targets, absent = participants.select(body, excluded)
     for call_id in absent:
         app_ctx.out.warn(f"--except {call_id}: not in conference {conference_id}")
