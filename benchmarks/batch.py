@@ -76,10 +76,13 @@ def per_destination(entries: list[dict]) -> Counter:
     return Counter(e["body"]["ttsCallout"]["destination"]["endpoint"] for e in entries if e["status"] == 200)
 
 
-def steady_rate(times: list[float], skip: int) -> float:
+def steady_rate(stamps: list[str], skip: int) -> float:
     """Callouts per second between the `skip`-th and the `skip`-th from last: the first and last arrivals carry
-    start-up and the last stragglers, and a rate limit's first and last windows are partial."""
-    times = sorted(times)
+    start-up and the last stragglers, and a rate limit's first and last windows are partial. `stamps` are the
+    journal's ISO 8601 times."""
+    from datetime import datetime
+
+    times = sorted(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() for stamp in stamps)
     first, last = skip, len(times) - skip  # with a limit of `skip` per window: the first of two windows
     return (last - first) / (times[last] - times[first])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 
 import anyio
 from starlette.responses import Response
@@ -45,6 +46,7 @@ class Sandbox:
         api_layout: str = "live",
         numbers: int = 0,
         rate_limit: int | None = None,
+        on_request=None,
     ):
         """`api_layout`: "live" serves the running platform's paths and shapes (and the contract's seed paths),
         "spec" the contract's only. `numbers`: how many free voice numbers to add to the seeded ones.
@@ -58,6 +60,7 @@ class Sandbox:
         self.internal_errors = 0  # 500s the sandbox answered itself (a bug), wherever they happened
         self.api = Api(self.state, key, api_layout)
         self.api_layout = api_layout
+        self.on_request = on_request  # (method, path, status, milliseconds) per API request answered: the log
         self.control = Control(self)
         self.rate_limit = RateLimit(rate_limit) if rate_limit else None
         self.allow_remote_control = allow_remote_control
@@ -126,6 +129,7 @@ class Sandbox:
 
     async def _http(self, scope, receive, send):
         request = {
+            "started": time.perf_counter(),
             "method": scope["method"],
             "path": scope["path"],
             "raw_path": (scope.get("raw_path") or scope["path"].encode()).decode("latin-1").split("?")[0],
@@ -216,6 +220,9 @@ class Sandbox:
         if content is None and payload is not None:
             content = render(payload)
         self.journal.record(request, status, scheme, None if fault is None else fault_kind(fault), content)
+        if self.on_request is not None:
+            elapsed = (time.perf_counter() - request["started"]) * 1000
+            self.on_request(request["method"], request["path"], status, elapsed)
 
 
 def faulted(fault: dict) -> tuple:
