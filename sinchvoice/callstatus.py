@@ -21,10 +21,11 @@ POLL_MAX = 2.0
 DEFAULT_WAIT_TIMEOUT = 120.0
 CSV_COLUMNS = ("callId", "from", "to", "status", "result", "reason", "duration", "started", "rate", "debit",
                "currency")
-NOT_ANSWERED_HINTS = {
-    "BUSY": "the line was busy; try again later",
-    "NOANSWER": "nobody picked up",
-    "FAILED": "the call could not be connected; check the number and the caller ID",
+# result -> (what happened, as a sentence; what to do)
+NOT_ANSWERED = {
+    "BUSY": ("the line was busy", "try again later, or call someone else"),
+    "NOANSWER": ("nobody picked up", "try again later"),
+    "FAILED": ("the call could not be connected", "check the number and the caller ID"),
 }
 
 
@@ -173,8 +174,8 @@ def require_answered(info: dict) -> None:
     """--wait's verdict on a final call: exit 0 if answered, 5 otherwise."""
     result = info.get("result")
     if result != "ANSWERED":
-        hint = NOT_ANSWERED_HINTS.get(result, f"the call ended with reason {info.get('reason')}")
-        raise CallNotAnswered(f"the call was not answered: {result}", hint=hint)
+        said, hint = NOT_ANSWERED.get(result, (f"the call ended with reason {info.get('reason')}", None))
+        raise CallNotAnswered(f"the call was not answered: {said} ({result})", hint=hint)
 
 
 def check_wait_timeout(seconds: float) -> float:

@@ -235,19 +235,19 @@ def test_wait_answered_prints_the_final_panel(cli, sandbox):
     assert gets == [f"/calling/v1/calls/id/{call_id}"] * 5
 
 
-@pytest.mark.parametrize("suffix, result_, reason, hint", [
-    ("0001", "BUSY", "N/A", "the line was busy; try again later"),
-    ("0002", "NOANSWER", "TIMEOUT", "nobody picked up"),
-    ("0003", "FAILED", "GENERALERROR", "the call could not be connected; check the number and the caller ID"),
+@pytest.mark.parametrize("suffix, result_, reason, said, hint", [
+    ("0001", "BUSY", "N/A", "the line was busy", "try again later, or call someone else"),
+    ("0002", "NOANSWER", "TIMEOUT", "nobody picked up", "try again later"),
+    ("0003", "FAILED", "GENERALERROR", "the call could not be connected", "check the number and the caller ID"),
 ])
-def test_wait_not_answered_exits_5(cli, sandbox, suffix, result_, reason, hint):
+def test_wait_not_answered_exits_5(cli, sandbox, suffix, result_, reason, said, hint):
     cli.on_sleep = sandbox.advance
     to = f"+4670123{suffix}"
     result = run(cli, sandbox, "callouts", "tts", "--to", to, "--text", "Hello", "--wait")
     assert result.exit_code == 5
     call_id = only_call(sandbox)["callId"]
     assert result.stdout == panel(call_id, to, "FINAL", result_, reason, "0:00", "0.0000")
-    assert result.stderr == f"error: the call was not answered: {result_}\nhint: {hint}\n"
+    assert result.stderr == f"error: the call was not answered: {said} ({result_})\nhint: {hint}\n"
 
 
 def test_wait_callee_hangs_up_is_still_answered(cli, sandbox):
