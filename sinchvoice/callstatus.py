@@ -72,6 +72,14 @@ def fields(info: dict) -> list[tuple[str, Any]]:
             ("rate", _price(info.get("userRate"), "/min")), ("debit", _price(info.get("debit")))]
 
 
+def watched_fields(info: dict, followed: float) -> list[tuple[str, Any]]:
+    """The live panel: the status panel, and while the call rings, for how long it has been followed."""
+    shown = fields(info)
+    if progress(info) == "ringing":
+        shown.insert(3, ("ringing", f"{minutes(followed)} so far"))
+    return shown
+
+
 def local_time(value: Any) -> Any:
     """An API time (ISO 8601, UTC) as people read it: the local wall clock with its zone; anything else as given."""
     from datetime import datetime
@@ -213,6 +221,14 @@ class StatusLine:
             self.shown = False
 
 
+def wait_line(call_id: str, info: dict, followed: float) -> str:
+    """--wait's status line: the id, how it goes (with the time rung so far), and how to stop following."""
+    now = progress(info)
+    if now == "ringing":
+        now = f"ringing {minutes(followed)}"
+    return f"Call {call_id}: {now} (Ctrl-C to stop)"
+
+
 def wait(app_ctx, call_id: str, timeout: float) -> None:
     """callouts --wait: follow the call with a live status line on stderr, then show it and give the verdict.
 
@@ -222,11 +238,17 @@ def wait(app_ctx, call_id: str, timeout: float) -> None:
     stderr = app_ctx.env.stderr
     line = StatusLine(stderr, is_terminal(stderr) and not app_ctx.settings.quiet)
 
+    slept = [0.0]
+
+    def sleep(seconds: float) -> None:
+        app_ctx.env.sleep(seconds)
+        slept[0] += seconds
+
     def update(info: dict) -> None:
-        line.update(f"Call {call_id}: {progress(info)}")
+        line.update(wait_line(call_id, info, slept[0]))
 
     try:
-        info = follow(app_ctx.client(), call_id, app_ctx.env.sleep, timeout=timeout, on_update=update)
+        info = follow(app_ctx.client(), call_id, sleep, timeout=timeout, on_update=update)
     except (WaitTimeout, StoppedFollowing) as stop:
         line.close()
         show_last(app_ctx.out, call_id, stop.last)

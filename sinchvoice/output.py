@@ -130,9 +130,11 @@ class Output:
             print(shown(cell(value)), file=self.env.stdout)
         self.env.stdout.flush()
 
-    def csv(self, columns: Sequence[str], rows: Iterable[Row]) -> None:
+    def csv(self, columns: Sequence[str], rows: Iterable[Row], header: bool = True) -> None:
+        """header=False: more rows under a header already written (a --watch stream)."""
         writer = csv.writer(self.env.stdout, lineterminator="\n")
-        writer.writerow([_encodable(c) for c in columns])
+        if header:
+            writer.writerow([_encodable(c) for c in columns])
         writer.writerows([_encodable(cell(v)) for v in row] for row in rows)  # streamed: rows may be many
         self.env.stdout.flush()
 

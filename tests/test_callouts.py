@@ -408,7 +408,9 @@ def test_wait_on_a_terminal_shows_a_live_status_line_on_stderr(cli, sandbox, mon
     result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", "Hello there", "--wait")
     assert result.exit_code == 0, result.stderr
     call_id = only_call(sandbox)["callId"]
-    states = ["ringing", "ringing", "ringing", "answered 0:01", "ended ANSWERED/CALLERHANGUP after 0:02"]
+    # followed 0, 0.5, 1.5 s while ringing (the time so far), then answered; how to stop is said throughout
+    states = ["ringing 0:00", "ringing 0:00", "ringing 0:01", "answered 0:01", "ended ANSWERED/CALLERHANGUP after 0:02"]
     assert result.stderr == (f"Calling {TO} from {FROM} (tts)\n"
-                             + "".join(f"\r\x1b[KCall {call_id}: {state}" for state in states) + "\n")
+                             + "".join(f"\r\x1b[KCall {call_id}: {state} (Ctrl-C to stop)" for state in states)
+                             + "\n")
     assert result.stdout.startswith(f"Call {call_id}\n")

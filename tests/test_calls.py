@@ -1,6 +1,7 @@
 """calls get|update|hangup|say|play against the sandbox: panels per output mode, --watch, SVAML checks, PATCH bodies."""
 
 import json
+import re
 
 import pytest
 
@@ -155,7 +156,8 @@ def test_watch_interrupted_on_a_terminal_keeps_the_panel(cli, sandbox, call_id):
     result = run(cli, sandbox, "calls", "get", call_id, "--watch", tty=True)
     assert result.exit_code == 130
     assert f"Call {call_id}" in result.stdout and "ONGOING" in result.stdout
-    assert result.stderr == stopped(call_id, "it is still in progress (ringing)")
+    assert result.stderr == f"Watching call {call_id}: Ctrl-C to stop\n" + stopped(
+        call_id, "it is still in progress (ringing)")
 
 
 def test_watch_quiet_prints_the_id_when_the_call_ends(cli, sandbox, call_id):
@@ -163,6 +165,24 @@ def test_watch_quiet_prints_the_id_when_the_call_ends(cli, sandbox, call_id):
     result = run(cli, sandbox, "calls", "get", call_id, "--watch", "-q")
     assert (result.exit_code, result.stdout) == (0, f"{call_id}\n")
     assert api_body(sandbox, call_id)["status"] == "FINAL"
+
+
+def test_watch_on_a_terminal_shows_how_long_it_has_rung(cli, sandbox, call_id):
+    cli.on_sleep = interrupt_on_sleep(sandbox, 3)  # Ctrl-C in the third sleep: followed 0.5 + 1 s, still ringing
+    result = cli("calls", "get", call_id, "--watch", tty=True, env={**sandbox.env(), "NO_COLOR": "1"})
+    assert result.exit_code == 130
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stdout)  # bold labels stay with NO_COLOR
+    assert "│ ringing   0:01 so far" in shown
+
+
+def test_watch_csv_prints_rows_under_one_header(cli, sandbox, call_id):
+    cli.on_sleep = sandbox.advance
+    result = run(cli, sandbox, "calls", "get", call_id, "--watch", "-o", "csv")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "callId,from,to,status,result,reason,duration,started,rate,debit,currency"
+    assert [line.split(",")[3:6] for line in lines[1:]] == [
+        ["ONGOING", "N/A", "N/A"], ["ONGOING", "ANSWERED", "N/A"], ["FINAL", "ANSWERED", "CALLERHANGUP"]]
 
 
 def test_watch_on_a_terminal_leaves_the_final_panel(cli, sandbox, call_id):

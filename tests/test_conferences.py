@@ -525,6 +525,32 @@ def test_watch_ctrl_c_exits_130(cli, sandbox, bridge):
     result = cli("conferences", "get", CONF, "--watch", env=sandbox.env())
     assert result.exit_code == 130
     assert [json.loads(line)["event"] for line in result.stdout.splitlines()] == ["joined", "joined"]
+    # a closing line, as `calls get --watch` has: the conference goes on
+    assert result.stderr.splitlines() == [f"error: stopped watching conference {CONF}; it goes on",
+                                          f"hint: end it with `sinchvoice conferences kick-all {CONF}`"]
+
+
+def test_watch_on_a_terminal_says_what_it_watches_and_how_to_stop(cli, sandbox, bridge):
+    def interrupt(seconds):
+        raise KeyboardInterrupt
+
+    cli.on_sleep = interrupt
+    result = cli("conferences", "get", CONF, "--watch", tty=True, env={**sandbox.env(), "NO_COLOR": "1"})
+    assert result.exit_code == 130
+    assert result.stderr.splitlines()[0] == f"Watching conference {CONF} every 2 s: Ctrl-C to stop"
+    assert bridge[0] in result.stdout  # the table drawn before the Ctrl-C stays
+
+
+def test_watch_csv_prints_rows_under_one_header(cli, sandbox):
+    callout(sandbox, PHONES[0], maxDuration=3)  # joins at 2, leaves at 5
+    sandbox.advance(3)
+    cli.on_sleep = sandbox.advance
+    result = cli("conferences", "get", CONF, "--watch", "--interval", "1", "-o", "csv", env=sandbox.env())
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "event,conferenceId,callId,cli,duration,muted,onhold"
+    assert [line.split(",")[:1] + line.split(",")[3:] for line in lines[1:]] == [
+        ["joined", PHONES[0], "1", "false", "false"], ["left", PHONES[0], "2", "false", "false"]]
 
 
 def test_watch_on_a_terminal_redraws_until_the_conference_empties(cli, sandbox):
