@@ -81,10 +81,11 @@ def per_destination(entries: list[dict]) -> Counter:
     return Counter(e["body"]["ttsCallout"]["destination"]["endpoint"] for e in entries if e["status"] == 200)
 
 
-def steady_rate(times: list[float], skip: int) -> float:
+def steady_rate(stamps: list[str], skip: int) -> float:
     """Callouts per second between the `skip`-th and the `skip`-th from last: the first and last arrivals carry
-    start-up and the last stragglers, and a rate limit's first and last windows are partial."""
-    times = sorted(times)
+    start-up and the last stragglers, and a rate limit's first and last windows are partial. `stamps` are the
+    journal's ISO 8601 times."""
+    times = sorted(seconds(stamp) for stamp in stamps)
     first, last = skip, len(times) - skip  # with a limit of `skip` per window: the first of two windows
     return (last - first) / (times[last] - times[first])
 
@@ -191,9 +192,16 @@ def join(running, conference: str, count: int) -> None:
         client.post("/_sandbox/clock/advance", json={"seconds": 3}).raise_for_status()
 
 
+def seconds(stamp: str) -> float:
+    """A journal time (ISO 8601 UTC) as seconds since the epoch."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
 def overlap(entries: list[dict]) -> int:
     """The most requests the sandbox held at one moment (from when each arrived to when it was answered)."""
-    events = sorted([(e["received"], 1) for e in entries] + [(e["time"], -1) for e in entries])
+    events = sorted([(seconds(e["received"]), 1) for e in entries] + [(seconds(e["time"]), -1) for e in entries])
     held = most = 0
     for _, change in events:
         held += change
@@ -224,7 +232,7 @@ def mute_all(quick: bool) -> list[tuple[str, bool]]:
                 walls.append(time.monotonic() - started)
                 codes.add(done.returncode)
                 entries = running.app.journal.entries()[mark:]
-                windows.append(max(e["time"] for e in entries) - min(e["received"] for e in entries))
+                windows.append(max(seconds(e["time"]) for e in entries) - min(seconds(e["received"]) for e in entries))
                 most = max(most, overlap([e for e in entries if e["method"] == "PATCH"]))
             participants = running.app.api.snapshot()["conferences"][0]["participants"]
             ok = codes == {0} and len(participants) == count and all(not p["muted"] for p in participants)

@@ -123,7 +123,7 @@ function __sinchvoice_node -a cmdpath
             set -g __sinchvoice_args 'v'
         case 'conferences'
             set -g __sinchvoice_subs 'get' 'mute' 'unmute' 'hold' 'resume' 'kick' 'kick-all'
-            set -g __sinchvoice_subs_described 'get	Who is in a conference: call id, caller id, time in confe...' 'mute	Mute participants: CALL_ID' 'unmute	Unmute participants: CALL_ID' 'hold	Put participants on hold: CALL_ID' 'resume	Take participants off hold: CALL_ID' 'kick	Remove participants (hangs up their calls): CALL_ID' 'kick-all	Remove everyone, which ends the conference'
+            set -g __sinchvoice_subs_described 'get	Who is in a conference: call id, number, time in conferen...' 'mute	Mute participants: CALL_ID' 'unmute	Unmute participants: CALL_ID' 'hold	Put participants on hold: CALL_ID' 'resume	Take participants off hold: CALL_ID' 'kick	Remove participants (hangs up their calls): CALL_ID' 'kick-all	Remove everyone, which ends the conference'
             set -g __sinchvoice_opts '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'conferences get'

@@ -23,7 +23,8 @@ def error_for(status: int, body: Any, reason: str = "") -> Exception:
     message = body.get("message") or reason or "request failed"
     details = {"httpStatus": status, "errorCode": body.get("errorCode"), "reference": body.get("reference")}
     code = f" (errorCode {details['errorCode']})" if details["errorCode"] is not None else ""
-    text = f"{printable(message)}: HTTP {status}{code}"
+    said = f"HTTP {status}" in str(message)  # e.g. "Injected fault (HTTP 503)": the status once is enough
+    text = f"{printable(message)}{'' if said else f': HTTP {status}'}{code}"
     if status in (401, 403):
         return AuthError(text, hint=HINTS[status], **details)
     if status == 404:

@@ -21,10 +21,11 @@ POLL_MAX = 2.0
 DEFAULT_WAIT_TIMEOUT = 120.0
 CSV_COLUMNS = ("callId", "from", "to", "status", "result", "reason", "duration", "started", "rate", "debit",
                "currency")
-NOT_ANSWERED_HINTS = {
-    "BUSY": "the line was busy; try again later",
-    "NOANSWER": "nobody picked up",
-    "FAILED": "the call could not be connected; check the number and the caller ID",
+# result -> (what happened, as a sentence; what to do)
+NOT_ANSWERED = {
+    "BUSY": ("the line was busy", "try again later, or call someone else"),
+    "NOANSWER": ("nobody picked up", "try again later"),
+    "FAILED": ("the call could not be connected", "check the number and the caller ID"),
 }
 
 
@@ -67,8 +68,31 @@ def fields(info: dict) -> list[tuple[str, Any]]:
     """The status panel of cli.md "Output"."""
     return [("from", party(info.get("from"))), ("to", party(info.get("to"))), ("status", info.get("status")),
             ("result", info.get("result")), ("reason", info.get("reason")),
-            ("duration", minutes(info.get("duration"))), ("started", info.get("timestamp")),
+            ("duration", minutes(info.get("duration"))), ("started", local_time(info.get("timestamp"))),
             ("rate", _price(info.get("userRate"), "/min")), ("debit", _price(info.get("debit")))]
+
+
+def watched_fields(info: dict, followed: float) -> list[tuple[str, Any]]:
+    """The live panel: the status panel, and while the call rings, for how long it has been followed."""
+    shown = fields(info)
+    if progress(info) == "ringing":
+        shown.insert(3, ("ringing", f"{minutes(followed)} so far"))
+    return shown
+
+
+def local_time(value: Any) -> Any:
+    """An API time (ISO 8601, UTC) as people read it: the local wall clock with its zone; anything else as given."""
+    from datetime import datetime
+
+    if not isinstance(value, str):
+        return value
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))  # 3.10 reads no Z
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        return value
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 def csv_row(info: dict) -> list[Any]:
@@ -158,8 +182,8 @@ def require_answered(info: dict) -> None:
     """--wait's verdict on a final call: exit 0 if answered, 5 otherwise."""
     result = info.get("result")
     if result != "ANSWERED":
-        hint = NOT_ANSWERED_HINTS.get(result, f"the call ended with reason {info.get('reason')}")
-        raise CallNotAnswered(f"the call was not answered: {result}", hint=hint)
+        said, hint = NOT_ANSWERED.get(result, (f"the call ended with reason {info.get('reason')}", None))
+        raise CallNotAnswered(f"the call was not answered: {said} ({result})", hint=hint)
 
 
 def check_wait_timeout(seconds: float) -> float:
@@ -197,6 +221,14 @@ class StatusLine:
             self.shown = False
 
 
+def wait_line(call_id: str, info: dict, followed: float) -> str:
+    """--wait's status line: the id, how it goes (with the time rung so far), and how to stop following."""
+    now = progress(info)
+    if now == "ringing":
+        now = f"ringing {minutes(followed)}"
+    return f"Call {call_id}: {now} (Ctrl-C to stop)"
+
+
 def wait(app_ctx, call_id: str, timeout: float) -> None:
     """callouts --wait: follow the call with a live status line on stderr, then show it and give the verdict.
 
@@ -206,11 +238,17 @@ def wait(app_ctx, call_id: str, timeout: float) -> None:
     stderr = app_ctx.env.stderr
     line = StatusLine(stderr, is_terminal(stderr) and not app_ctx.settings.quiet)
 
+    slept = [0.0]
+
+    def sleep(seconds: float) -> None:
+        app_ctx.env.sleep(seconds)
+        slept[0] += seconds
+
     def update(info: dict) -> None:
-        line.update(f"Call {call_id}: {progress(info)}")
+        line.update(wait_line(call_id, info, slept[0]))
 
     try:
-        info = follow(app_ctx.client(), call_id, app_ctx.env.sleep, timeout=timeout, on_update=update)
+        info = follow(app_ctx.client(), call_id, sleep, timeout=timeout, on_update=update)
     except (WaitTimeout, StoppedFollowing) as stop:
         line.close()
         show_last(app_ctx.out, call_id, stop.last)

@@ -36,7 +36,11 @@ class AppContext:
         """Environment credentials need no profile, so they never read the config file."""
         from sinchvoice.credentials import from_environment, resolve
 
-        return from_environment() or resolve(self.store, self.secrets, self.settings.profile)
+        from_env = from_environment()
+        if from_env is not None and self.settings.given_on_command_line("profile"):
+            self.out.warn(f"-p {self.settings.profile} is not used: SINCH_APPLICATION_KEY and "
+                          "SINCH_APPLICATION_SECRET are set, and they win over profiles")
+        return from_env or resolve(self.store, self.secrets, self.settings.profile)
 
     def signing_credentials(self):
         """Credentials whose secret can key an HMAC: signing requests, or checking callbacks' signatures."""
@@ -96,12 +100,17 @@ class AppContext:
         from sinchvoice.destinations import check_e164
 
         value = explicit or self.settings.caller_id
+        import os
+
+        # Name where the bad value came from: the option, the variable, or the profile.
+        what = "--from" if explicit else "SINCHVOICE_FROM" if os.environ.get("SINCHVOICE_FROM") else (
+            f"the caller ID of profile {self.settings.profile!r}")
         if not value:
             raise UsageError(
                 "no caller ID: callouts need --from",
                 hint="pass --from +E164, set SINCHVOICE_FROM, or store one with `sinchvoice auth login --from +E164`",
             )
-        return check_e164(value, "--from")
+        return check_e164(value, what)
 
     def application_key(self, explicit: str | None = None) -> str:
         if explicit:

@@ -158,6 +158,10 @@ def resolve(store: ConfigStore, secrets: SecretStore, profile_name: str) -> Cred
         return from_env
     profile = store.profile(profile_name)
     key = profile.get("application_key")
+    known = store.names()
+    if not key and known and profile_name not in known:  # a typo'd -p: say which names exist
+        raise AuthError(f"no profile named {profile_name!r} (known: {', '.join(known)})",
+                        hint=f"pick one with -p, or create it with `sinchvoice -p {profile_name} auth login`")
     if not key:
         raise AuthError(f"no credentials for profile {profile_name!r}", hint=NO_CREDENTIALS_HINT)
     storage = profile.get("secret_storage", "keyring")

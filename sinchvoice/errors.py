@@ -105,7 +105,8 @@ def as_json(message: str, details: dict | None = None) -> dict:
 def batch_error(failed_codes, total: int, noun: str) -> SinchVoiceError:
     """The closing error of a batch in which some items failed (every item was tried, results printed)."""
     codes = list(failed_codes)
-    rest = "; the others were done" if len(codes) < total else ""
+    others = total - len(codes)
+    rest = "" if not others else "; the other one was done" if others == 1 else f"; the other {others} were done"
     noun = noun[:-1] if total == 1 and noun.endswith("s") else noun  # "1 of 1 number", "1 of 3 numbers"
     worst = worst_exit_code(codes)
     then = ("check the state of those whose outcome is unknown before running the command again"

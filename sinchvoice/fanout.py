@@ -1,5 +1,5 @@
 """Many independent requests at once (participants, numbers): at most N in flight, results in input order, and the
-batches' shared pause on a 429 (pacing.Pacer), each worker with a client of its own (batch.clients.ClientPool).
+batches' shared pause on a 429 (pacing.Pacer), each worker with a client of its own (clients.ClientPool).
 
 Only for requests that are safe to repeat: an item answered 429 is sent again after the pause, up to the transport's
 number of attempts. Each item's result is what its action returned, or the SinchVoiceError it raised: one failure
@@ -57,7 +57,7 @@ class Fanout:
         return outcomes
 
     def _at_once(self, items: Sequence, action: Callable) -> list:
-        from sinchvoice.batch.clients import paced_client_pool
+        from sinchvoice.clients import paced_client_pool
         from sinchvoice.pacing import NOT_RUN, Pacer
         from sinchvoice.transport import MAX_ATTEMPTS
 

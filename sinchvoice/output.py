@@ -11,6 +11,7 @@ import csv
 import itertools
 import json
 import re
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
 from sinchvoice.environment import Environment
@@ -98,8 +99,11 @@ def minutes(seconds: Any) -> str:
 class Output:
     def __init__(self, env: Environment, mode: str = "table", quiet: bool = False):
         self.env = env
-        self.mode = mode
+        # The one -q rule (README "Output"): -q wins over -o json|csv and prints identifiers only; an error
+        # still carries its JSON object when -o json asked for it.
+        self.mode = "table" if quiet else mode
         self.quiet = quiet
+        self.json_errors = mode == "json"
 
     @property
     def rich_enabled(self) -> bool:
@@ -126,9 +130,11 @@ class Output:
             print(shown(cell(value)), file=self.env.stdout)
         self.env.stdout.flush()
 
-    def csv(self, columns: Sequence[str], rows: Iterable[Row]) -> None:
+    def csv(self, columns: Sequence[str], rows: Iterable[Row], header: bool = True) -> None:
+        """header=False: more rows under a header already written (a --watch stream)."""
         writer = csv.writer(self.env.stdout, lineterminator="\n")
-        writer.writerow([_encodable(c) for c in columns])
+        if header:
+            writer.writerow([_encodable(c) for c in columns])
         writer.writerows([_encodable(cell(v)) for v in row] for row in rows)  # streamed: rows may be many
         self.env.stdout.flush()
 
@@ -140,13 +146,14 @@ class Output:
             first = False
         print("[]" if first else "\n]", file=out, flush=True)
 
-    def long_table(self, columns: Sequence[str], rows: Callable[[], Iterable[Row]], short: int = 1000) -> None:
+    def long_table(self, columns: Sequence[str], rows: Callable[[], Iterable[Row]], short: int = 1000,
+                   fit: Fit | None = None) -> None:
         """A table of any length from `rows()`, which can be called twice: plain text is streamed (one pass for
         the widths, one to print); on a terminal up to `short` rows are drawn by rich."""
         if self.rich_enabled:
             first = list(itertools.islice(rows(), short + 1))
             if len(first) <= short:
-                return self.table(columns, first)
+                return self.table(columns, first, fit=fit)
         widths = [len(c) for c in columns]
         for row in rows():
             widths = [max(w, len(escape(cell(v)))) for w, v in zip(widths, row, strict=True)]
@@ -156,11 +163,12 @@ class Output:
         out.flush()
 
     def table(self, columns: Sequence[str], rows: Sequence[Row], title: str | None = None,
-              footer: str | None = None) -> None:
+              footer: str | None = None, fit: Fit | None = None) -> None:
         if not self.rich_enabled:
             self._plain_table(columns, rows, title, footer)
             return
-        self.console().print(_rich_table(columns, rows, title, footer))
+        console = self.console()
+        console.print(_rich_table(columns, rows, title, footer, fit, console.width))
 
     def panel(self, title: str, fields: Sequence[tuple[str, Any]]) -> None:
         if not self.rich_enabled:
@@ -169,23 +177,27 @@ class Output:
                                        for label, value in fields]
             print("\n".join(lines), file=self.env.stdout, flush=True)
             return
-        self.console().print(_rich_panel(title, fields))
+        console = self.console()
+        console.print(_rich_panel(title, fields, console.width))
 
     @contextlib.contextmanager
     def live_panel(self, title: str):
         """A panel redrawn in place on a terminal (--watch); yields update(fields)."""
         from rich.live import Live
 
-        with Live(console=self.console(), auto_refresh=False, transient=False) as live:
-            yield lambda fields: live.update(_rich_panel(title, fields), refresh=True)
+        console = self.console()
+        with Live(console=console, auto_refresh=False, transient=False) as live:
+            yield lambda fields: live.update(_rich_panel(title, fields, console.width), refresh=True)
 
     @contextlib.contextmanager
-    def live_table(self, columns: Sequence[str]):
+    def live_table(self, columns: Sequence[str], fit: Fit | None = None):
         """A table redrawn in place on a terminal (--watch); yields update(rows, footer)."""
         from rich.live import Live
 
-        with Live(console=self.console(), auto_refresh=False, transient=False) as live:
-            yield lambda rows, footer=None: live.update(_rich_table(columns, rows, None, footer), refresh=True)
+        console = self.console()
+        with Live(console=console, auto_refresh=False, transient=False) as live:
+            yield lambda rows, footer=None: live.update(_rich_table(columns, rows, None, footer, fit, console.width),
+                                                        refresh=True)
 
     @contextlib.contextmanager
     def progress(self, total: int, label: str):
@@ -207,7 +219,7 @@ class Output:
 
     def render(self, body: Any, *, columns: Sequence[str] = (), rows: Sequence[Row] = (), ids: Iterable[Any] = (),
                panel: Sequence[tuple[str, Any]] | None = None, title: str | None = None,
-               footer: str | None = None) -> None:
+               footer: str | None = None, fit: Fit | None = None) -> None:
         """One call per command: json is the body unchanged, quiet the ids, csv/table the rows (or a panel)."""
         if self.mode == "json":
             self.json(body)
@@ -223,7 +235,7 @@ class Output:
         elif panel is not None:
             self.panel(title or "", panel)
         else:
-            self.table(columns, rows, title, footer)
+            self.table(columns, rows, title, footer, fit)
 
     def _plain_table(self, columns, rows, title, footer) -> None:
         text_rows = [list(columns)] + [[escape(cell(v)) for v in row] for row in rows]
@@ -246,7 +258,7 @@ class Output:
     def error(self, message: str, hint: str | None = None, details: dict | None = None) -> None:
         # Exactly one `error:` line (and one `hint:`), whatever a server or an argument put in the message.
         lines = [f"error: {escape(message)}"] + ([f"hint: {escape(hint)}"] if hint else [])
-        if self.mode == "json":
+        if self.json_errors:
             from sinchvoice.errors import as_json
 
             lines.append(_json_text({"error": as_json(message, details)}))
@@ -268,27 +280,72 @@ def _text(value: Any):
     return Text(escape(cell(value)))
 
 
-def _rich_table(columns: Sequence[str], rows: Sequence[Row], title: str | None, footer: str | None):
+@dataclass(frozen=True)
+class Fit:
+    """How a table meets a narrow terminal. `whole` columns (ids, which people copy into the next command) are
+    never cut; `drop` columns, least useful first, are left out while the table is too wide; the others fold."""
+
+    whole: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
+
+
+def _fitted(columns: Sequence[str], rows: Sequence[Row], fit: Fit | None, width: int):
+    """(kept column indexes, widths or None per kept column, whether whole columns must fold) for `width`."""
+    fit = fit or Fit(whole=tuple(columns[:1]))
+    natural = [max([len(escape(cell(row[i]))) for row in rows] + [len(column)]) for i, column in enumerate(columns)]
+    kept = list(range(len(columns)))
+
+    def needed(indexes) -> int:  # rich's heavy box: a border and a space either side of every cell
+        return sum(natural[i] for i in indexes) + 3 * len(indexes) + 1
+
+    for name in fit.drop:
+        if needed(kept) <= width:
+            break
+        kept = [i for i in kept if columns[i] != name]
+    whole = [i for i in kept if columns[i] in fit.whole]
+    others = [i for i in kept if i not in whole]
+    room = width - needed(whole) - 3 * len(others)
+    if needed(kept) <= width or room < 3 * len(others):
+        return kept, {}, needed(kept) > width
+    widths = {}
+    for count, i in enumerate(sorted(others, key=lambda i: natural[i])):  # narrow ones whole, the rest share
+        widths[i] = min(natural[i], room // (len(others) - count))
+        room -= widths[i]
+    return kept, widths, False
+
+
+def _rich_table(columns: Sequence[str], rows: Sequence[Row], title: str | None, footer: str | None,
+                fit: Fit | None = None, width: int = 80):
     from rich.table import Table
 
+    kept, widths, squeezed = _fitted(columns, rows, fit, width)
+    whole = (fit or Fit(whole=tuple(columns[:1]))).whole
     table = Table(title=title and _text(title), caption=footer and _text(footer), header_style="bold",
                   title_justify="left", caption_justify="left")
-    for index, column in enumerate(columns):
-        # Identifiers must survive a narrow terminal whole (people copy them into the next command);
-        # only the last column, a free-text detail, may wrap.
-        table.add_column(_text(column), no_wrap=index < len(columns) - 1)
+    for i in kept:
+        # A whole column is never cut with an ellipsis; if even the ids alone are wider than the terminal they
+        # fold onto a second line, still whole. Everything else folds rather than being cut.
+        no_wrap = columns[i] in whole and not squeezed
+        table.add_column(_text(columns[i]), no_wrap=no_wrap, overflow="fold", width=widths.get(i))
     for row in rows:
-        table.add_row(*[_text(v) for v in row])
+        table.add_row(*[_text(row[i]) for i in kept])
     return table
 
 
-def _rich_panel(title: str, fields: Sequence[tuple[str, Any]]):
+def _rich_panel(title: str, fields: Sequence[tuple[str, Any]], width: int = 80):
+    from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
 
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
     for label, value in fields:
         grid.add_row(_text(label), _text(value))
-    return Panel(grid, title=_text(title), title_align="left", expand=False)
+    heading = _text(title)
+    if len(heading) + 6 > width:  # a title rich would cut (it holds an id): a line of its own above the panel
+        return Group(heading, Panel(grid, expand=False))
+    content = max((len(escape(label)) for label, _ in fields), default=0) + 2 + max(
+        (len(escape(cell(value))) for _, value in fields), default=0)
+    return Panel(grid, title=heading, title_align="left", expand=False,
+                 width=min(width, max(content + 4, len(heading) + 6)))

@@ -36,6 +36,8 @@ RETRY_AFTER_CAP = 60.0
 RETRYABLE_STATUS = (429, 502, 503, 504)
 # The request never reached the server (refused, DNS, connect timeout): always safe to try again.
 NOT_SENT = "not-sent"
+# Refused by this very machine (a loopback base URL, nothing listening): no network fault that passes, so no retry.
+REFUSED_HERE = "refused-here"
 # It may have reached the server (read timeout, reset, dropped mid-response): only idempotent calls retry.
 MAYBE_SENT = "maybe-sent"
 # The only PATCHes and POSTs that are safe to repeat: participant commands and configuration writes.
@@ -76,11 +78,22 @@ def is_idempotent(method: str, path: str) -> bool:
 
 def should_retry(method: str, path: str, failure: int | str) -> bool:
     """The whole retry policy. A callout rings a phone and costs money: never replayed once it may have arrived."""
+    if failure == REFUSED_HERE:  # nothing listens on this machine's port: waiting 3 s will not start it
+        return False
     if failure == NOT_SENT or failure == 429:  # not sent, or rejected unprocessed
         return True
     if is_callout(method, path):
         return False
     return is_idempotent(method, path) and (failure == MAYBE_SENT or failure in RETRYABLE_STATUS)
+
+
+def _refused(exc: BaseException | None) -> bool:
+    """The connection was actively refused (ECONNREFUSED somewhere in the chain httpx wraps)."""
+    while exc is not None:
+        if isinstance(exc, ConnectionRefusedError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def may_have_acted(failure: int | str) -> bool:
@@ -287,6 +300,10 @@ class Transport:
 
         if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
             self._trace(f"< connection failed: {type(exc).__name__}")
+            from sinchvoice.urls import is_loopback
+
+            if _refused(exc) and is_loopback(exc.request.url.host):
+                return Attempt(REFUSED_HERE, cause="connection refused")
             return Attempt(NOT_SENT, cause="connection failed")
         timed_out = expired or isinstance(exc, httpx.TimeoutException)
         cause = f"timed out after {self.timeout:g} s" if timed_out else "no response"
@@ -313,6 +330,10 @@ class Transport:
                 method, path, result.cause)
         tries = f" after {attempts} attempts" if attempts > 1 else ""
         host = self.shown_host(path)
+        if failure == REFUSED_HERE:
+            option = "--config-base-url" if is_configuration(path) else "--base-url"
+            return TemporaryError(f"could not connect to {host}: connection refused (nothing listens there)",
+                                  hint=f"start the sandbox with `sinchvoice sandbox`, or check {option}")
         if failure == NOT_SENT:
             options = "--config-base-url" if is_configuration(path) else "--base-url/--region"
             return TemporaryError(f"could not connect to {host}{tries}",

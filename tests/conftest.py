@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -28,11 +29,25 @@ def isolated(monkeypatch, tmp_path):
     monkeypatch.setenv("SINCHVOICE_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("SINCHVOICE_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TZ", "UTC")  # local times on panels are deterministic; see the `time_zone` fixture
+    time.tzset()
     previous = keyring.get_keyring()
     memory = MemoryKeyring()
     keyring.set_keyring(memory)
     yield memory
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def time_zone(monkeypatch):
+    """Call with a POSIX TZ value (e.g. "CET-1") to run the test in that local time zone."""
+    def use(value: str) -> None:
+        monkeypatch.setenv("TZ", value)
+        time.tzset()
+
+    yield use
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
 
 
 @dataclass
@@ -61,7 +76,7 @@ class CliRunner:
         from typer.testing import CliRunner as TyperRunner
 
         from sinchvoice.environment import Environment
-        from sinchvoice.root import build_app
+        from sinchvoice.tree import build_app
 
         environment = Environment(
             stdin_isatty_override=tty,

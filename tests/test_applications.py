@@ -30,7 +30,7 @@ def test_list_table_is_plain_when_piped(cli, sandbox):
         "number        application key                       capability",
         f"+46700000100  {KEY}  voice",
         f"+46700000101  {KEY}  voice",
-        "+46700000102                                        voice",
+        "+46700000102  (not assigned)                        voice",
         f"+46700000103  {KEY}  sms",
         "4 numbers",
     ]
@@ -162,6 +162,11 @@ def test_callbacks_round_trip(cli, sandbox):
     each_set = ["GET", "POST", "GET"]
     assert [m for m, p, _ in journal(sandbox)] == ["GET", *each_set, *each_set, "GET", "GET", "GET"]
     assert {p for _, p, _ in journal(sandbox)} == {CALLBACKS[sandbox.layout]}
+
+
+def test_callbacks_set_csv_has_raw_values(cli, sandbox):
+    result = run(cli, sandbox, "callbacks", "set", "--primary", "https://example.com/a", "-y", "-o", "csv")
+    assert (result.exit_code, result.stdout) == (0, "callback,old,new\nprimary,,https://example.com/a\nfallback,,\n")
 
 
 def test_callbacks_empty_fallback_clears_it(cli, sandbox):

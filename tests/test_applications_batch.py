@@ -109,7 +109,7 @@ def test_mixed_batch_tries_every_number_then_exits_with_the_failure(cli, sandbox
         f"+46700000100  unchanged  already assigned to {KEY}",
     ]
     assert result.stderr.splitlines() == [
-        "error: 1 of 3 numbers failed; the others were done",
+        "error: 1 of 3 numbers failed; the other 2 were done",
         BATCH_HINT,
     ]
     assert sorted((m, n) for m, n, _ in journal(sandbox)) == [("GET", "+46700000100"), ("GET", "+46700000102"),
@@ -126,8 +126,8 @@ def test_mixed_batch_json_carries_the_error_details(cli, sandbox):
                      "error": {"message": f"number {UNKNOWN} not found", "httpStatus": 404, "errorCode": 40400}}
     assert second == {"number": "+46700000102", "outcome": "assigned", "detail": "was not assigned"}
     summary = json.loads(result.stderr.splitlines()[-1])["error"]
-    assert summary == {"message": "1 of 2 numbers failed; the others were done", "httpStatus": None, "errorCode": None,
-                       "reference": None}
+    assert summary == {"message": "1 of 2 numbers failed; the other one was done", "httpStatus": None,
+                       "errorCode": None, "reference": None}
 
 
 @pytest.mark.parametrize("fault, expected", [
@@ -258,7 +258,7 @@ def test_unassign_mixed_batch_tries_all(cli, sandbox):
     result = run(cli, sandbox, "unassign", UNKNOWN, "+46700000101", "--yes", "-q")
     assert result.exit_code == 3
     assert result.stdout == "+46700000101\n"
-    assert result.stderr.splitlines() == ["error: 1 of 2 numbers failed; the others were done", BATCH_HINT]
+    assert result.stderr.splitlines() == ["error: 1 of 2 numbers failed; the other one was done", BATCH_HINT]
     assert sorted((m, n) for m, n, _ in journal(sandbox)) == [("DELETE", "+46700000101"), ("GET", "+46700000101"),
                                                               ("GET", UNKNOWN)]
     assert numbers(sandbox)["+46700000101"] == (None, "voice")

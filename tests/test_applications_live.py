@@ -79,7 +79,7 @@ def test_an_unknown_number_is_not_sent_and_exits_3(cli, sandbox):
                                "reference": None}}
     assert second == {"number": "+46700000102", "outcome": "assigned", "detail": "was not assigned"}
     assert json.loads(result.stderr.splitlines()[-1])["error"]["message"] == (
-        "1 of 2 numbers failed; the others were done")
+        "1 of 2 numbers failed; the other one was done")
     assert journal(sandbox)[1] == ("POST", LIST, {"numbers": ["+46700000102"], "applicationkey": KEY})
 
 

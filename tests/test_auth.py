@@ -22,7 +22,8 @@ def login(cli, *extra, key=KEY, secret=SENTINEL_SECRET):
 def test_login_stores_key_in_config_and_secret_in_keyring(cli, isolated, tmp_path):
     result = login(cli, "--from", "+46700000001")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == "Logged in: profile 'default', key aaaa…5555, secret in the system keyring\n"
+    assert result.stderr == ("Logged in as profile 'default': key aaaa…5555 not checked (--no-verify); secret saved "
+                             f"in the system keyring, profile in {tmp_path / 'config' / 'config.json'}\n")
     config = json.loads((tmp_path / "config" / "config.json").read_text())
     assert config == {"active": "default", "profiles": {"default": {
         "application_key": KEY, "from": "+46700000001", "secret_storage": "keyring"}}}
@@ -276,3 +277,69 @@ def test_secret_stdin_refuses_what_cannot_be_a_secret_and_saves_nothing(tmp_path
 def test_secret_stdin_takes_the_first_line_only(cli, isolated):
     assert login(cli, secret=SENTINEL_SECRET + "\nsomething else").exit_code == 0
     assert isolated.passwords == {("sinchvoice", "default"): SENTINEL_SECRET}
+
+
+def test_login_says_what_it_checked_and_where_it_saved(cli, sandbox, tmp_path):
+    env = {"SINCHVOICE_BASE_URL": sandbox.base_url, "SINCHVOICE_CONFIG_BASE_URL": sandbox.base_url}
+    result = cli("auth", "login", "--key", sandbox.key, "--secret-stdin", input=sandbox.secret + "\n", env=env)
+    assert result.exit_code == 0, result.stderr
+    key = f"{sandbox.key[:4]}…{sandbox.key[-4:]}"
+    assert result.stderr == (f"Logged in as profile 'default': key {key} checked against {sandbox.base_url} (read the "
+                             f"numbers); secret saved in the system keyring, profile in "
+                             f"{tmp_path / 'config' / 'config.json'}\n")
+    assert [(r["method"], r["auth"]) for r in sandbox.requests()] == [("GET", "signed")]
+
+
+def test_login_without_a_network_names_no_verify(cli):
+    from tests.sandbox_support import closed_port_url
+
+    dead = closed_port_url().rsplit("/", 1)[0]
+    result = cli("--config-base-url", dead, "auth", "login", "--key", KEY, "--secret-stdin",
+                 input=SENTINEL_SECRET + "\n")
+    assert (result.exit_code, result.sleeps) == (75, [])
+    assert result.stderr.splitlines() == [
+        f"error: could not connect to {dead}: connection refused (nothing listens there)",
+        "hint: start the sandbox with `sinchvoice sandbox`, or check --config-base-url; or log in without the "
+        "check: add --no-verify"]
+
+
+def test_list_without_profiles_says_how_to_add_one(cli):
+    result = cli("auth", "list")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == ("no profiles yet: add one with `sinchvoice auth login` "
+                             "(or `sinchvoice -p NAME auth login`)\n")
+    assert cli("-o", "json", "auth", "list").stdout == "[]\n"
+
+
+def test_an_unknown_profile_lists_the_known_ones(cli):
+    login(cli, key=KEY)
+    cli("-p", "work", "auth", "login", "--key", OTHER_KEY, "--secret-stdin", "--no-verify",
+        input=SENTINEL_SECRET + "\n")
+    result = cli("-p", "wrok", "auth", "status")
+    assert result.exit_code == 4
+    assert result.stderr.splitlines() == ["error: no profile named 'wrok' (known: default, work)",
+                                          "hint: pick one with -p, or create it with `sinchvoice -p wrok auth login`"]
+
+
+def test_a_profile_given_while_environment_credentials_win_is_warned_about(cli):
+    login(cli)
+    env = {"SINCH_APPLICATION_KEY": "envkey", "SINCH_APPLICATION_SECRET": "ZW52"}
+    result = cli("-p", "default", "-o", "json", "auth", "status", env=env)
+    assert result.exit_code == 0
+    assert result.stderr == ("warning: -p default is not used: SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET "
+                             "are set, and they win over profiles\n")
+    assert cli("-o", "json", "auth", "status", env=env).stderr == ""  # no -p: nothing to warn about
+
+
+def test_logout_of_a_file_stored_profile_does_not_warn_about_the_keyring(cli, isolated, monkeypatch):
+    from sinchvoice.credentials import SecretStore
+
+    login(cli, "--insecure-storage")
+
+    def no_keyring(self, profile, storage):
+        if storage == "keyring":
+            raise KeyringUnavailable("no usable system keyring")
+
+    monkeypatch.setattr(SecretStore, "delete", no_keyring)  # a machine without a keyring: the file is all there is
+    result = cli("auth", "logout")
+    assert (result.exit_code, result.stderr) == (0, "Logged out: profile 'default' removed\n")

@@ -30,7 +30,7 @@ def sent(sandbox) -> list[dict]:
     return [(r["method"], r["path"], r["auth"], r["body"]) for r in sandbox.requests()]
 
 
-def panel(call_id, to, status, result, reason, duration, debit, started="2026-01-01T00:00:00.000Z"):
+def panel(call_id, to, status, result, reason, duration, debit, started="2026-01-01 00:00:00 UTC"):
     return (f"Call {call_id}\nfrom      {FROM}\nto        {to}\nstatus    {status}\nresult    {result}\n"
             f"reason    {reason}\nduration  {duration}\nstarted   {started}\nrate      EUR 0.0250/min\n"
             f"debit     EUR {debit}\n")
@@ -235,19 +235,19 @@ def test_wait_answered_prints_the_final_panel(cli, sandbox):
     assert gets == [f"/calling/v1/calls/id/{call_id}"] * 5
 
 
-@pytest.mark.parametrize("suffix, result_, reason, hint", [
-    ("0001", "BUSY", "N/A", "the line was busy; try again later"),
-    ("0002", "NOANSWER", "TIMEOUT", "nobody picked up"),
-    ("0003", "FAILED", "GENERALERROR", "the call could not be connected; check the number and the caller ID"),
+@pytest.mark.parametrize("suffix, result_, reason, said, hint", [
+    ("0001", "BUSY", "N/A", "the line was busy", "try again later, or call someone else"),
+    ("0002", "NOANSWER", "TIMEOUT", "nobody picked up", "try again later"),
+    ("0003", "FAILED", "GENERALERROR", "the call could not be connected", "check the number and the caller ID"),
 ])
-def test_wait_not_answered_exits_5(cli, sandbox, suffix, result_, reason, hint):
+def test_wait_not_answered_exits_5(cli, sandbox, suffix, result_, reason, said, hint):
     cli.on_sleep = sandbox.advance
     to = f"+4670123{suffix}"
     result = run(cli, sandbox, "callouts", "tts", "--to", to, "--text", "Hello", "--wait")
     assert result.exit_code == 5
     call_id = only_call(sandbox)["callId"]
     assert result.stdout == panel(call_id, to, "FINAL", result_, reason, "0:00", "0.0000")
-    assert result.stderr == f"error: the call was not answered: {result_}\nhint: {hint}\n"
+    assert result.stderr == f"error: the call was not answered: {said} ({result_})\nhint: {hint}\n"
 
 
 def test_wait_callee_hangs_up_is_still_answered(cli, sandbox):
@@ -336,7 +336,7 @@ def test_a_failure_while_following_names_the_call(cli, sandbox):
     assert json.loads(result.stdout) == {"callId": call_id}
     assert result.stderr.splitlines()[-3] == (
         f"error: call {call_id} was placed, but following it failed: "
-        "Injected fault (HTTP 503): HTTP 503 (errorCode 50300) after 4 attempts")
+        "Injected fault (HTTP 503) (errorCode 50300) after 4 attempts")
     assert json.loads(result.stderr.splitlines()[-1])["error"]["httpStatus"] == 503
     assert [r["method"] for r in sandbox.requests()] == ["POST", "GET", "GET", "GET", "GET"]  # the callout once
 
@@ -408,7 +408,9 @@ def test_wait_on_a_terminal_shows_a_live_status_line_on_stderr(cli, sandbox, mon
     result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", "Hello there", "--wait")
     assert result.exit_code == 0, result.stderr
     call_id = only_call(sandbox)["callId"]
-    states = ["ringing", "ringing", "ringing", "answered 0:01", "ended ANSWERED/CALLERHANGUP after 0:02"]
+    # followed 0, 0.5, 1.5 s while ringing (the time so far), then answered; how to stop is said throughout
+    states = ["ringing 0:00", "ringing 0:00", "ringing 0:01", "answered 0:01", "ended ANSWERED/CALLERHANGUP after 0:02"]
     assert result.stderr == (f"Calling {TO} from {FROM} (tts)\n"
-                             + "".join(f"\r\x1b[KCall {call_id}: {state}" for state in states) + "\n")
+                             + "".join(f"\r\x1b[KCall {call_id}: {state} (Ctrl-C to stop)" for state in states)
+                             + "\n")
     assert result.stdout.startswith(f"Call {call_id}\n")

@@ -1,6 +1,7 @@
 """calls get|update|hangup|say|play against the sandbox: panels per output mode, --watch, SVAML checks, PATCH bodies."""
 
 import json
+import re
 
 import pytest
 
@@ -46,11 +47,21 @@ def test_get_plain_panel(cli, sandbox, call_id):
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
         f"Call {call_id}\nfrom      {FROM}\nto        {TO}\nstatus    ONGOING\nresult    ANSWERED\n"
-        "reason    N/A\nduration  0:01\nstarted   2026-01-01T00:00:00.000Z\nrate      EUR 0.0250/min\n"
+        "reason    N/A\nduration  0:01\nstarted   2026-01-01 00:00:00 UTC\nrate      EUR 0.0250/min\n"
         "debit     EUR 0.0250\n")
     assert result.stderr == ""
     assert [(r["method"], r["path"], r["auth"]) for r in sandbox.requests()][-1] == (
         "GET", f"/calling/v1/calls/id/{call_id}", "signed")
+
+
+def test_get_shows_started_in_local_time_and_keeps_iso_in_json_and_csv(cli, sandbox, call_id, time_zone):
+    time_zone("CET-1")  # UTC+1, named CET
+    assert "\nstarted   2026-01-01 01:00:00 CET\n" in run(cli, sandbox, "calls", "get", call_id).stdout
+    assert json.loads(run(cli, sandbox, "calls", "get", call_id, "-o", "json").stdout)["timestamp"] == (
+        "2026-01-01T00:00:00.000Z")
+    assert ",2026-01-01T00:00:00.000Z," in run(cli, sandbox, "calls", "get", call_id, "-o", "csv").stdout
+    time_zone("PST+8")  # the day before, too
+    assert "\nstarted   2025-12-31 16:00:00 PST\n" in run(cli, sandbox, "calls", "get", call_id).stdout
 
 
 def test_get_json_is_the_api_body(cli, sandbox, call_id):
@@ -145,7 +156,8 @@ def test_watch_interrupted_on_a_terminal_keeps_the_panel(cli, sandbox, call_id):
     result = run(cli, sandbox, "calls", "get", call_id, "--watch", tty=True)
     assert result.exit_code == 130
     assert f"Call {call_id}" in result.stdout and "ONGOING" in result.stdout
-    assert result.stderr == stopped(call_id, "it is still in progress (ringing)")
+    assert result.stderr == f"Watching call {call_id}: Ctrl-C to stop\n" + stopped(
+        call_id, "it is still in progress (ringing)")
 
 
 def test_watch_quiet_prints_the_id_when_the_call_ends(cli, sandbox, call_id):
@@ -153,6 +165,24 @@ def test_watch_quiet_prints_the_id_when_the_call_ends(cli, sandbox, call_id):
     result = run(cli, sandbox, "calls", "get", call_id, "--watch", "-q")
     assert (result.exit_code, result.stdout) == (0, f"{call_id}\n")
     assert api_body(sandbox, call_id)["status"] == "FINAL"
+
+
+def test_watch_on_a_terminal_shows_how_long_it_has_rung(cli, sandbox, call_id):
+    cli.on_sleep = interrupt_on_sleep(sandbox, 3)  # Ctrl-C in the third sleep: followed 0.5 + 1 s, still ringing
+    result = cli("calls", "get", call_id, "--watch", tty=True, env={**sandbox.env(), "NO_COLOR": "1"})
+    assert result.exit_code == 130
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stdout)  # bold labels stay with NO_COLOR
+    assert "│ ringing   0:01 so far" in shown
+
+
+def test_watch_csv_prints_rows_under_one_header(cli, sandbox, call_id):
+    cli.on_sleep = sandbox.advance
+    result = run(cli, sandbox, "calls", "get", call_id, "--watch", "-o", "csv")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "callId,from,to,status,result,reason,duration,started,rate,debit,currency"
+    assert [line.split(",")[3:6] for line in lines[1:]] == [
+        ["ONGOING", "N/A", "N/A"], ["ONGOING", "ANSWERED", "N/A"], ["FINAL", "ANSWERED", "CALLERHANGUP"]]
 
 
 def test_watch_on_a_terminal_leaves_the_final_panel(cli, sandbox, call_id):

@@ -123,7 +123,7 @@ def test_non_base64_secret_is_a_usage_error(cli, monkeypatch):
 
 
 def test_startup_imports_nothing_heavy():
-    code = ("import sys, sinchvoice.cli, sinchvoice.root; sinchvoice.root.build_app(); "
+    code = ("import sys, sinchvoice.cli, sinchvoice.tree; sinchvoice.tree.build_app(); "
             "heavy = ('httpx','rich','keyring','starlette','uvicorn','jsonschema'); "
             "print(sorted(m for m in heavy if m in sys.modules))")
     result = run_subprocess_python(code)
@@ -182,15 +182,22 @@ def test_ctrl_c_exits_130(cli, monkeypatch):
     assert (result.exit_code, result.stderr) == (130, "interrupted\n")
 
 
+def test_an_invalid_output_variable_is_named_as_such(cli):
+    result = cli("auth", "status", env={"SINCHVOICE_OUTPUT": "xml"})
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (
+        2, "error: invalid value for '-o' / '--output' (env var: 'SINCHVOICE_OUTPUT'): 'xml' is not one of "
+           "'table', 'json', 'csv'")
+
+
 @pytest.mark.parametrize("args, lines", [
     (["callouts", "tts", "--text", "hi"],
      ["error: missing option '--to'", "hint: see `sinchvoice callouts tts --help`"]),
     (["calls", "get"], ["error: missing argument 'CALL_ID'", "hint: see `sinchvoice calls get --help`"]),
     (["callouts", "tts", "--txt", "hi"], ["error: no such option: --txt (Possible options: --text, --to)",
                                           "hint: see `sinchvoice callouts tts --help`"]),
-    (["-o", "xml", "auth", "status"], [
-        "error: invalid value for '-o' / '--output' (env var: 'SINCHVOICE_OUTPUT'): 'xml' is not one of "
-        "'table', 'json', 'csv'", "hint: see `sinchvoice --help`"]),
+    (["-o", "xml", "auth", "status"], [  # typed on the command line: the variable is not to blame
+        "error: invalid value for '-o' / '--output': 'xml' is not one of 'table', 'json', 'csv'",
+        "hint: see `sinchvoice --help`"]),
 ])
 def test_click_usage_errors_are_one_error_line_and_a_hint(cli, args, lines):
     result = cli(*args)
@@ -240,11 +247,30 @@ def test_ctrl_c_while_the_command_line_is_parsed_is_130_not_aborted(monkeypatch,
 
 def test_ctrl_c_while_the_command_tree_is_built_is_130(monkeypatch, capsys):
     from sinchvoice import cli as entry
-    from sinchvoice import root
+    from sinchvoice import tree
 
     def interrupted():
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(root, "build_app", interrupted)
+    monkeypatch.setattr(tree, "build_app", interrupted)
     assert entry.main(["calls", "get", "x"]) == 130
     assert capsys.readouterr().err == "interrupted\n"
+
+
+@pytest.mark.parametrize("output", ["json", "csv"])
+def test_quiet_wins_over_json_and_csv_and_prints_ids_only(cli, sandbox, output):
+    """The one -q rule (README "Output"): identifiers only, whatever -o says; errors keep their JSON object."""
+    numbers = cli("applications", "numbers", "list", "-q", "-o", output, env=sandbox.env())
+    assert (numbers.exit_code, numbers.stdout) == (0, "+46700000100\n+46700000101\n+46700000102\n+46700000103\n")
+    missing = cli("calls", "get", "nope", "-q", "-o", output, env=sandbox.env())
+    assert (missing.exit_code, missing.stdout) == (3, "")
+    assert ('{"error"' in missing.stderr) == (output == "json")
+
+
+@pytest.mark.parametrize("command", [["callouts", "tts", "--to", "+46701234567", "--text", "hi"],
+                                     ["callouts", "batch", "-", "--text", "hi", "--yes"]])
+def test_an_invalid_caller_id_variable_is_named_not_from(cli, sandbox, command):
+    result = cli(*command, input="to\n+46701234567\n", env={**sandbox.env(), "SINCHVOICE_FROM": "12345"})
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[0] == "error: SINCHVOICE_FROM '12345' is not an E.164 number"
+    assert sandbox.requests() == []

@@ -36,7 +36,7 @@ def test_ten_parallel_logins_keep_ten_profiles_and_secrets(tmp_path):
         err = proc.stderr.read()
         proc.stdout.close(), proc.stderr.close()
         assert proc.returncode == 0, err
-        assert f"Logged in: profile 'p{n}'" in err
+        assert f"Logged in as profile 'p{n}'" in err
     config = json.loads((tmp_path / "config" / "config.json").read_text())
     assert sorted(config["profiles"]) == [f"p{n}" for n in range(10)]
     assert config["active"] in config["profiles"]

@@ -67,9 +67,9 @@ def bridge(sandbox):
 
 
 @pytest.mark.parametrize("flags, expected", [
-    ((), "call id                               caller id     in conference  muted  on hold\n"
-         "{a}  +46701000011  0:01           no     no\n"
-         "{b}  +46701000012  0:01           no     no\n"
+    ((), "call id                               number        time  muted  held\n"
+         "{a}  +46701000011  0:01  no     no\n"
+         "{b}  +46701000012  0:01  no     no\n"
          "2 participants\n"),
     (("-o", "csv"), "callId,cli,duration,muted,onhold\n{a},+46701000011,1,false,false\n"
                     "{b},+46701000012,1,false,false\n"),
@@ -102,9 +102,9 @@ def test_get_on_a_terminal_draws_a_rich_table_with_the_count(cli, sandbox, bridg
     result = cli("conferences", "get", CONF, tty=True, env={**sandbox.env(), "NO_COLOR": "1", "COLUMNS": "120"})
     assert result.exit_code == 0
     lines = plain(result.stdout).splitlines()
-    assert "┃ call id" in lines[1] and "┃ on hold ┃" in lines[1]
+    assert "┃ call id" in lines[1] and "┃ held ┃" in lines[1]
     assert [line for line in lines if bridge[0] in line][0].split("│")[1:6] == [
-        f" {bridge[0]} ", " +46701000011 ", " 0:01          ", " no    ", " no      "]
+        f" {bridge[0]} ", " +46701000011 ", " 0:01 ", " no    ", " no   "]
     assert lines[-1].rstrip() == "2 participants"
 
 
@@ -192,8 +192,8 @@ def test_command_changes_the_sandbox_and_the_next_get(cli, sandbox, bridge, comm
     state = participant_state(sandbox)
     assert (state[a][field], state[b][field]) == (value, False)
     table = cli("conferences", "get", CONF, env=sandbox.env()).stdout.splitlines()
-    assert table[1] == f"{a}  +46701000011  0:01           {column}".rstrip()
-    assert table[2].endswith("0:01           no     no")
+    assert table[1] == f"{a}  +46701000011  0:01  {column}".rstrip()
+    assert table[2].endswith("0:01  no     no")
 
 
 @pytest.mark.parametrize("setup, undo, field", [("mute", "unmute", "muted"), ("hold", "resume", "onhold")])
@@ -309,7 +309,7 @@ def test_one_unknown_participant_among_good_ones(cli, sandbox, bridge):
         {"callId": b, "outcome": "muted", "detail": ""}]
     # Worded exactly as the numbers batch words it (errors.batch_error).
     assert result.stderr.splitlines()[:2] == [
-        "error: 1 of 3 participants failed; the others were done",
+        "error: 1 of 3 participants failed; the other 2 were done",
         "hint: see the per-item results on stdout; fix the failed ones and run the command again "
         "(what succeeded stays done)"]
     assert all(p["muted"] for p in participant_state(sandbox).values())
@@ -322,15 +322,15 @@ def test_partial_failure_table_csv_and_worst_exit_code(cli, sandbox, bridge):
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "call id                               outcome  detail",
-        f"{bridge[0]}  error    Injected fault (HTTP 400): HTTP 400 (errorCode 40000)",
+        f"{bridge[0]}  error    Injected fault (HTTP 400) (errorCode 40000)",
         "ghost                                 error    Participant not found: HTTP 404 (errorCode 40400)",
         f"{bridge[1]}  on hold"]
-    assert result.stderr.splitlines()[0] == "error: 2 of 3 participants failed; the others were done"
+    assert result.stderr.splitlines()[0] == "error: 2 of 3 participants failed; the other one was done"
     result = cli("conferences", "resume", CONF, "ghost", bridge[1], "-o", "csv", env=sandbox.env())
     assert (result.exit_code, result.stdout) == (3, "callId,outcome,detail\n"
                                                     "ghost,error,Participant not found: HTTP 404 (errorCode 40400)\n"
                                                     f"{bridge[1]},resumed,\n")
-    assert result.stderr.splitlines()[0] == "error: 1 of 2 participants failed; the others were done"
+    assert result.stderr.splitlines()[0] == "error: 1 of 2 participants failed; the other one was done"
 
 
 def test_all_failed_says_so_without_the_others(cli, sandbox, bridge):
@@ -348,7 +348,8 @@ def test_all_failed_says_so_without_the_others(cli, sandbox, bridge):
 def test_explicit_ids_on_an_unknown_conference_exit_3_saying_why(cli, sandbox, command, output, concurrency):
     result = cli("conferences", command, "nope", "abc", "def", "-y", "-o", output, "--concurrency", concurrency,
                  env=sandbox.env())
-    assert (result.exit_code, result.stdout) == (3, "")
+    # json: the results array, empty, as for any multi-item command; a table has nothing to show
+    assert (result.exit_code, result.stdout) == (3, "[]\n" if output == "json" else "")
     assert result.stderr.splitlines()[:2] == [NOT_FOUND, NOT_FOUND_HINT]
     method = "DELETE" if command == "kick" else "PATCH"
     requests = [(m, p) for m, p, _ in sent(sandbox)]
@@ -360,6 +361,13 @@ def test_explicit_ids_on_an_unknown_conference_exit_3_saying_why(cli, sandbox, c
     if output == "json":
         error = json.loads(result.stderr.splitlines()[-1])["error"]
         assert (error["httpStatus"], error["errorCode"]) == (404, 40400)
+
+
+@pytest.mark.parametrize("output, shown", [("json", "[]\n"), ("table", ""), ("csv", "")])
+def test_all_on_a_gone_conference_prints_an_empty_array_with_json(cli, sandbox, output, shown):
+    result = cli("conferences", "mute", "nope", "--all", "-o", output, env=sandbox.env())
+    assert (result.exit_code, result.stdout) == (3, shown)
+    assert result.stderr.splitlines()[0] == NOT_FOUND
 
 
 def test_conference_ending_mid_batch_shows_what_was_done_then_stops(cli, sandbox, bridge):
@@ -393,7 +401,7 @@ def test_kick_without_a_terminal_needs_yes_and_sends_nothing(cli, sandbox, bridg
 
 @pytest.mark.parametrize("kick, question, left", [
     (KICKS[0], "Kick 1 participant ({a}) from conference standup? [y/N] ", 1),
-    (KICKS[1], "Kick every participant from conference standup? [y/N] ", 0),
+    (KICKS[1], "Kick 2 participants from conference standup (everyone)? [y/N] ", 0),
     (KICKS[2], "Kick everyone from conference standup? [y/N] ", 0),
 ])
 @pytest.mark.parametrize("answer", ["y", "n"])
@@ -406,13 +414,22 @@ def test_kick_on_a_terminal_asks(cli, sandbox, bridge, kick, question, left, ans
     if answer == "n":
         assert result.exit_code == 1
         assert "error: cancelled; nothing was changed" in result.stderr
-        assert sent(sandbox, mark) == []
+        # --all reads the participants first, so that the question can say how many
+        assert [m for m, _, _ in sent(sandbox, mark)] == (["GET"] if kick == KICKS[1] else [])
         return
     assert result.exit_code == 0
     assert [m for m, _, _ in sent(sandbox, mark)] == (["DELETE"] if kick != KICKS[1] else ["GET", "DELETE", "DELETE"])
     assert json.loads(result.stdout) == ({} if kick == KICKS[2] else [
         {"callId": x, "outcome": "kicked", "detail": ""} for x in (a, b)[: 2 - left]])
     assert list(participant_state(sandbox)) == [b][:left]
+
+
+def test_kick_all_except_says_how_many_it_kicks(cli, sandbox, bridge):
+    c = join(sandbox, PHONES[2])[0]
+    result = cli("conferences", "kick", CONF, "--all", "--except", bridge[0], tty=True, input="n\n", env=sandbox.env())
+    assert result.stderr.startswith(f"Kick 2 participants from conference standup (everyone except {bridge[0]})? "
+                                    "[y/N] ")
+    assert sorted(participant_state(sandbox)) == sorted([*bridge, c])
 
 
 def test_kick_all_with_yes_ends_the_conference(cli, sandbox, bridge):
@@ -517,6 +534,32 @@ def test_watch_ctrl_c_exits_130(cli, sandbox, bridge):
     result = cli("conferences", "get", CONF, "--watch", env=sandbox.env())
     assert result.exit_code == 130
     assert [json.loads(line)["event"] for line in result.stdout.splitlines()] == ["joined", "joined"]
+    # a closing line, as `calls get --watch` has: the conference goes on
+    assert result.stderr.splitlines() == [f"error: stopped watching conference {CONF}; it goes on",
+                                          f"hint: end it with `sinchvoice conferences kick-all {CONF}`"]
+
+
+def test_watch_on_a_terminal_says_what_it_watches_and_how_to_stop(cli, sandbox, bridge):
+    def interrupt(seconds):
+        raise KeyboardInterrupt
+
+    cli.on_sleep = interrupt
+    result = cli("conferences", "get", CONF, "--watch", tty=True, env={**sandbox.env(), "NO_COLOR": "1"})
+    assert result.exit_code == 130
+    assert result.stderr.splitlines()[0] == f"Watching conference {CONF} every 2 s: Ctrl-C to stop"
+    assert bridge[0] in result.stdout  # the table drawn before the Ctrl-C stays
+
+
+def test_watch_csv_prints_rows_under_one_header(cli, sandbox):
+    callout(sandbox, PHONES[0], maxDuration=3)  # joins at 2, leaves at 5
+    sandbox.advance(3)
+    cli.on_sleep = sandbox.advance
+    result = cli("conferences", "get", CONF, "--watch", "--interval", "1", "-o", "csv", env=sandbox.env())
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "event,conferenceId,callId,cli,duration,muted,onhold"
+    assert [line.split(",")[:1] + line.split(",")[3:] for line in lines[1:]] == [
+        ["joined", PHONES[0], "1", "false", "false"], ["left", PHONES[0], "2", "false", "false"]]
 
 
 def test_watch_on_a_terminal_redraws_until_the_conference_empties(cli, sandbox):

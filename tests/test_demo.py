@@ -13,7 +13,7 @@ STEPS = [
     r"\$ sinchvoice callouts tts --to \+46700000123 --text 'Disk almost full on db-1\.' --wait",
     r"  \(exit code 0\)",
     r"\$ sinchvoice callouts tts --to \+46700000001 --text 'Are you there\?' --wait",
-    r"error: the call was not answered: BUSY",
+    r"error: the call was not answered: the line was busy \(BUSY\)",
     r"  \(exit code 5\)",
     r"\$ P1=\$\(sinchvoice callouts conference --to \+46700000201 --conference-id ops-bridge -q\)   # [0-9a-f-]{36}",
     r"\$ P2=\$\(sinchvoice callouts conference --to \+46700000202 --conference-id ops-bridge -q\)   # [0-9a-f-]{36}",
@@ -79,3 +79,27 @@ def test_ctrl_c_stops_the_demo_instead_of_going_on_to_the_next_step():
     after = lines[held + 1:-1]  # what the interrupted step said, if anything: no further step, no verdict
     assert not [line for line in after if line.startswith(("$ ", "  (exit code")) or re.match(r"\d\. ", line)], lines
     assert "Done." not in "\n".join(lines)
+
+
+def test_the_export_line_pastes_as_is_and_piped_output_stays_in_order(tmp_path):
+    import shlex
+    import subprocess
+    import sys
+
+    from sinchvoice.sandbox.defaults import KEY, SECRET
+    from tests.conftest import ROOT
+
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(ROOT),
+           "SINCHVOICE_CONFIG_DIR": str(tmp_path / "cfg"), "SINCHVOICE_STATE_DIR": str(tmp_path / "state")}
+    merged = subprocess.run([sys.executable, "-m", "sinchvoice", "demo", "--speed", "100"], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)  # one pipe: 2>&1
+    assert merged.returncode == 0, merged.stdout
+    lines = merged.stdout.splitlines()
+    export = next(line for line in lines if line.startswith("$ export "))
+    words = shlex.split(export[2:])  # what a shell makes of the pasted line
+    assert words[0] == "export" and dict(word.split("=", 1) for word in words[1:]) == {
+        "SINCHVOICE_BASE_URL": words[1].split("=", 1)[1], "SINCH_APPLICATION_KEY": KEY,
+        "SINCH_APPLICATION_SECRET": SECRET, "SINCHVOICE_FROM": "+46700000999"}
+    first_get = lines.index("$ sinchvoice conferences get ops-bridge")
+    assert lines[first_get + 1].startswith("call id ")  # the command's stdout right under its narration
+    assert lines[first_get + 5:first_get + 7] == ["3 participants", "  (exit code 0)"]

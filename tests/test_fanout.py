@@ -28,7 +28,15 @@ def join(sandbox, count: int) -> list[str]:
 
 
 def entries(sandbox, method: str) -> list[dict]:
-    return [r for r in sandbox.requests() if r["method"] == method]
+    """The journal's requests of METHOD, their ISO `received` and `time` (answered) as seconds, to subtract."""
+    return [{**r, "received": seconds(r["received"]), "time": seconds(r["time"])}
+            for r in sandbox.requests() if r["method"] == method]
+
+
+def seconds(stamp: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
 
 def most_at_once(requests: list[dict]) -> int:

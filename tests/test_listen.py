@@ -790,3 +790,26 @@ def test_an_event_names_its_call_in_either_spelling(body, callid):
     exchange = Exchange(datetime.now(timezone.utc), "POST", "/", {}, body)
     assert exchange.callid == callid
     assert exchange.line().split()[2] == (callid or "-")
+
+
+def test_quiet_prints_only_the_ids_of_accepted_events(capsys):
+    """-q feeds a script call ids: an event refused for its signature is reported on stderr, never as an id."""
+    from types import SimpleNamespace
+
+    from sinchvoice.commands.listen.commands import _reporter
+    from sinchvoice.environment import Environment
+    from sinchvoice.listener.exchange import Exchange
+    from sinchvoice.output import Output
+
+    report = _reporter(SimpleNamespace(out=Output(Environment(), "table", quiet=True),
+                                       settings=SimpleNamespace(verbose=False)))
+
+    def exchange(callid: str, **outcome) -> Exchange:
+        return Exchange(NOW, "POST", "/", {}, encode({"event": "ace", "callid": callid}), **outcome)
+
+    report(exchange("good", auth="application", verified=True))
+    report(exchange("forged", auth="application", verified=False, reason="bad signature", status=401))
+    report(exchange("unchecked"))  # --no-verify: accepted as the user asked
+    out, err = capsys.readouterr()
+    assert out == "good\nunchecked\n"
+    assert "forged" in err and "REJECTED (bad signature) -> 401" in err

@@ -95,7 +95,7 @@ def test_wait_whose_polling_fails_prints_the_call_id_and_exits_7(cli, sandbox):
     call_id = call["callId"]
     assert (result.exit_code, result.stdout) == (7, f"{call_id}\n")
     assert result.stderr.splitlines()[-2:] == [
-        f"error: call {call_id} was placed, but following it failed: Injected fault (HTTP 503): HTTP 503 "
+        f"error: call {call_id} was placed, but following it failed: Injected fault (HTTP 503) "
         "(errorCode 50300) after 4 attempts",
         f"hint: see how it is going with `sinchvoice calls get {call_id}`; do not place it again"]
     assert [r["method"] for r in sandbox.requests()] == ["POST"] + ["GET"] * 4  # the callout once

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from sinchvoice.commands.sandbox import sandbox
+from sinchvoice.commands.sandbox.commands import sandbox
 from tests.conftest import ROOT
 
 
@@ -89,7 +90,7 @@ def test_allow_remote_warns_then_serves():
 
 def test_serves_in_the_foreground_and_stops_on_ctrl_c():
     script = (
-        "import typer; from sinchvoice.commands.sandbox import sandbox; a = typer.Typer(); "
+        "import typer; from sinchvoice.commands.sandbox.commands import sandbox; a = typer.Typer(); "
         "a.command('sandbox')(sandbox); a.command('other')(lambda: None); a()"
     )
     proc = subprocess.Popen(
@@ -113,7 +114,8 @@ def test_serves_in_the_foreground_and_stops_on_ctrl_c():
     assert "listening on http://127.0.0.1:" in err and "Traceback" not in err
     # Handled by the command itself (not click's "Aborted!"), the same as `listen`; no blank line when piped.
     assert proc.returncode == 130
-    assert err.endswith("Point the CLI at it:\nstopped\n")
+    lines = err.splitlines()
+    assert lines[lines.index("Point the CLI at it:") + 2:] == ["stopped"]  # after the banner: one request's line
 
 
 @pytest.mark.parametrize("speed", ["nan", "inf", "-inf", "0", "-1", "1e308", "10001"])
@@ -185,4 +187,48 @@ def test_the_spec_layout_from_the_command_line_and_a_real_clock_refuses_advance(
     finally:
         err = _stop(proc)
     assert (live_only, contract["applicationKey"], advance) == (404, auth[0], 409)
-    assert "  api layout:         spec\n" in err and "clock:" not in err
+    assert "  api layout:         spec\n" in err and "  clock:              real time" in err
+
+
+def _serving(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "sinchvoice", "sandbox", "--port", "0", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def _exports(proc) -> dict:
+    return dict(item.split("=", 1) for item in proc.stdout.readline().split()[1:])
+
+
+def test_each_request_is_logged_on_stderr_and_the_banner_shows_the_clock_speed():
+    proc = _serving("--speed", "10")
+    try:
+        exports = _exports(proc)
+        banner = []
+        while not banner or banner[-1] != "Point the CLI at it:":
+            banner.append(proc.stderr.readline().rstrip("\n"))
+        auth = (exports["SINCH_APPLICATION_KEY"], exports["SINCH_APPLICATION_SECRET"])
+        url = exports["SINCHVOICE_BASE_URL"]
+        assert httpx.get(url + "/v1/projects/none/numbers", auth=auth, trust_env=False).status_code == 404
+        logged = proc.stderr.readline()
+        journal = httpx.get(url + "/_sandbox/requests", trust_env=False).json()["requests"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+    assert "  clock:              10x: a 30 s call lasts 3 s" in banner
+    assert re.fullmatch(r"\d\d:\d\d:\d\d  GET /v1/projects/none/numbers  404  \d+ ms\n", logged)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", journal[0]["time"])  # ISO 8601, UTC
+
+
+def test_quiet_serves_without_the_request_log():
+    proc = _serving("-q")
+    try:
+        exports = _exports(proc)
+        auth = (exports["SINCH_APPLICATION_KEY"], exports["SINCH_APPLICATION_SECRET"])
+        httpx.get(exports["SINCHVOICE_BASE_URL"] + "/calling/v1/calls/id/x", auth=auth, trust_env=False)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    lines = err.splitlines()
+    assert "  clock:              real time (--speed 10 makes a 30 s call last 3 s)" in lines
+    assert lines[lines.index("Point the CLI at it:") + 1:] == ["stopped"]

@@ -86,7 +86,8 @@ def test_login_status_logout_with_a_real_gnome_keyring(tmp_path, monkeypatch):
     monkeypatch.setenv("SINCHVOICE_STATE_DIR", str(state))
 
     steps = in_session(tmp_path, "login", LOGIN)
-    assert steps["login"] == (0, "", "Logged in: profile 'default', key aaaa…5555, secret in the system keyring\n")
+    assert steps["login"] == (0, "", "Logged in as profile 'default': key aaaa…5555 not checked (--no-verify); secret "
+                                     f"saved in the system keyring, profile in {config / 'config.json'}\n")
     rc, out, err = steps["status"]
     assert (rc, err) == (0, "")
     assert json.loads(out)["secret"] == "system keyring" and json.loads(out)["credentialsFrom"] == "profile"

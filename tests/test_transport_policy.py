@@ -5,7 +5,7 @@ import pytest
 from sinchvoice import transport
 from sinchvoice.answers import error_for
 from sinchvoice.errors import ApiError, AuthError, NotFoundError, TemporaryError, UsageError
-from sinchvoice.transport import MAYBE_SENT, NOT_SENT, should_retry
+from sinchvoice.transport import MAYBE_SENT, NOT_SENT, REFUSED_HERE, should_retry
 
 CALLOUT = ("POST", "/calling/v1/callouts")
 GET_CALL = ("GET", "/calling/v1/calls/id/abc")
@@ -18,6 +18,10 @@ ASSIGN = ("POST", "/calling/v1/configuration/numbers/+46700000100")
 @pytest.mark.parametrize("request_, failure, expected", [
     # a callout is only retried when it certainly was not processed
     (CALLOUT, NOT_SENT, True),
+    # refused by this machine (nothing on the sandbox's port): retrying cannot help, whatever the request
+    (CALLOUT, REFUSED_HERE, False),
+    (GET_CALL, REFUSED_HERE, False),
+    (KICK, REFUSED_HERE, False),
     (CALLOUT, 429, True),
     (CALLOUT, MAYBE_SENT, False),
     (CALLOUT, 500, False),
@@ -162,7 +166,7 @@ def test_outcome_unknown_is_exit_7_and_its_batch_says_check_before_running_again
     assert int(ExitCode.OUTCOME_UNKNOWN) == 7
     assert issubclass(OutcomeUnknown, SinchVoiceError) and OutcomeUnknown("x").exit_code == 7
     error = batch_error([7, 75], 3, "participants")
-    assert (error.exit_code, error.message) == (7, "2 of 3 participants failed; the others were done")
+    assert (error.exit_code, error.message) == (7, "2 of 3 participants failed; the other one was done")
     assert error.hint == ("see the per-item results on stdout; check the state of those whose outcome is unknown "
                           "before running the command again")
     assert batch_error([75], 3, "numbers").hint.endswith("run the command again (what succeeded stays done)")

@@ -63,7 +63,7 @@ def test_persistent_503_gives_up_after_four_attempts(cli, sandbox):
     assert len(sandbox.requests()) == 4
     lines = result.stderr.splitlines()
     assert lines[:3] == [f"retrying in {s:.1f} s (HTTP 503)" for s in result.sleeps]
-    assert lines[3] == "error: Injected fault (HTTP 503): HTTP 503 (errorCode 50300) after 4 attempts"
+    assert lines[3] == "error: Injected fault (HTTP 503) (errorCode 50300) after 4 attempts"
 
 
 def test_500_is_not_retried(cli, sandbox):
@@ -241,7 +241,8 @@ def test_credentials_in_the_base_url_are_redacted_in_traces_dry_runs_and_errors(
     refused = cli("api", "GET", NUMBERS, env={**env, "SINCHVOICE_BASE_URL": dead})
     assert refused.exit_code == 75
     assert refused.stderr.splitlines()[-2] == (
-        f"error: could not connect to {dead.replace('Pa55word', '<redacted>')} after 4 attempts")
+        f"error: could not connect to {dead.replace('Pa55word', '<redacted>')}: connection refused (nothing listens "
+        "there)")
     remote = cli("api", "GET", NUMBERS, env={**env, "SINCHVOICE_BASE_URL": "http://operator:Pa55word@10.0.0.1"})
     assert (remote.exit_code, remote.stderr.splitlines()[0]) == (
         2, "error: --base-url 'http://operator:<redacted>@10.0.0.1' uses http:// on a non-loopback host")
@@ -354,3 +355,15 @@ def test_a_url_httpx_refuses_is_a_usage_error_not_a_crash(sandbox, path):
         assert raised.value.message.startswith("cannot send GET /")
         assert "\n" not in raised.value.message and len(raised.value.message) < 300
     assert sandbox.requests() == []
+
+
+def test_a_refused_loopback_connection_fails_at_once_naming_the_sandbox(cli, sandbox):
+    """Nothing listens on this machine's port: no 3 s of retries, and the hint says what to start."""
+    from tests.sandbox_support import closed_port_url
+
+    dead = closed_port_url().rsplit("/", 1)[0]
+    result = cli("calls", "get", "c-1", env={**sandbox.env(), "SINCHVOICE_BASE_URL": dead})
+    assert (result.exit_code, result.stdout, result.sleeps) == (75, "", [])
+    assert result.stderr.splitlines() == [
+        f"error: could not connect to {dead}: connection refused (nothing listens there)",
+        "hint: start the sandbox with `sinchvoice sandbox`, or check --base-url"]

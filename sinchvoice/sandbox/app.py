@@ -10,14 +10,14 @@ import time
 import anyio
 from starlette.responses import Response
 
-from sinchvoice.sandbox import defaults as d
 from sinchvoice.sandbox.api import Api
 from sinchvoice.sandbox.auth import authenticate
 from sinchvoice.sandbox.callbacks import Deliverer
 from sinchvoice.sandbox.clock import ManualClock, RealClock
 from sinchvoice.sandbox.control import Control
+from sinchvoice.sandbox.defaults import CALLBACK_TIMEOUT, KEY, MAX_BODY_BYTES, SECRET
 from sinchvoice.sandbox.faults import Faults, RawBody
-from sinchvoice.sandbox.journal import Journal, render
+from sinchvoice.sandbox.journal import Journal, iso_now, render
 from sinchvoice.sandbox.problems import Problem, error_body
 from sinchvoice.sandbox.ratelimit import RateLimit
 from sinchvoice.sandbox.state import State
@@ -37,15 +37,16 @@ class Sandbox:
     def __init__(
         self,
         *,
-        key: str = d.KEY,
-        secret: str = d.SECRET,
+        key: str = KEY,
+        secret: str = SECRET,
         clock: RealClock | ManualClock | None = None,
         seed: int | None = None,
-        callback_timeout: float = d.CALLBACK_TIMEOUT,
+        callback_timeout: float = CALLBACK_TIMEOUT,
         allow_remote_control: bool = False,
         api_layout: str = "live",
         numbers: int = 0,
         rate_limit: int | None = None,
+        on_request=None,
     ):
         """`api_layout`: "live" serves the running platform's paths and shapes (and the contract's seed paths),
         "spec" the contract's only. `numbers`: how many free voice numbers to add to the seeded ones.
@@ -59,6 +60,7 @@ class Sandbox:
         self.internal_errors = 0  # 500s the sandbox answered itself (a bug), wherever they happened
         self.api = Api(self.state, key, api_layout)
         self.api_layout = api_layout
+        self.on_request = on_request  # (method, path, status, milliseconds) per API request answered: the log
         self.control = Control(self)
         self.rate_limit = RateLimit(rate_limit) if rate_limit else None
         self.allow_remote_control = allow_remote_control
@@ -127,7 +129,8 @@ class Sandbox:
 
     async def _http(self, scope, receive, send):
         request = {
-            "received": time.time(),  # with the journal's `time` (answered), how many requests overlapped
+            "received": iso_now(),  # with the journal's `time` (answered), how many requests overlapped
+            "started": time.perf_counter(),
             "method": scope["method"],
             "path": scope["path"],
             "raw_path": (scope.get("raw_path") or scope["path"].encode()).decode("latin-1").split("?")[0],
@@ -135,10 +138,10 @@ class Sandbox:
             "headers": {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]},
         }
         try:
-            request["body"] = await read_body(receive, d.MAX_BODY_BYTES)
+            request["body"] = await read_body(receive, MAX_BODY_BYTES)
         except BodyTooLarge:
             request["body"] = b""
-            problem = Problem(413, 40001, f"Request body over {d.MAX_BODY_BYTES} bytes")
+            problem = Problem(413, 40001, f"Request body over {MAX_BODY_BYTES} bytes")
             status, payload, headers = problem.status, problem.body(), problem.headers
             return await self._reply(scope, receive, send, request, (status, payload, headers, None), None)
         if request["path"].startswith(CONTROL_PREFIX):
@@ -218,6 +221,9 @@ class Sandbox:
         if content is None and payload is not None:
             content = render(payload)
         self.journal.record(request, status, scheme, None if fault is None else fault_kind(fault), content)
+        if self.on_request is not None:
+            elapsed = (time.perf_counter() - request["started"]) * 1000
+            self.on_request(request["method"], request["path"], status, elapsed)
 
 
 def faulted(fault: dict) -> tuple:

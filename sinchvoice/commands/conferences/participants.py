@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from sinchvoice.client import objects, participant_id
-from sinchvoice.errors import SinchVoiceError, UsageError, as_json
+from sinchvoice.errors import ExitCode, SinchVoiceError, UsageError, as_json
 from sinchvoice.inputs import check_identifier
 from sinchvoice.limits import MAX_CONFERENCE_ID
 
-COLUMNS = ("call id", "caller id", "in conference", "muted", "on hold")
+# Short labels so that a participant fits 80 columns; the number is the participant's (the API's `cli`).
+COLUMNS = ("call id", "number", "time", "muted", "held")
 # The contract's name for the call id (the platform's is "id"), whichever layout answered.
 CSV_COLUMNS = ("callId", "cli", "duration", "muted", "onhold")
 RESULT_COLUMNS = ("call id", "outcome", "detail")
+
+
+def fit():
+    """Ids whole; on a narrow terminal "held" goes first, then "muted" (`mute`, `hold` and --watch say them)."""
+    from sinchvoice.output import Fit
+
+    return Fit(whole=("call id",), drop=("held", "muted", "time"))
 RESULT_CSV_COLUMNS = ("callId", "outcome", "detail")
 # (field, value) -> watch event name; "joined" and "left" come from presence, not from a field.
 FLAG_EVENTS = {("muted", True): "muted", ("muted", False): "unmuted", ("onhold", True): "held",
@@ -79,6 +87,10 @@ def _json_bool(value) -> str:
     return "true" if value else "false"
 
 
+def _csv_cell(value):
+    return _json_bool(value) if isinstance(value, bool) else value
+
+
 def count(n: int) -> str:
     return f"{n} participant{'' if n == 1 else 's'}"
 
@@ -105,10 +117,13 @@ def _event(name: str, conference_id: str, participant: dict) -> dict:
             "muted": bool(participant.get("muted")), "onhold": bool(participant.get("onhold"))}
 
 
-def kick_question(conference_id: str, explicit: list[str], all_: bool, excluded: list[str]) -> str:
-    if not all_:
-        return f"kick {count(len(explicit))} ({', '.join(explicit)}) from conference {conference_id}"
+def kick_question(conference_id: str, targets: list[str], all_: bool, excluded: list[str]) -> str:
+    """The question before a kick; with --all, `targets` are the participants read (empty: not read yet)."""
     but = f" except {', '.join(excluded)}" if excluded else ""
+    if all_ and targets:
+        return f"kick {count(len(targets))} from conference {conference_id} (everyone{but})"
+    if not all_:
+        return f"kick {count(len(targets))} ({', '.join(targets)}) from conference {conference_id}"
     return f"kick every participant{but} from conference {conference_id}"
 
 
@@ -137,20 +152,40 @@ def show_results(out, results: list[dict]) -> None:
 
 # ---- --watch: the only part that draws; polls through `fetch` and sleeps through env.sleep -----------------
 
+EVENT_COLUMNS = ("event", "conferenceId", "callId", "cli", "duration", "muted", "onhold")
+
+
+class StoppedWatching(SinchVoiceError):
+    """Ctrl-C on a conference watch: the conference goes on, so the closing line says so and how to end it."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+
 def watch(app_ctx, conference_id: str, body: dict, interval: float, fetch) -> None:
-    """Redraw on a terminal, JSON lines otherwise, until `fetch()` returns None (the conference emptied)."""
+    """Redraw on a terminal, JSON lines (or csv rows) otherwise, until `fetch()` returns None (it emptied)."""
     out = app_ctx.out
     live = out.rich_enabled and out.mode == "table" and not out.quiet
-    (_watch_live if live else _watch_lines)(app_ctx, conference_id, body, interval, fetch)
+    if live:
+        out.note(f"Watching conference {conference_id} every {interval:g} s: Ctrl-C to stop")
+    try:
+        (_watch_live if live else _watch_lines)(app_ctx, conference_id, body, interval, fetch)
+    except KeyboardInterrupt:
+        raise StoppedWatching(f"stopped watching conference {conference_id}; it goes on",
+                              hint=f"end it with `sinchvoice conferences kick-all {conference_id}`") from None
     out.note(f"conference {conference_id} has ended: the last participant left")
 
 
 def _watch_lines(app_ctx, conference_id: str, body: dict | None, interval: float, fetch) -> None:
-    previous = None
+    previous, out = None, app_ctx.out
+    csv_mode = out.mode == "csv" and not out.quiet
+    if csv_mode:
+        out.csv(EVENT_COLUMNS, [])  # the header once, whatever comes
     while True:
         changes = events(conference_id, previous, body)
-        for change in changes:
-            app_ctx.out.json_line(change)
+        if csv_mode:
+            out.csv(EVENT_COLUMNS, [[_csv_cell(c[k]) for k in EVENT_COLUMNS] for c in changes], header=False)
+        for change in changes if not csv_mode else ():
+            out.json_line(change)
         app_ctx.remember("calls", *[c["callId"] for c in changes if c["event"] == "joined"])
         if body is None:
             return
@@ -160,7 +195,7 @@ def _watch_lines(app_ctx, conference_id: str, body: dict | None, interval: float
 
 
 def _watch_live(app_ctx, conference_id: str, body: dict | None, interval: float, fetch) -> None:
-    with app_ctx.out.live_table(COLUMNS) as update:
+    with app_ctx.out.live_table(COLUMNS, fit()) as update:
         while body is not None:
             found = rows(body)
             update(found, count(len(found)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sinchvoice.client import application_key_of, objects
+from sinchvoice.client import application_key_of, no_such_operation, objects
 from sinchvoice.errors import ApiError, NotFoundError, SinchVoiceError, UsageError, as_json, batch_error
 
 # The table keeps human labels; csv uses the API's field names, like every other csv header (the contract's
@@ -13,6 +13,7 @@ NUMBER_COLUMNS = ["number", "application key", "capability"]
 NUMBER_CSV_COLUMNS = ["number", "applicationKey", "capability"]
 RESULT_COLUMNS = ["number", "outcome", "detail"]
 CALLBACK_ROLES = ("primary", "fallback")
+UNASSIGNED = "(not assigned)"  # the same words in `numbers list` and `numbers get`
 
 NUMBER_HINT = "see `sinchvoice applications numbers list`"
 CALLBACK_URL_HINT = "e.g. https://example.com/sinch/callbacks; http:// only on 127.0.0.1, ::1 or localhost"
@@ -21,6 +22,19 @@ APP_HINT = "check --app, or the profile's key (sinchvoice auth status)"
 
 def row(config: dict) -> list:
     return [config.get("number"), application_key_of(config), config.get("capability")]
+
+
+def table_row(app_ctx, config: dict) -> list:
+    """For people an unassigned number says so, as `numbers get` does; csv keeps the empty value."""
+    number, key, capability = row(config)
+    return [number, key or (UNASSIGNED if app_ctx.out.mode == "table" else None), capability]
+
+
+def fit():
+    """Numbers and application keys are copied whole; on a narrow terminal the capability goes."""
+    from sinchvoice.output import Fit
+
+    return Fit(whole=("number", "application key"), drop=("capability",))
 
 
 def listed(body: dict | None) -> list[dict]:
@@ -114,18 +128,6 @@ def get_list(client) -> dict | None:
         return client.get_numbers()
     except NotFoundError as error:
         raise no_such_operation(client, error, "list the numbers") from None
-
-
-def no_such_operation(client, error: NotFoundError, doing: str) -> NotFoundError:
-    """A 404 for a path that always exists on the layout in use: say where it went and what to change."""
-    path = client.layout.config_path()
-    other = "spec" if client.layout.name == "live" else "live"
-    return NotFoundError(
-        f"could not {doing}: GET {client.transport.shown_host(path)}{path} answered 404 (no such operation on that "
-        f"server in the {client.layout.name} layout)",
-        hint=f"if the server implements the contract file, use --api-layout {other}; if numbers live on another "
-             "host, give it with --config-base-url URL",
-        **error.details)
 
 
 def not_found(number: str) -> NotFoundError:

@@ -4,10 +4,10 @@ from typing import Annotated, Callable, Optional
 
 import typer
 
-from sinchvoice import participants as p
 from sinchvoice.commands import group
+from sinchvoice.commands.conferences import participants
 from sinchvoice.context import app_context
-from sinchvoice.errors import ExitCode, NotFoundError, SinchVoiceError, UsageError, batch_error
+from sinchvoice.errors import NotFoundError, SinchVoiceError, UsageError, batch_error
 from sinchvoice.fanout import DEFAULT_CONCURRENCY
 from sinchvoice.fanout import HELP as CONCURRENCY_HELP
 from sinchvoice.inputs import check_range
@@ -35,29 +35,28 @@ def get(
     interval: Annotated[Optional[float], typer.Option("--interval", metavar="S", show_default="2",
                                                       help="Seconds between polls (0.5-3600).")] = None,
 ) -> None:
-    """Who is in a conference: call id, caller id, time in conference, muted, on hold.
+    """Who is in a conference: call id, number, time in conference, muted, held.
 
     With --watch the table redraws on a terminal; piped, it prints one JSON line per change
     (joined, left, muted, unmuted, held, resumed). It ends with exit 0 when the conference empties.
     """
     app_ctx = app_context(ctx)
-    p.check_conference_id(conference_id)
+    participants.check_conference_id(conference_id)
     interval = _check_interval(interval, watch)
     body = _fetch(app_ctx, conference_id)
     if body is None:  # --dry-run: the request was printed
         return
     _remember(app_ctx, conference_id, body)
     if watch:
-        try:
-            p.watch(app_ctx, conference_id, body, interval, lambda: _poll(app_ctx, conference_id))
-        except KeyboardInterrupt:  # Ctrl-C is how a watch is meant to end: no traceback, cli.md's 130
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        # Ctrl-C is how a watch is meant to end: a closing line and cli.md's 130, never a traceback
+        participants.watch(app_ctx, conference_id, body, interval, lambda: _poll(app_ctx, conference_id))
         return
     out = app_ctx.out
     if out.mode == "csv" and not out.quiet:
-        out.csv(p.CSV_COLUMNS, p.csv_rows(body))
+        out.csv(participants.CSV_COLUMNS, participants.csv_rows(body))
         return
-    out.render(body, columns=p.COLUMNS, rows=p.rows(body), ids=p.ids(body), footer=p.count(len(p.participants(body))))
+    out.render(body, columns=participants.COLUMNS, rows=participants.rows(body), ids=participants.ids(body),
+               footer=participants.count(len(participants.participants(body))), fit=participants.fit())
 
 
 def _check_interval(interval: float | None, watch: bool) -> float:
@@ -98,7 +97,7 @@ def _conference_not_found(conference_id: str, error: SinchVoiceError) -> NotFoun
 
 def _remember(app_ctx, conference_id: str, body: dict) -> None:
     app_ctx.remember("conferences", conference_id)
-    app_ctx.remember("calls", *p.ids(body))
+    app_ctx.remember("calls", *participants.ids(body))
 
 
 # ---- participant commands: one request per participant, every one tried, per-item results ---------------
@@ -163,7 +162,7 @@ def kick(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = No
 def kick_all(ctx: typer.Context, conference_id: ConferenceId) -> None:
     """Remove everyone, which ends the conference. Asks on a terminal; needs --yes otherwise."""
     app_ctx = app_context(ctx)
-    p.check_conference_id(conference_id)
+    participants.check_conference_id(conference_id)
     app_ctx.confirm(f"kick everyone from conference {conference_id}")
     try:
         body = app_ctx.client().kick_all_from_conference(conference_id)
@@ -187,19 +186,23 @@ def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action,
     from sinchvoice.fanout import check_concurrency
 
     app_ctx = app_context(ctx)
-    p.check_conference_id(conference_id)
+    participants.check_conference_id(conference_id)
     check_concurrency(concurrency)
-    explicit, excluded = p.check_targets(list(call_ids or ()), all_, p.split_ids(except_))
+    explicit, excluded = participants.check_targets(list(call_ids or ()), all_, participants.split_ids(except_))
     # Every id that goes into a URL is checked before the first request: a bad one among good ones sends nothing.
     for value, name in [(conference_id, "conference_id"), *((call_id, "call_id") for call_id in explicit)]:
         check_segment(value, name)
-    if destructive:
-        app_ctx.confirm(p.kick_question(conference_id, explicit, all_, excluded))
+    # With --all on a terminal the question waits for the participant list, so that it can say how many.
+    ask_after_reading = destructive and all_ and app_ctx.env.stdin_isatty
+    if destructive and not ask_after_reading:
+        app_ctx.confirm(participants.kick_question(conference_id, explicit, all_, excluded))
     if moh is not None and not app_ctx.layout.moh:
         app_ctx.out.warn(f"--moh {moh} is not sent: the contract's participant command carries only \"command\"; "
                          "the music a held participant hears is the callout's mohClass")
     app_ctx.client()  # credential problems stop here, not once per participant
     targets = _all_but(app_ctx, conference_id, excluded) if all_ else explicit
+    if ask_after_reading and targets:
+        app_ctx.confirm(participants.kick_question(conference_id, targets, all_, excluded))
     results, codes = _run(app_ctx, conference_id, targets, action, done, concurrency)
     if app_ctx.settings.dry_run:
         app_ctx.out.note(f"dry run: {len(targets)} request{'' if len(targets) == 1 else 's'} shown, none sent")
@@ -233,12 +236,13 @@ def _run(app_ctx, conference_id: str, targets: list[str], action: Action, done: 
         if outcome is NOT_RUN or gone and isinstance(outcome, NotFoundError):
             continue
         if isinstance(outcome, SinchVoiceError):
-            results.append(p.failure(call_id, outcome))
+            results.append(participants.failure(call_id, outcome))
             codes.append(int(outcome.exit_code))
         elif outcome is not None:  # None: --dry-run printed the request
-            results.append(p.success(call_id, done))
-    if gone:  # say so as `get` does instead of failing every participant alike; show what was done before it ended
-        if results:
+            results.append(participants.success(call_id, done))
+    if gone:  # say so as `get` does instead of failing every participant alike; show what was done before it ended.
+        # With -o json the results are an array even when empty, so a script reads `[]`, not nothing.
+        if results or app_ctx.out.mode == "json":
             _report(app_ctx, conference_id, results)
         raise _conference_not_found(conference_id, gone[0])
     return results, codes
@@ -250,7 +254,7 @@ def _gone(client, conference_id: str) -> NotFoundError | None:
         client.get_conference(conference_id)
     except NotFoundError as error:
         return error
-    except SinchVoiceError:  # keep reporting the participant's own 404
+    except SinchVoiceError:  # the check itself failed: keep reporting the participant's own 404
         pass
     return None
 
@@ -259,8 +263,13 @@ def _all_but(app_ctx, conference_id: str, excluded: list[str]) -> list[str]:
     """Read the participant list, even in --dry-run: a GET changes nothing, and the plan then names real calls."""
     dry_run = app_ctx.settings.dry_run
     with app_ctx.client().transport.reads_in_dry_run():
-        body = _fetch(app_ctx, conference_id)
-    targets, absent = p.select(body, excluded)
+        try:
+            body = _fetch(app_ctx, conference_id)
+        except NotFoundError:
+            if app_ctx.out.mode == "json" and not dry_run:  # no participant acted on: the empty results array
+                app_ctx.out.json([])
+            raise
+    targets, absent = participants.select(body, excluded)
     for call_id in absent:
         app_ctx.out.warn(f"--except {call_id}: not in conference {conference_id}")
     if dry_run:
@@ -271,8 +280,8 @@ def _all_but(app_ctx, conference_id: str, excluded: list[str]) -> list[str]:
 
 
 def _report(app_ctx, conference_id: str, results: list[dict]) -> None:
-    done = p.succeeded(results)
+    done = participants.succeeded(results)
     if done:
         app_ctx.remember("conferences", conference_id)
         app_ctx.remember("calls", *done)
-    p.show_results(app_ctx.out, results)
+    participants.show_results(app_ctx.out, results)

@@ -69,17 +69,29 @@ def _watch(app_ctx, call_id: str) -> dict | None:
 def _follow_shown(app_ctx, call_id: str) -> dict | None:
     from sinchvoice import callstatus
 
-    out, client, sleep = app_ctx.out, app_ctx.client(), app_ctx.env.sleep
+    out, client = app_ctx.out, app_ctx.client()
+    slept = [0.0]  # seconds followed so far, counted as slept (a test's manual clock makes it exact)
+
+    def sleep(seconds: float) -> None:
+        app_ctx.env.sleep(seconds)
+        slept[0] += seconds
+
     if out.mode == "table" and not out.quiet and app_ctx.env.stdout_isatty:
+        out.note(f"Watching call {call_id}: Ctrl-C to stop")
         with out.live_panel(f"Call {call_id}") as update:
-            return callstatus.follow(client, call_id, sleep, on_update=lambda info: update(callstatus.fields(info)))
+            return callstatus.follow(client, call_id, sleep,
+                                     on_update=lambda info: update(callstatus.watched_fields(info, slept[0])))
     last: list[tuple] = []
 
     def emit(info: dict) -> None:
         # The event field matches the {"event": ...} lines of `conferences get --watch`; the body stays whole.
-        if not out.quiet and (not last or last[-1] != callstatus.change_key(info)):
-            last.append(callstatus.change_key(info))
+        if out.quiet or (last and last[-1] == callstatus.change_key(info)):
+            return
+        if out.mode == "csv":  # the rows of `calls get -o csv`, the header once
+            out.csv(callstatus.CSV_COLUMNS, [callstatus.csv_row(info)], header=not last)
+        else:
             out.json_line({"event": "status", **info})
+        last.append(callstatus.change_key(info))
 
     return callstatus.follow(client, call_id, sleep, on_update=emit)
 

@@ -77,8 +77,9 @@ def login(
         raise UsageError("the application key and secret must not be empty")
     if not is_valid_secret(secret):
         raise UsageError("the application secret is not base64", hint="copy it exactly from the Sinch dashboard")
+    verified = "not checked (--no-verify)"
     if not no_verify:
-        _verify(app_ctx, Credentials(key, secret, "login"))
+        verified = "checked against " + _verify(app_ctx, Credentials(key, secret, "login"))
     profile = settings.profile
     try:
         app_ctx.secrets.put(profile, secret, storage)
@@ -97,23 +98,31 @@ def login(
         out.warn(f"the secret is stored unencrypted in {app_ctx.secrets.file} (mode 0600)")
     app_ctx.remember("profiles", profile)
     where = "the system keyring" if storage == "keyring" else str(app_ctx.secrets.file)
-    out.note(f"Logged in: profile {profile!r}, key {mask(key)}, secret in {where}")
+    out.note(f"Logged in as profile {profile!r}: key {mask(key)} {verified}; secret saved in {where}, "
+             f"profile in {app_ctx.store.path}")
 
 
-def _verify(app_ctx, credentials) -> None:
-    """One cheap authenticated call, so a typo is caught now rather than at the first callout.
+def _verify(app_ctx, credentials) -> str:
+    """One cheap authenticated call, so a typo is caught now rather than at the first callout; returns where.
 
     A 404 is no verdict on the credentials: the server has no such operation, so the layout or host is wrong.
+    No connection is no verdict either: the hint says how to log in without the check.
     """
-    from sinchvoice.numbers import no_such_operation
+    from sinchvoice.client import no_such_operation
+    from sinchvoice.errors import TemporaryError
 
     client = app_ctx.client_for(credentials)
     try:
         client.get_numbers()
+        return f"{client.transport.shown_host(client.layout.numbers)} (read the numbers)"
     except NotFoundError as error:
         error = no_such_operation(client, error, "check the credentials")
         error.hint += " (or skip the check with --no-verify)"
         raise error from None
+    except TemporaryError as error:
+        if error.details.get("httpStatus") is None:  # no answer at all: offline, or nothing listening
+            error.hint = f"{error.hint}; or log in without the check: add --no-verify"
+        raise
     finally:
         client.close()
 
@@ -157,7 +166,8 @@ def logout(ctx: typer.Context) -> None:
     try:
         app_ctx.secrets.delete_everywhere(name)
     except KeyringUnavailable as exc:
-        app_ctx.out.warn(f"could not delete the secret from the keyring: {exc}")
+        if profile.get("secret_storage", "keyring") == "keyring":  # a file-stored secret never was there
+            app_ctx.out.warn(f"could not delete the secret from the keyring: {exc}")
     app_ctx.store.remove_profile(name)
     from sinchvoice import history
 
@@ -184,6 +194,9 @@ def list_profiles(ctx: typer.Context) -> None:
         columns = ["", "profile", "application key", "region", "secret"]
         rows = [["*" if p["active"] else "", p["profile"], p["applicationKey"], p["region"], p["secretStorage"]]
                 for p in body]
+    if not body and app_ctx.out.mode == "table" and not app_ctx.out.quiet:  # an empty table would say nothing
+        app_ctx.out.note("no profiles yet: add one with `sinchvoice auth login` (or `sinchvoice -p NAME auth login`)")
+        return
     app_ctx.out.render(body, columns=columns, rows=rows, ids=store.names())
 
 

@@ -146,7 +146,7 @@ def _reporter(app_ctx):
 
         if out.mode == "json":
             out.json_line(exchange.record())
-        elif out.quiet and exchange.callid:
+        elif out.quiet and exchange.callid and not exchange.rejected:  # a forged event's id is no call of ours
             out.ids([printable(exchange.callid)])
         if out.quiet and not exchange.rejected:
             return

@@ -7,7 +7,7 @@ import typer
 
 from sinchvoice.errors import UsageError
 from sinchvoice.interrupts import stops_on_ctrl_c
-from sinchvoice.sandbox import defaults as d
+from sinchvoice.sandbox.defaults import HOST, KEY, PORT, SECRET
 
 MAX_SPEED = 10_000.0
 MAX_NUMBERS = 100_000
@@ -33,10 +33,11 @@ def _stopped(**_) -> None:
 
 @stops_on_ctrl_c(_stopped)  # at any moment: before binding, while starting, serving or shutting down
 def sandbox(
-    host: Annotated[str, typer.Option(help="Address to bind; loopback unless --allow-remote.")] = d.HOST,
-    port: Annotated[int, typer.Option(help="Port to bind (0 picks a free one).", min=0, max=65535)] = d.PORT,
-    key: Annotated[str, typer.Option(help="Application key the sandbox accepts.")] = d.KEY,
-    secret: Annotated[str, typer.Option(help="Application secret (base64) the sandbox accepts.")] = d.SECRET,
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to bind; loopback unless --allow-remote.")] = HOST,
+    port: Annotated[int, typer.Option(help="Port to bind (0 picks a free one).", min=0, max=65535)] = PORT,
+    key: Annotated[str, typer.Option(help="Application key the sandbox accepts.")] = KEY,
+    secret: Annotated[str, typer.Option(help="Application secret (base64) the sandbox accepts.")] = SECRET,
     speed: Annotated[
         Optional[float], typer.Option(help="Clock speed: 10 makes a 30 s call last 3 s (default 1).")
     ] = None,
@@ -74,6 +75,7 @@ def sandbox(
     Seeded numbers: +46700000100 and +46700000101 (voice, assigned), +46700000102 (voice, free),
     +46700000103 (sms, assigned). Control routes for tests live under /_sandbox/ (loopback only).
     Both hosts of the live platform (traffic and /v1/ configuration) are served on the one port.
+    Each API request is logged on stderr (time, method, path, status, ms); -q leaves the log out.
     Ctrl-C stops it (exit 130).
     """
     from sinchvoice.signing import is_valid_secret
@@ -94,7 +96,21 @@ def sandbox(
     # comes once requests are answered; serving ends only by Ctrl-C, which `stops_on_ctrl_c` turns into 130.
     serve_forever(key=key, secret=secret, clock=clock, seed=seed, host=host, port=port,
                   allow_remote=allow_remote, on_ready=_announce, api_layout=api_layout.value, numbers=numbers,
-                  rate_limit=rate_limit)
+                  rate_limit=rate_limit, on_request=None if _quiet(ctx) else _log_request)
+
+
+def _quiet(ctx) -> bool:
+    settings = getattr(ctx.find_root().obj, "settings", None)  # mounted alone (tests), there are no globals
+    return bool(settings and settings.quiet)
+
+
+def _log_request(method: str, path: str, status: int, milliseconds: float) -> None:
+    """One line per API request served, like a web server's access log (what the CLI under test sent)."""
+    import time
+
+    from sinchvoice.output import escape  # a path is whatever a client sent
+
+    typer.echo(f"{time.strftime('%H:%M:%S')}  {method} {escape(path)}  {status}  {milliseconds:.0f} ms", err=True)
 
 
 def _clock(speed: float | None, manual: bool):
@@ -132,6 +148,11 @@ def _announce(running) -> None:
                    "with Retry-After", **err)
     if running.clock.manual:
         typer.echo("  clock:              manual: POST /_sandbox/clock/advance {\"seconds\": N} moves it", **err)
+    elif running.clock.speed == 1:
+        typer.echo("  clock:              real time (--speed 10 makes a 30 s call last 3 s)", **err)
+    else:
+        typer.echo(f"  clock:              {running.clock.speed:g}x: a 30 s call lasts {30 / running.clock.speed:g} s",
+                   **err)
     typer.echo("Point the CLI at it:", **err)
     env = running.env()
     typer.echo(" ".join(["export"] + [f"{name}={value}" for name, value in env.items()]))

@@ -39,8 +39,10 @@ def demo(
     with (ctrl_c_stops(), run_in_thread(clock=RealClock(speed), seed=2026, api_layout="live") as sandbox,
           _pointed_at(sandbox)):
         out.note(f"A sandbox is serving on {sandbox.base_url} (clock x{speed:g}); every command below is the real CLI.")
-        out.note(f"$ export SINCHVOICE_BASE_URL={sandbox.base_url} SINCH_APPLICATION_KEY={sandbox.key} "
-                 f"SINCH_APPLICATION_SECRET=… SINCHVOICE_FROM={CALLER}")
+        # The line as a shell reads it, so it can be pasted as is (the secret is the sandbox's public default).
+        exports = {"SINCHVOICE_BASE_URL": sandbox.base_url, "SINCH_APPLICATION_KEY": sandbox.key,
+                   "SINCH_APPLICATION_SECRET": sandbox.secret, "SINCHVOICE_FROM": CALLER}
+        out.note("$ export " + " ".join(f"{name}={shlex.quote(value)}" for name, value in exports.items()))
         failures = [step for step in _scenario(out, speed) if not step]
     if failures:
         raise SinchVoiceError(f"the demo did not go as scripted ({len(failures)} step(s) differed)")
@@ -91,7 +93,7 @@ def _capture(out, variable: str, args: list[str]) -> tuple[int, str]:
 
 
 def _invoke(out, args: list[str], echo: bool = True) -> int:
-    from sinchvoice.root import build_app
+    from sinchvoice.tree import build_app
 
     if echo:
         out.note(f"$ sinchvoice {shlex.join(args)}")
@@ -100,6 +102,9 @@ def _invoke(out, args: list[str], echo: bool = True) -> int:
         code = 0
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    # Piped (`demo 2>&1 | less`), a step's output must land before the next narration line, not after it.
+    for stream in (out.env.stdout, out.env.stderr):
+        stream.flush()
     _stop_if_interrupted(out, code)
     return code
 
