@@ -24,6 +24,16 @@ def examples(*lines: str) -> str:
     return f"{EXAMPLES}\n\n\b\n" + "\n".join(f"$ {line}" for line in lines)
 
 
+def single_command(**settings):
+    """For an area that is one function (`api`, `sandbox`...): what `@app.command(...)` would take, e.g. its
+    epilog; sinchvoice.tree.load_area passes it on when it makes the command."""
+    def mark(function):
+        function.command_settings = settings
+        return function
+
+    return mark
+
+
 def examples_of(command) -> list[str]:
     """The command lines of a command's Examples section, without the `$ `."""
     epilog = command.epilog or ""
@@ -100,7 +110,6 @@ class PlainHelp:
                 formatter.write_text(note)
         lines = examples_of(self)
         if lines:
-            formatter.write_paragraph()
             with formatter.section(EXAMPLES.rstrip(":")):
                 for line in lines:  # as written: never rewrapped, whatever the width
                     formatter.write(f"{'':>{formatter.current_indent}}$ {line}\n")

@@ -46,7 +46,7 @@ def load_area(name: str):
     target = getattr(import_module(module), attribute)
     if not isinstance(target, typer.Typer):  # a single command: typer builds it from a one-command app
         single = typer.Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
-        single.command(name, cls=HelpCommand)(target)
+        single.command(name, cls=HelpCommand, **getattr(target, "command_settings", {}))(target)
         target = single
     command = typer.main.get_command(adopt(target))
     command.name = name

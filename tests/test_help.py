@@ -76,6 +76,11 @@ def test_every_page_ends_with_two_to_four_examples_of_itself(path, command):
         assert ctx.command is not None
 
 
+def test_examples_fit_80_columns():
+    long = [line for _, command in PAGES for line in helptext.examples_of(command) if len(f"  $ {line}") > 80]
+    assert long == []
+
+
 @pytest.mark.parametrize("columns", [80, 60])
 @pytest.mark.parametrize("path, command", PAGES, ids=IDS)
 def test_examples_are_printed_as_written_at_the_end(cli, path, command, columns):
