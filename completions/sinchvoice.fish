@@ -19,7 +19,7 @@ function __sinchvoice_node -a cmdpath
         case 'sandbox'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--host	Address to bind; loopback unless --allow-remote' '--port	Port to bind (0 picks a free one)' '--key	Application key the sandbox accepts' '--secret	Application secret (base64) the sandbox accepts' '--speed	Clock speed: 10 makes a 30 s call last 3 s (default 1)' '--manual-clock	Time moves only by POST /_sandbox/clock/advance' '--seed	Seed for call ids, for reproducible runs' '--api-layout	live: the real platform\'s paths and shapes; spec: the con...' '--numbers	Add N free voice numbers (+467000100000, ...) to the seed...' '--rate-limit	Answer 429 with Retry-After beyond N callouts per second' '--allow-remote	Allow binding a non-loopback host' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--host	Address to bind; loopback unless --allow-remote' '--port	Port to bind, 0-65535 (0 picks a free one)' '--key	Application key the sandbox accepts' '--secret	Application secret (base64) the sandbox accepts' '--speed	Clock speed: 10 makes a 30 s call last 3 s (default 1)' '--manual-clock	Time moves only by POST /_sandbox/clock/advance' '--seed	Seed for call ids, for reproducible runs' '--api-layout	live: the real platform\'s paths and shapes; spec: the con...' '--numbers	Add N free voice numbers (+467000100000, ...) to the seed...' '--rate-limit	Answer 429 with Retry-After beyond N callouts per second,...' '--allow-remote	Allow binding a non-loopback host' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'demo'
             set -g __sinchvoice_subs 
@@ -29,11 +29,11 @@ function __sinchvoice_node -a cmdpath
         case 'listen'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--host	Address to bind; loopback unless --allow-remote' '--port	Port to bind (0 picks a free one)' '--path	Callback path; requests under it are served too' '--reply	Reply to ice, ace or pie: inline SVAML, @FILE or -' '--reply-dir	Folder holding ice.json, ace.json, pie.json replies' '--journal	Append every request and reply as a JSON line (signatures...' '--no-verify	Accept callbacks without checking them' '--forward-to	Relay each event, re-signed, to your own handler' '--allow-remote	Allow binding a non-loopback host' '--allow-replay	Accept a signed callback received before (same signature...' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--host	Address to bind; loopback unless --allow-remote' '--port	Port to bind, 0-65535 (0 picks a free one)' '--path	Callback path; requests under it are served too' '--reply	Reply to ice, ace or pie: inline SVAML, @FILE or -' '--reply-dir	Folder holding ice.json, ace.json, pie.json replies' '--journal	Append every request and reply to FILE as a JSON line (si...' '--no-verify	Accept callbacks without checking them' '--forward-to	Relay each event, re-signed, to your own handler' '--allow-remote	Allow binding a non-loopback host' '--allow-replay	Accept a signed callback received before (same signature...' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'auth'
             set -g __sinchvoice_subs 'login' 'status' 'logout' 'list' 'switch'
-            set -g __sinchvoice_subs_described 'login	Store an application key and secret in a profile (secret...' 'status	Show which credentials would be used, and where the secre...' 'logout	Forget the active (or -p) profile and delete its secret' 'list	List stored profiles; the active one is marked' 'switch	Make NAME the active profile'
+            set -g __sinchvoice_subs_described 'login	Store an application\'s key and secret in a profile' 'status	Show which credentials are used and where the secret lives' 'logout	Forget a profile and delete its secret' 'list	List stored profiles; the active one is marked' 'switch	Make a profile the active one'
             set -g __sinchvoice_opts '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'auth login'
@@ -63,32 +63,32 @@ function __sinchvoice_node -a cmdpath
             set -g __sinchvoice_args 'h:profiles'
         case 'callouts'
             set -g __sinchvoice_subs 'tts' 'conference' 'custom' 'batch'
-            set -g __sinchvoice_subs_described 'tts	Call DEST and speak a text, or TTS/SSML prompts (ttsCallo...' 'conference	Call DEST and put them into a conference (conferenceCallo...' 'custom	Call someone and steer the call with your own SVAML (cust...' 'batch	Place one callout per row of FILE: checked first, paced,...'
+            set -g __sinchvoice_subs_described 'tts	Call someone and speak a text; prints the call id' 'conference	Call someone into a conference; prints the call id' 'custom	Call someone and steer the call with your own SVAML' 'batch	Place one callout per row of a CSV or JSON Lines file'
             set -g __sinchvoice_opts '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'callouts tts'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--to	Who to call: +E164, sip:user@host or user:NAME' '--text	Words to speak: inline, @FILE or - (stdin); max 600 chars' '--prompts	Instead of --text: TTS/SSML prompts, e.g' '--from	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--cli	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--locale	Text-to-speech language or voice, e.g' '--dtmf	Digits to send when answered (0-9, #, *, w)' '--ace	Send the answered-call event (ace) to the callback URL' '--dice	Send the disconnected-call event (dice) to the callback URL' '--pie	Send prompt-input events (pie) to the callback URL' '--wait	Follow the call until it ends; exit 5 if not answered' '--wait-timeout	With --wait: give up after S seconds (exit 6)' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--to	Who to call: +E164, sip:user@host or user:NAME' '--text	Words to speak: inline, @FILE or - (stdin); max 600 chars' '--prompts	Instead of --text: TTS/SSML prompts, e.g' '--from	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--cli	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--locale	Text-to-speech language or voice, e.g' '--dtmf	Digits to send when answered (0-9, #, *, w)' '--ace	Send the answered-call event (ace) to the callback URL' '--dice	Send the disconnected-call event (dice) to the callback URL' '--pie	Send prompt-input events (pie) to the callback URL' '--wait	Follow the call until it ends; exit 5 if not answered' '--wait-timeout	With --wait: give up after SECONDS (exit 6)' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'callouts conference'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--to	Who to call: +E164, sip:user@host or user:NAME' '--conference-id	Conference to join (max 64)' '--from	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--cli	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--greeting	Text spoken on joining: inline, @FILE or -' '--locale	Text-to-speech language or voice, e.g' '--moh	Music on hold' '--dtmf	Digits to send when answered (0-9, #, *, w)' '--max-duration	End the call after S s (1-14400)' '--ace	Send the answered-call event (ace) to the callback URL' '--dice	Send the disconnected-call event (dice) to the callback URL' '--pie	Send prompt-input events (pie) to the callback URL' '--wait	Follow the call until it ends; exit 5 if not answered' '--wait-timeout	With --wait: give up after S seconds (exit 6)' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--to	Who to call: +E164, sip:user@host or user:NAME' '--conference-id	Conference to join (max 64)' '--from	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--cli	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--greeting	Text spoken on joining: inline, @FILE or -' '--locale	Text-to-speech language or voice, e.g' '--moh	Music on hold' '--dtmf	Digits to send when answered (0-9, #, *, w)' '--max-duration	End the call after SECONDS, 1-14400' '--ace	Send the answered-call event (ace) to the callback URL' '--dice	Send the disconnected-call event (dice) to the callback URL' '--pie	Send prompt-input events (pie) to the callback URL' '--wait	Follow the call until it ends; exit 5 if not answered' '--wait-timeout	With --wait: give up after SECONDS (exit 6)' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'callouts custom'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--to	Who to call: +E164, sip:user@host or user:NAME' '--ice	Reply to the call\'s start: SVAML inline, @FILE or -, or a...' '--ace	Reply when answered: SVAML or https URL' '--pie	Reply to prompt input: SVAML or https URL' '--from	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--cli	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--dtmf	Digits to send when answered (0-9, #, *, w)' '--custom	Data for your callbacks (live layout)' '--max-duration	End the call after S s (1-14400)' '--wait	Follow the call until it ends; exit 5 if not answered' '--wait-timeout	With --wait: give up after S seconds (exit 6)' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--to	Who to call: +E164, sip:user@host or user:NAME' '--ice	Reply to the call\'s start: SVAML inline, @FILE or -, or a...' '--ace	Reply when answered: SVAML or https URL' '--pie	Reply to prompt input: SVAML or https URL' '--from	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--cli	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--dtmf	Digits to send when answered (0-9, #, *, w)' '--custom	Data for your callbacks (live layout)' '--max-duration	End the call after SECONDS, 1-14400' '--wait	Follow the call until it ends; exit 5 if not answered' '--wait-timeout	With --wait: give up after SECONDS (exit 6)' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'callouts batch'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--text	Words to speak (conference: the greeting); {column} puts...' '--kind	tts: speak the text; conference: join a conference' '--conference-id	With --kind conference: the conference everyone joins' '--from	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--cli	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--locale	Text-to-speech language or voice, e.g' '--journal	Where the batch is recorded (default: beside the input, F...' '--rate	Callouts per second' '--concurrency	Requests in flight at most' '--wait	Follow every placed call to its end' '--wait-timeout	With --wait: give up after S seconds (exit 6)' '--skip-invalid	Skip bad rows instead of exiting 2' '--allow-duplicates	Call a destination once per row that has it' '--retry-failed	Send the rows the API refused again' '--retry-unknown	Send again the rows that may have been placed (check first!)' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--text	Words to speak (conference: the greeting); {column} puts...' '--kind	tts: speak the text; conference: join a conference' '--conference-id	With --kind conference: the conference everyone joins' '--from	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--cli	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--locale	Text-to-speech language or voice, e.g' '--journal	Where the batch is recorded (default: beside the input, F...' '--rate	Callouts per second' '--concurrency	Requests in flight at most' '--wait	Follow every placed call to its end' '--wait-timeout	With --wait: give up after SECONDS (exit 6)' '--skip-invalid	Skip bad rows instead of exiting 2' '--allow-duplicates	Call a destination once per row that has it' '--retry-failed	Send the rows the API refused again' '--retry-unknown	Send again the rows that may have been placed (check first!)' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args 'f'
         case 'calls'
             set -g __sinchvoice_subs 'get' 'update' 'hangup' 'say' 'play' 'leg'
-            set -g __sinchvoice_subs_described 'get	Show a call\'s status; --watch follows it until it ends' 'update	Send a SVAML document to a live call (updateCall)' 'hangup	End a call (updateCall with the hangup action)' 'say	Speak a text into a live call, then continue or hang up' 'play	Play audio files into a live call, then continue or hang up' 'leg	Speak a text or play audio files to one side of a call, o...'
+            set -g __sinchvoice_subs_described 'get	Show a call\'s status, or follow it until it ends' 'update	Send a SVAML document to a live call (updateCall)' 'hangup	End a call (updateCall with the hangup action)' 'say	Speak a text into a live call, then continue or hang up' 'play	Play audio into a live call, then continue or hang up' 'leg	Speak or play to one side of a call, or to both'
             set -g __sinchvoice_opts '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'calls get'
@@ -123,13 +123,13 @@ function __sinchvoice_node -a cmdpath
             set -g __sinchvoice_args 'v'
         case 'conferences'
             set -g __sinchvoice_subs 'get' 'mute' 'unmute' 'hold' 'resume' 'kick' 'kick-all'
-            set -g __sinchvoice_subs_described 'get	Who is in a conference: call id, caller id, time in confe...' 'mute	Mute participants: CALL_ID' 'unmute	Unmute participants: CALL_ID' 'hold	Put participants on hold: CALL_ID' 'resume	Take participants off hold: CALL_ID' 'kick	Remove participants (hangs up their calls): CALL_ID' 'kick-all	Remove everyone, which ends the conference'
+            set -g __sinchvoice_subs_described 'get	List a conference\'s participants and their state' 'mute	Mute participants of a conference' 'unmute	Unmute participants of a conference' 'hold	Put participants of a conference on hold' 'resume	Take participants of a conference off hold' 'kick	Remove participants from a conference; their calls end' 'kick-all	Remove everyone, which ends the conference'
             set -g __sinchvoice_opts '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'conferences get'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--watch	Follow changes until the conference empties' '--interval	Seconds between polls (0.5-3600)' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--watch	Follow changes until the conference empties' '--interval	With --watch: seconds between polls, 0.5-3600 (default 2)' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args 'h:conferences'
         case 'conferences mute'
             set -g __sinchvoice_subs 
@@ -168,7 +168,7 @@ function __sinchvoice_node -a cmdpath
             set -g __sinchvoice_args ''
         case 'applications numbers'
             set -g __sinchvoice_subs 'list' 'get' 'assign' 'unassign'
-            set -g __sinchvoice_subs_described 'list	List the numbers and the application each is assigned to...' 'get	Show one number\'s configuration: application key and capa...' 'assign	Assign numbers to an application (updateNumberConfiguration)' 'unassign	Unassign numbers from their application, one request each...'
+            set -g __sinchvoice_subs_described 'list	List your numbers and the application of each' 'get	Show one number\'s application and capability' 'assign	Assign numbers to an application' 'unassign	Unassign numbers from their application'
             set -g __sinchvoice_opts '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'applications numbers list'
@@ -193,7 +193,7 @@ function __sinchvoice_node -a cmdpath
             set -g __sinchvoice_args 'h:numbers*'
         case 'applications callbacks'
             set -g __sinchvoice_subs 'get' 'set'
-            set -g __sinchvoice_subs_described 'get	Show the application\'s primary and fallback callback URLs...' 'set	Set the application\'s callback URLs and show the old and...'
+            set -g __sinchvoice_subs_described 'get	Show the application\'s callback URLs' 'set	Set the application\'s callback URLs'
             set -g __sinchvoice_opts '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'applications callbacks get'
@@ -219,11 +219,11 @@ function __sinchvoice_node -a cmdpath
         case 'signature verify'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--path	Request path, e.g' '--body	The exact body: inline, @FILE or -' '--header	A captured header: authorization (required), x-timestamp,...' '-H	A captured header: authorization (required), x-timestamp,...' '--timestamp	x-timestamp, ISO 8601 UTC' '--method	HTTP method' '--content-type	Content-Type as sent (default: the header, else applicati...' '--max-skew	Also reject x-timestamps this far from now (off by default)' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--path	Request path, e.g' '--body	The exact body: inline, @FILE or -' '--header	A captured header: authorization (required), x-timestamp,...' '-H	A captured header: authorization (required), x-timestamp,...' '--timestamp	x-timestamp, ISO 8601 UTC' '--method	HTTP method' '--content-type	Content-Type as sent (default: the header, else applicati...' '--max-skew	Also reject x-timestamps more than SECONDS (0 or more) fr...' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'completion'
             set -g __sinchvoice_subs 'show' 'install'
-            set -g __sinchvoice_subs_described 'show	Print the completion script for SHELL (generated from the...' 'install	Write the completion script where SHELL loads it from, an...'
+            set -g __sinchvoice_subs_described 'show	Print the completion script of a shell' 'install	Install the completion script where the shell loads it'
             set -g __sinchvoice_opts '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'completion show'

@@ -12,7 +12,7 @@ from collections.abc import MutableMapping
 
 import typer
 
-from sinchvoice.helptext import HelpCommand, adopt, write_commands
+from sinchvoice.helptext import HelpCommand, adopt, examples, write_commands
 from sinchvoice.root import RootGroup, prepare_area, root
 
 # name -> (module, attribute, the one-line help `sinchvoice --help` shows), in the order of that listing.
@@ -98,7 +98,12 @@ def build_app() -> typer.Typer:
     app = typer.Typer(cls=LazyRootGroup, no_args_is_help=True, add_completion=False, rich_markup_mode=None,
                       pretty_exceptions_enable=False,
                       context_settings={"help_option_names": ["-h", "--help"]})
-    app.callback()(root)
+    app.callback(epilog=examples(
+        "sinchvoice sandbox",
+        'sinchvoice callouts tts --to +46701234567 --text "Your table is ready"',
+        "sinchvoice calls get CALL_ID --watch",
+        "sinchvoice conferences get standup",
+    ))(root)
     return app
 
 
