@@ -197,8 +197,9 @@ def root(
     ctx: typer.Context,
     profile: Annotated[Optional[str], typer.Option("-p", "--profile", envvar="SINCHVOICE_PROFILE", metavar="NAME",
                                                    help="Stored profile to use.")] = None,
-    region: Annotated[Optional[Region], typer.Option(envvar="SINCHVOICE_REGION",
-                                                     help="API region (default global).")] = None,
+    region: Annotated[Optional[Region], typer.Option(
+        envvar="SINCHVOICE_REGION", metavar="REGION",
+        help="API region: global (default), euc1, use1, sae1, apse1 or apse2.")] = None,
     base_url: Annotated[Optional[str], typer.Option(envvar="SINCHVOICE_BASE_URL", metavar="URL",
                                                     help="Override the API host (http:// only on loopback).")] = None,
     config_base_url: Annotated[Optional[str], typer.Option(
@@ -211,7 +212,9 @@ def root(
     auth: Annotated[Optional[AuthScheme], typer.Option(envvar="SINCHVOICE_AUTH",
                                                        help="Request authentication (default signed).")] = None,
     output: Annotated[Optional[OutputMode], typer.Option("-o", "--output", envvar="SINCHVOICE_OUTPUT",
-                                                         help="table, json (the API body) or csv.")] = None,
+                                                         metavar="FORMAT",
+                                                         help="table (default), json (the API body) or csv.")
+                      ] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only identifiers.")] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Trace HTTP on stderr (redacted).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the request instead of sending it.")] = False,

@@ -32,7 +32,8 @@ Prompts = Annotated[Optional[str], typer.Option(
     "--prompts", metavar="PROMPTS", help="Instead of --text: TTS/SSML prompts, e.g. '#ssml[<speak>Hi</speak>]' "
                                          "(live layout): inline, @FILE or -.")]
 Greeting = Annotated[Optional[str], typer.Option(metavar="TEXT", help="Text spoken on joining: inline, @FILE or -.")]
-Moh = Annotated[Optional[svaml.MohClass], typer.Option(help="Music on hold.")]
+Moh = Annotated[Optional[svaml.MohClass], typer.Option(metavar="MUSIC",
+                                                      help="Music on hold: ring, music1, music2 or music3.")]
 Dtmf = Annotated[Optional[str], typer.Option(metavar="DIGITS", help="Digits to send when answered (0-9, #, *, w).")]
 MaxDuration = Annotated[Optional[int], typer.Option(metavar="SECONDS",
                                                     help="End the call after SECONDS, 1-14400.")]

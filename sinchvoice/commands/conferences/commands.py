@@ -159,9 +159,9 @@ def unmute(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = 
 ))
 def hold(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
          except_: Except = None,
-         moh: Annotated[Optional[MohClass], typer.Option("--moh", help="Music on hold while held: ring, music1, "
-                                                         "music2 or music3 (live layout; the contract's command "
-                                                         "has no field for it).")] = None) -> None:
+         moh: Annotated[Optional[MohClass], typer.Option(
+             "--moh", metavar="MUSIC", help="Music on hold while held: ring, music1, music2 or music3 (live "
+                                            "layout; the contract's command has no field for it).")] = None) -> None:
     """Put participants of a conference on hold.
 
     Name them by call id (see `conferences get`), or give --all, with --except for any to leave out.
