@@ -15,7 +15,7 @@ function __sinchvoice_node -a cmdpath
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
             set -g __sinchvoice_opts '--data	JSON body: inline, @FILE or -' '-d	JSON body: inline, @FILE or -' '-h	Show help and exit' '--help	Show help and exit'
-            set -g __sinchvoice_args 'v v'
+            set -g __sinchvoice_args 'c:GET,POST,PUT,PATCH,DELETE c:/calling/v1/callouts,/calling/v1/calls/id/CALL_ID,/calling/v1/calls/id/CALL_ID/leg/caller,/calling/v1/calls/id/CALL_ID/leg/callee,/calling/v1/calls/id/CALL_ID/leg/both,/calling/v1/conferences/id/CONFERENCE_ID,/calling/v1/conferences/id/CONFERENCE_ID/CALL_ID,/v1/configuration/numbers,/v1/configuration/callbacks/applications/APPLICATION_KEY,/calling/v1/configuration/numbers,/calling/v1/configuration/numbers/NUMBER,/calling/v1/configuration/callbacks/applications/APPLICATION_KEY'
         case 'sandbox'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
@@ -79,7 +79,7 @@ function __sinchvoice_node -a cmdpath
         case 'callouts custom'
             set -g __sinchvoice_subs 
             set -g __sinchvoice_subs_described 
-            set -g __sinchvoice_opts '--to	Who to call: +E164, sip:user@host or user:NAME' '--ice	Reply to the call\'s start: SVAML inline, @FILE or -, or a...' '--ace	Reply when answered: SVAML or https URL' '--pie	Reply to prompt input: SVAML or https URL' '--from	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--cli	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--dtmf	Digits to send when answered (0-9, #, *, w)' '--custom	Data for your callbacks (live layout)' '--max-duration	End the call after SECONDS, 1-14400' '--wait	Follow the call until it ends; exit 5 if not answered' '--wait-timeout	With --wait: give up after SECONDS (exit 6)' '-h	Show help and exit' '--help	Show help and exit'
+            set -g __sinchvoice_opts '--to	Who to call: +E164, sip:user@host or user:NAME' '--ice	Reply to the call\'s start: SVAML inline, @FILE or -, or a...' '--ace	Reply when answered: SVAML inline, @FILE or -, or an http...' '--pie	Reply to prompt input: SVAML inline, @FILE or -, or an ht...' '--from	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--cli	Caller ID (default: SINCHVOICE_FROM or the profile\'s)' '--dtmf	Digits to send when answered (0-9, #, *, w)' '--custom	Data for your callbacks (live layout)' '--max-duration	End the call after SECONDS, 1-14400' '--wait	Follow the call until it ends; exit 5 if not answered' '--wait-timeout	With --wait: give up after SECONDS (exit 6)' '-h	Show help and exit' '--help	Show help and exit'
             set -g __sinchvoice_args ''
         case 'callouts batch'
             set -g __sinchvoice_subs 
@@ -243,9 +243,9 @@ end
 function __sinchvoice_value -a cmdpath option
     switch "$cmdpath|$option"
         case 'api|--data'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'a'
         case 'api|-d'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'a'
         case 'sandbox|--host'
             set -g __sinchvoice_val 'v'
         case 'sandbox|--port'
@@ -273,7 +273,7 @@ function __sinchvoice_value -a cmdpath option
         case 'listen|--path'
             set -g __sinchvoice_val 'f'
         case 'listen|--reply'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'a'
         case 'listen|--reply-dir'
             set -g __sinchvoice_val 'd'
         case 'listen|--journal'
@@ -287,9 +287,9 @@ function __sinchvoice_value -a cmdpath option
         case 'callouts tts|--to'
             set -g __sinchvoice_val 'v'
         case 'callouts tts|--text'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'a'
         case 'callouts tts|--prompts'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'a'
         case 'callouts tts|--from'
             set -g __sinchvoice_val 'v'
         case 'callouts tts|--cli'
@@ -309,7 +309,7 @@ function __sinchvoice_value -a cmdpath option
         case 'callouts conference|--cli'
             set -g __sinchvoice_val 'v'
         case 'callouts conference|--greeting'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'a'
         case 'callouts conference|--locale'
             set -g __sinchvoice_val 'v'
         case 'callouts conference|--moh'
@@ -323,11 +323,11 @@ function __sinchvoice_value -a cmdpath option
         case 'callouts custom|--to'
             set -g __sinchvoice_val 'v'
         case 'callouts custom|--ice'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'a'
         case 'callouts custom|--ace'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'a'
         case 'callouts custom|--pie'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'a'
         case 'callouts custom|--from'
             set -g __sinchvoice_val 'v'
         case 'callouts custom|--cli'
@@ -341,7 +341,7 @@ function __sinchvoice_value -a cmdpath option
         case 'callouts custom|--wait-timeout'
             set -g __sinchvoice_val 'v'
         case 'callouts batch|--text'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'a'
         case 'callouts batch|--kind'
             set -g __sinchvoice_val 'c:tts,conference'
         case 'callouts batch|--conference-id'
@@ -361,9 +361,9 @@ function __sinchvoice_value -a cmdpath option
         case 'callouts batch|--wait-timeout'
             set -g __sinchvoice_val 'v'
         case 'calls update|--svaml'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'a'
         case 'calls say|--text'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'a'
         case 'calls say|--locale'
             set -g __sinchvoice_val 'v'
         case 'calls say|--then'
@@ -375,7 +375,7 @@ function __sinchvoice_value -a cmdpath option
         case 'calls leg|--leg'
             set -g __sinchvoice_val 'c:caller,callee,both'
         case 'calls leg|--say'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'a'
         case 'calls leg|--play'
             set -g __sinchvoice_val 'v'
         case 'calls leg|--locale'
@@ -419,7 +419,7 @@ function __sinchvoice_value -a cmdpath option
         case 'signature sign|--method'
             set -g __sinchvoice_val 'v'
         case 'signature sign|--body'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'a'
         case 'signature sign|--content-type'
             set -g __sinchvoice_val 'v'
         case 'signature sign|--timestamp'
@@ -427,7 +427,7 @@ function __sinchvoice_value -a cmdpath option
         case 'signature verify|--path'
             set -g __sinchvoice_val 'f'
         case 'signature verify|--body'
-            set -g __sinchvoice_val 'v'
+            set -g __sinchvoice_val 'a'
         case 'signature verify|--header'
             set -g __sinchvoice_val 'v'
         case 'signature verify|-H'
@@ -461,7 +461,8 @@ function __sinchvoice_value -a cmdpath option
     end
 end
 
-# Print the candidates of one value kind: c:a,b (choices), f (files), d (folders), h:KIND (history).
+# Print the candidates of one value kind: c:a,b (choices), f (files), d (folders), a (file names after `@` or
+# `EVENT=@`), h:KIND (history).
 function __sinchvoice_kind -a kind cur
     switch $kind
         case 'c:*'
@@ -470,6 +471,12 @@ function __sinchvoice_kind -a kind cur
             __fish_complete_path $cur
         case d
             __fish_complete_directories $cur
+        case a
+            set -l at (string match -r -- '^(?:[A-Za-z]+=)?@' $cur)
+            or return
+            for candidate in (__fish_complete_path (string sub -s (math (string length -- $at) + 1) -- $cur))
+                printf '%s%s\n' $at $candidate
+            end
         case 'h:*'
             __sinchvoice_history (string replace -r '^h:' '' -- $kind)
     end

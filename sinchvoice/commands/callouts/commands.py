@@ -140,10 +140,10 @@ def custom(
     to: Annotated[Optional[str], typer.Option("--to", metavar="DEST", help=TO_HELP + " Not with inline ICE.")]
     = None,
     ice: Annotated[Optional[str], typer.Option(metavar="SVAML", help=ICE_HELP)] = None,
-    ace: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply when answered: SVAML or https URL.")]
-    = None,
-    pie: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply to prompt input: SVAML or https URL.")]
-    = None,
+    ace: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply when answered: SVAML inline, @FILE or "
+                                                                     "-, or an https URL.")] = None,
+    pie: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply to prompt input: SVAML inline, @FILE "
+                                                                     "or -, or an https URL.")] = None,
     caller_id: From = None,
     dtmf: Dtmf = None,
     custom_data: Annotated[Optional[str], typer.Option("--custom", metavar="TEXT",
