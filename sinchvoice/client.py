@@ -90,6 +90,9 @@ LIVE = Layout(
 LAYOUTS = {"live": LIVE, "spec": SPEC}
 
 
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")  # what `sinchvoice api` sends
+
+
 def path_templates() -> list[str]:
     """Every path the client sends requests to, in both layouts, with `{call_id}`-style placeholders (what
     `sinchvoice api PATH` can reach; the completion scripts offer them)."""

@@ -87,7 +87,7 @@ def api_paths() -> list[str]:
 
 def positional_values() -> dict[tuple[str, ...], tuple[str, ...]]:
     """Fixed values of positional arguments typed as plain strings: `api METHOD PATH`."""
-    from sinchvoice.commands.api.commands import METHODS
+    from sinchvoice.client import METHODS
 
     return {("api",): ("c:" + ",".join(METHODS), "c:" + ",".join(api_paths()))}
 

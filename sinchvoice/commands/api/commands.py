@@ -4,11 +4,10 @@ from typing import Annotated, Optional
 
 import typer
 
+from sinchvoice.client import METHODS
 from sinchvoice.context import app_context
 from sinchvoice.errors import UsageError
 from sinchvoice.helptext import examples, single_command
-
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 @single_command(epilog=examples(
