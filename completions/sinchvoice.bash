@@ -7,7 +7,7 @@ __sinchvoice_globals='-p --profile --region --base-url --config-base-url --api-l
 __sinchvoice_node() {
     case $1 in
         '') _sv_subs='api sandbox demo listen auth callouts calls conferences applications signature completion'; _sv_opts='--version -h --help'; _sv_args='' ;;
-        'api') _sv_subs=''; _sv_opts='--data -d -h --help'; _sv_args='v v' ;;
+        'api') _sv_subs=''; _sv_opts='--data -d -h --help'; _sv_args='c:GET,POST,PUT,PATCH,DELETE c:/calling/v1/callouts,/calling/v1/calls/id/CALL_ID,/calling/v1/calls/id/CALL_ID/leg/caller,/calling/v1/calls/id/CALL_ID/leg/callee,/calling/v1/calls/id/CALL_ID/leg/both,/calling/v1/conferences/id/CONFERENCE_ID,/calling/v1/conferences/id/CONFERENCE_ID/CALL_ID,/v1/configuration/numbers,/v1/configuration/callbacks/applications/APPLICATION_KEY,/calling/v1/configuration/numbers,/calling/v1/configuration/numbers/NUMBER,/calling/v1/configuration/callbacks/applications/APPLICATION_KEY' ;;
         'sandbox') _sv_subs=''; _sv_opts='--host --port --key --secret --speed --manual-clock --seed --api-layout --numbers --rate-limit --allow-remote -h --help'; _sv_args='' ;;
         'demo') _sv_subs=''; _sv_opts='--speed -h --help'; _sv_args='' ;;
         'listen') _sv_subs=''; _sv_opts='--host --port --path --reply --reply-dir --journal --no-verify --forward-to --allow-remote --allow-replay -h --help'; _sv_args='' ;;
@@ -58,8 +58,8 @@ __sinchvoice_node() {
 # Options that take a value, and its kind; command-specific first, then the global ones.
 __sinchvoice_value() {
     case "$1|$2" in
-        'api|--data') _sv_val='v' ;;
-        'api|-d') _sv_val='v' ;;
+        'api|--data') _sv_val='a' ;;
+        'api|-d') _sv_val='a' ;;
         'sandbox|--host') _sv_val='v' ;;
         'sandbox|--port') _sv_val='v' ;;
         'sandbox|--key') _sv_val='v' ;;
@@ -73,15 +73,15 @@ __sinchvoice_value() {
         'listen|--host') _sv_val='v' ;;
         'listen|--port') _sv_val='v' ;;
         'listen|--path') _sv_val='f' ;;
-        'listen|--reply') _sv_val='v' ;;
+        'listen|--reply') _sv_val='a' ;;
         'listen|--reply-dir') _sv_val='d' ;;
         'listen|--journal') _sv_val='f' ;;
         'listen|--forward-to') _sv_val='v' ;;
         'auth login|--key') _sv_val='v' ;;
         'auth login|--from') _sv_val='v' ;;
         'callouts tts|--to') _sv_val='v' ;;
-        'callouts tts|--text') _sv_val='v' ;;
-        'callouts tts|--prompts') _sv_val='v' ;;
+        'callouts tts|--text') _sv_val='a' ;;
+        'callouts tts|--prompts') _sv_val='a' ;;
         'callouts tts|--from') _sv_val='v' ;;
         'callouts tts|--cli') _sv_val='v' ;;
         'callouts tts|--locale') _sv_val='v' ;;
@@ -91,23 +91,23 @@ __sinchvoice_value() {
         'callouts conference|--conference-id') _sv_val='h:conferences' ;;
         'callouts conference|--from') _sv_val='v' ;;
         'callouts conference|--cli') _sv_val='v' ;;
-        'callouts conference|--greeting') _sv_val='v' ;;
+        'callouts conference|--greeting') _sv_val='a' ;;
         'callouts conference|--locale') _sv_val='v' ;;
         'callouts conference|--moh') _sv_val='c:ring,music1,music2,music3' ;;
         'callouts conference|--dtmf') _sv_val='v' ;;
         'callouts conference|--max-duration') _sv_val='v' ;;
         'callouts conference|--wait-timeout') _sv_val='v' ;;
         'callouts custom|--to') _sv_val='v' ;;
-        'callouts custom|--ice') _sv_val='v' ;;
-        'callouts custom|--ace') _sv_val='v' ;;
-        'callouts custom|--pie') _sv_val='v' ;;
+        'callouts custom|--ice') _sv_val='a' ;;
+        'callouts custom|--ace') _sv_val='a' ;;
+        'callouts custom|--pie') _sv_val='a' ;;
         'callouts custom|--from') _sv_val='v' ;;
         'callouts custom|--cli') _sv_val='v' ;;
         'callouts custom|--dtmf') _sv_val='v' ;;
         'callouts custom|--custom') _sv_val='v' ;;
         'callouts custom|--max-duration') _sv_val='v' ;;
         'callouts custom|--wait-timeout') _sv_val='v' ;;
-        'callouts batch|--text') _sv_val='v' ;;
+        'callouts batch|--text') _sv_val='a' ;;
         'callouts batch|--kind') _sv_val='c:tts,conference' ;;
         'callouts batch|--conference-id') _sv_val='h:conferences' ;;
         'callouts batch|--from') _sv_val='v' ;;
@@ -117,14 +117,14 @@ __sinchvoice_value() {
         'callouts batch|--rate') _sv_val='v' ;;
         'callouts batch|--concurrency') _sv_val='v' ;;
         'callouts batch|--wait-timeout') _sv_val='v' ;;
-        'calls update|--svaml') _sv_val='v' ;;
-        'calls say|--text') _sv_val='v' ;;
+        'calls update|--svaml') _sv_val='a' ;;
+        'calls say|--text') _sv_val='a' ;;
         'calls say|--locale') _sv_val='v' ;;
         'calls say|--then') _sv_val='c:continue,hangup' ;;
         'calls play|--file') _sv_val='f' ;;
         'calls play|--then') _sv_val='c:continue,hangup' ;;
         'calls leg|--leg') _sv_val='c:caller,callee,both' ;;
-        'calls leg|--say') _sv_val='v' ;;
+        'calls leg|--say') _sv_val='a' ;;
         'calls leg|--play') _sv_val='v' ;;
         'calls leg|--locale') _sv_val='v' ;;
         'conferences get|--interval') _sv_val='v' ;;
@@ -153,11 +153,11 @@ __sinchvoice_value() {
         'applications callbacks set|--app') _sv_val='v' ;;
         'signature sign|--path') _sv_val='f' ;;
         'signature sign|--method') _sv_val='v' ;;
-        'signature sign|--body') _sv_val='v' ;;
+        'signature sign|--body') _sv_val='a' ;;
         'signature sign|--content-type') _sv_val='v' ;;
         'signature sign|--timestamp') _sv_val='v' ;;
         'signature verify|--path') _sv_val='f' ;;
-        'signature verify|--body') _sv_val='v' ;;
+        'signature verify|--body') _sv_val='a' ;;
         'signature verify|--header') _sv_val='v' ;;
         'signature verify|-H') _sv_val='v' ;;
         'signature verify|--timestamp') _sv_val='v' ;;
@@ -176,13 +176,18 @@ __sinchvoice_value() {
     esac
 }
 
-# Complete one value kind: c:a,b (choices), f (files), d (folders), h:KIND (history), v (free text).
+# Complete one value kind: c:a,b (choices), f (files), d (folders), a (file names after `@` or `EVENT=@`),
+# h:KIND (history), v (free text).
 __sinchvoice_kind() {
     local w
     case $1 in
         c:*) local IFS=,; for w in ${1#c:}; do [[ $w == "$cur"* ]] && COMPREPLY+=("$w"); done ;;
         f|d) compopt -o filenames 2>/dev/null
              while IFS= read -r w; do COMPREPLY+=("$w"); done < <(compgen -"$1" -- "$cur") ;;
+        a) [[ $cur =~ ^([A-Za-z]+=)?@ ]] || return
+           local at=${BASH_REMATCH[0]}
+           compopt -o filenames 2>/dev/null
+           while IFS= read -r w; do COMPREPLY+=("$at$w"); done < <(compgen -f -- "${cur#"$at"}") ;;
         h:*) __sinchvoice_history "${1#h:}" ;;
     esac
 }
@@ -235,10 +240,12 @@ _sinchvoice() {
         [[ -z $kind && $last == *'*' ]] && kind=$last
         __sinchvoice_kind "${kind%'*'}"
     fi
-    # Readline replaces only the part after the last word-break character (= : @) of the word.
+    # Readline replaces only the part after the last word-break character (= : @) of the word, except that an
+    # `@` there stays part of what it replaces (bash's special prefixes), as in `--text @FILE`.
     local brk=${COMP_WORDBREAKS//[^=:@]/}
     if [[ -n $brk && $pre$full == *["$brk"]* ]]; then
         local cut=${full%"${full##*["$brk"]}"}
+        cut=${cut%@}
         COMPREPLY=("${COMPREPLY[@]/#/$pre}"); COMPREPLY=("${COMPREPLY[@]#"$cut"}")
     elif [[ -n $pre ]]; then
         COMPREPLY=("${COMPREPLY[@]/#/$pre}")

@@ -89,6 +89,18 @@ LIVE = Layout(
 )
 LAYOUTS = {"live": LIVE, "spec": SPEC}
 
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")  # what `sinchvoice api` sends
+
+
+def path_templates() -> list[str]:
+    """Every path the client sends requests to, in both layouts, with `{call_id}`-style placeholders (what
+    `sinchvoice api PATH` can reach; the completion scripts offer them)."""
+    paths = [CALLOUTS, CALL, CALL_LEG, CONFERENCE, PARTICIPANT]
+    for layout in LAYOUTS.values():
+        paths += [path for path in (layout.numbers, layout.number, layout.callbacks) if path]
+    return list(dict.fromkeys(paths))
+
 # What each path value is called in messages, and where to find a good one.
 SEGMENTS = {
     "call_id": ("call id", "check the call id: callouts print it, and `sinchvoice conferences get CONF` lists "

@@ -6,10 +6,10 @@ from enum import Enum
 from typing import Annotated, Optional
 
 import typer
-from typer.core import TyperGroup
 
 from sinchvoice import __version__
 from sinchvoice.errors import SinchVoiceError
+from sinchvoice.helptext import HelpGroup
 from sinchvoice.option_values import parameter_source, refuse_empty_values
 
 
@@ -99,25 +99,22 @@ GLOBAL_EPILOG = ("Global options work here too: -o/--output, -q, -v, --dry-run, 
                  "(see `sinchvoice --help`).")
 
 
-def _mention_global_options(group) -> None:
-    """Leaf --help pages say that the root's options apply, as gh's INHERITED FLAGS do."""
-    for command in getattr(group, "commands", {}).values():
-        if hasattr(command, "commands"):
-            _mention_global_options(command)
-        elif not command.epilog:
-            command.epilog = GLOBAL_EPILOG
+def _mention_global_options(command) -> None:
+    """Leaf --help pages say that the root's options apply, as gh's INHERITED FLAGS do (before the examples)."""
+    if hasattr(command, "commands"):
+        for sub in command.commands.values():
+            _mention_global_options(sub)
+    elif GLOBAL_EPILOG not in (command.epilog or ""):
+        command.epilog = GLOBAL_EPILOG + (f"\n\n{command.epilog}" if command.epilog else "")
 
 
 def prepare_area(command, name: str) -> None:
     """What every command of the tree gets, applied to an area as it loads (sinchvoice.tree)."""
-    if hasattr(command, "commands"):
-        _mention_global_options(command)
-    elif not command.epilog:
-        command.epilog = GLOBAL_EPILOG
+    _mention_global_options(command)
     refuse_empty_values(command, name)
 
 
-class RootGroup(TyperGroup):
+class RootGroup(HelpGroup):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         refuse_empty_values(self)  # the root's own options; the areas' as they load (prepare_area)
@@ -205,8 +202,9 @@ def root(
     ctx: typer.Context,
     profile: Annotated[Optional[str], typer.Option("-p", "--profile", envvar="SINCHVOICE_PROFILE", metavar="NAME",
                                                    help="Stored profile to use.")] = None,
-    region: Annotated[Optional[Region], typer.Option(envvar="SINCHVOICE_REGION",
-                                                     help="API region (default global).")] = None,
+    region: Annotated[Optional[Region], typer.Option(
+        envvar="SINCHVOICE_REGION", metavar="REGION",
+        help="API region: global (default), euc1, use1, sae1, apse1 or apse2.")] = None,
     base_url: Annotated[Optional[str], typer.Option(envvar="SINCHVOICE_BASE_URL", metavar="URL",
                                                     help="Override the API host (http:// only on loopback).")] = None,
     config_base_url: Annotated[Optional[str], typer.Option(
@@ -219,7 +217,9 @@ def root(
     auth: Annotated[Optional[AuthScheme], typer.Option(envvar="SINCHVOICE_AUTH",
                                                        help="Request authentication (default signed).")] = None,
     output: Annotated[Optional[OutputMode], typer.Option("-o", "--output", envvar="SINCHVOICE_OUTPUT",
-                                                         help="table, json (the API body) or csv.")] = None,
+                                                         metavar="FORMAT",
+                                                         help="table (default), json (the API body) or csv.")
+                      ] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print only identifiers.")] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Trace HTTP on stderr (redacted).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the request instead of sending it.")] = False,

@@ -12,6 +12,7 @@ from collections.abc import MutableMapping
 
 import typer
 
+from sinchvoice.helptext import HelpCommand, adopt, examples, write_commands
 from sinchvoice.root import RootGroup, prepare_area, root
 
 # name -> (module, attribute, the one-line help `sinchvoice --help` shows), in the order of that listing.
@@ -45,9 +46,9 @@ def load_area(name: str):
     target = getattr(import_module(module), attribute)
     if not isinstance(target, typer.Typer):  # a single command: typer builds it from a one-command app
         single = typer.Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
-        single.command(name)(target)
+        single.command(name, cls=HelpCommand, **getattr(target, "command_settings", {}))(target)
         target = single
-    command = typer.main.get_command(target)
+    command = typer.main.get_command(adopt(target))
     command.name = name
     prepare_area(command, name)
     return command
@@ -88,13 +89,8 @@ class LazyRootGroup(RootGroup):
         return list(AREAS)
 
     def format_commands(self, ctx, formatter) -> None:
-        """The command list from AREAS' one-line help, as click would print the loaded commands' own."""
-        from typer.core import TyperCommand
-
-        stubs = {name: TyperCommand(name, help=text) for name, (_, _, text) in AREAS.items()}
-        limit = formatter.width - 6 - max(len(name) for name in stubs)
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, stub.get_short_help_str(limit)) for name, stub in stubs.items()])
+        """The command list from AREAS' one-line help (the areas' own, test_tree checks), no area imported."""
+        write_commands(formatter, [(name, text) for name, (_, _, text) in AREAS.items()])
 
 
 def build_app() -> typer.Typer:
@@ -102,7 +98,12 @@ def build_app() -> typer.Typer:
     app = typer.Typer(cls=LazyRootGroup, no_args_is_help=True, add_completion=False, rich_markup_mode=None,
                       pretty_exceptions_enable=False,
                       context_settings={"help_option_names": ["-h", "--help"]})
-    app.callback()(root)
+    app.callback(epilog=examples(
+        "sinchvoice sandbox",
+        'sinchvoice callouts tts --to +46701234567 --text "Your table is ready"',
+        "sinchvoice calls get CALL_ID --watch",
+        "sinchvoice conferences get standup",
+    ))(root)
     return app
 
 

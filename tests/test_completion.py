@@ -14,7 +14,7 @@ import typer
 import typer.main
 
 from sinchvoice import history
-from sinchvoice.completion_gen import FILES, SHELLS, generate, walk
+from sinchvoice.completion_gen import FILES, SHELLS, api_paths, generate, walk
 from sinchvoice.tree import build_app
 from tests.conftest import ROOT, SENTINEL_SECRET
 
@@ -161,6 +161,15 @@ STATIC_CASES = [
     ("sinchvoice -o json --base-url http://127.0.0.1:8700 auth sw", lambda: ["switch"]),
     ("sinchvoice auth login --s", lambda: ["--secret-stdin"]),
     ("sinchvoice sandbox --port ", lambda: []),  # a free value: no file names, no guesses
+    ("sinchvoice api ", lambda: ["GET", "POST", "PUT", "PATCH", "DELETE"]),
+    ("sinchvoice api GET /calling/v1/confe", lambda: ["/calling/v1/conferences/id/CONFERENCE_ID",
+                                                      "/calling/v1/conferences/id/CONFERENCE_ID/CALL_ID"]),
+    ("sinchvoice -o json api PATCH /calling/v1/calls/id/CALL_ID/", lambda: [
+        "/calling/v1/calls/id/CALL_ID/leg/caller", "/calling/v1/calls/id/CALL_ID/leg/callee",
+        "/calling/v1/calls/id/CALL_ID/leg/both"]),
+    ("sinchvoice api GET /v1/", lambda: ["/v1/configuration/numbers",
+                                         "/v1/configuration/callbacks/applications/APPLICATION_KEY"]),
+    ("sinchvoice api GET /calling/v1/calls/id/CALL_ID/leg/both -d ", lambda: []),  # inline JSON: nothing to offer
 ]
 
 
@@ -296,11 +305,12 @@ def test_file_options_complete_file_names(shell, tmp_path, monkeypatch):
              config: Path = typer.Option(None), out: str = typer.Option(None, help="Write to FILE."),
              log_file: str = typer.Option(None), sounds_dir: str = typer.Option(None),
              svaml: str = typer.Option(None, help="SVAML: JSON, @FILE or -."),
+             body: str = typer.Option(None, "--body", metavar="TEXT|@FILE|-"),
              name: str = typer.Option(None, help="A name.")) -> None: ...
 
     node = next(n for n in walk(app)[0] if n.path == ("load",))
     assert node.values == {"--from-file": "f", "--reply-dir": "d", "--config": "f", "--out": "f", "--log-file": "f",
-                           "--sounds-dir": "d", "--svaml": "v", "--name": "v"}
+                           "--sounds-dir": "d", "--svaml": "a", "--body": "a", "--name": "v"}
     (tmp_path / "numbers.txt").write_text("")
     (tmp_path / "replies").mkdir()
     script = tmp_path / "scripts" / FILES[shell]
@@ -311,6 +321,66 @@ def test_file_options_complete_file_names(shell, tmp_path, monkeypatch):
     assert [f.rstrip("/") for f in complete(script, "sinchvoice load --from-file num")] == ["numbers.txt"]
     assert [f.rstrip("/") for f in complete(script, "sinchvoice load --reply-dir r")] == ["replies"]
     assert complete(script, "sinchvoice load --svaml ") == []
+    assert [f.rsplit("@", 1)[-1] for f in complete(script, "sinchvoice load --svaml @num")] == ["numbers.txt"]
+
+
+AT_FILE_OPTIONS = {
+    ("api",): {"--data", "-d"}, ("listen",): {"--reply"}, ("callouts", "tts"): {"--text", "--prompts"},
+    ("callouts", "conference"): {"--greeting"}, ("callouts", "custom"): {"--ice", "--ace", "--pie"},
+    ("callouts", "batch"): {"--text"}, ("calls", "update"): {"--svaml"}, ("calls", "say"): {"--text"},
+    ("calls", "leg"): {"--say"}, ("signature", "sign"): {"--body"}, ("signature", "verify"): {"--body"},
+}
+
+
+def test_every_option_that_takes_at_file_completes_file_names_after_the_at():
+    found = {node.path: {name for name, kind in node.values.items() if kind == "a"} for node in walk(build_app())[0]}
+    assert {path: names for path, names in found.items() if names} == AT_FILE_OPTIONS
+
+
+AT_FILE_CASES = [
+    ("sinchvoice calls say CALL_ID --text @al", ["alert.txt"]),
+    ("sinchvoice callouts tts --to +46701234567 --text @", ["alert.txt", "ice.json", "replies"]),
+    ("sinchvoice callouts custom --ice @i", ["ice.json"]),
+    ("sinchvoice listen --reply ice=@i", ["ice.json"]),  # EVENT=@FILE
+    ("sinchvoice signature sign --path /cb --body @replies/", ["replies/ace.json"]),
+    ("sinchvoice calls say CALL_ID --text al", []),  # inline text: no file names
+    ("sinchvoice calls say CALL_ID --text bob@al", []),
+]
+
+
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+@pytest.mark.parametrize("line, expected", AT_FILE_CASES, ids=[c[0] for c in AT_FILE_CASES])
+def test_at_file_values_complete_file_names(shell, line, expected, scripts, tmp_path, monkeypatch):
+    for name in ("alert.txt", "ice.json", "replies/ace.json"):
+        (tmp_path / "work" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "work" / name).write_text("{}")
+    monkeypatch.chdir(tmp_path / "work")
+    offered = DRIVERS[shell](scripts[shell], line)
+    # bash hands readline the part from the `@` on (after an `EVENT=`), fish the whole word, zsh what follows
+    # the prefix it set aside.
+    word = line.rsplit(" ", 1)[1]
+    offered = [o.rstrip("/") for o in offered]
+    if shell in ("bash", "fish"):
+        shown = {"bash": "@", "fish": word.rsplit("@", 1)[0] + "@"}[shell]
+        assert all(o.startswith(shown) for o in offered), offered
+        offered = [o.removeprefix(shown) for o in offered]
+    elif shell == "zsh" and "@" in word:
+        folder = word.rsplit("@", 1)[1].rpartition("/")[0]
+        offered = [f"{folder}/{o}" if folder and not o.startswith(folder) else o for o in offered]
+    assert sorted(offered) == sorted(expected)
+
+
+@pytest.mark.parametrize("shell", [pytest.param(s, marks=needs(s)) for s in ("bash", "zsh")])
+@pytest.mark.parametrize("line, after", [
+    ("sinchvoice calls say CALL_ID --text @al", "sinchvoice calls say CALL_ID --text @alert.txt"),
+    ("sinchvoice listen --reply ice=@ic", "sinchvoice listen --reply ice=@ice.json"),
+    ("sinchvoice api GET /calling/v1/callo", "sinchvoice api GET /calling/v1/callouts"),
+])
+def test_line_editor_inserts_file_names_after_the_at(shell, line, after, scripts, tmp_path, monkeypatch):
+    (tmp_path / "alert.txt").write_text("Hello")
+    (tmp_path / "ice.json").write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    assert line_after_tab(shell, scripts[shell], line) == after
 
 
 def test_positional_ids_follow_the_table_for_commands_that_exist():
@@ -320,7 +390,7 @@ def test_positional_ids_follow_the_table_for_commands_that_exist():
     assert args[("conferences", "mute")][:2] == ["h:conferences", "h:calls*"]
     assert args[("applications", "numbers", "get")] == ["h:numbers"]
     assert args[("completion", "show")] == ["c:bash,zsh,fish"]  # a Choice beats the table
-    assert args[("api",)] == ["v", "v"]
+    assert args[("api",)] == ["c:GET,POST,PUT,PATCH,DELETE", "c:" + ",".join(api_paths())]
 
 
 # --- freshness, show and install ------------------------------------------------------------------------------

@@ -209,8 +209,8 @@ def test_readme_example_runs_as_written(tmp_path):
 def test_command_lists_show_whole_first_sentences(cli):
     """click cuts a long first sentence with '...' (or at 'e.g.'); these are short enough to show whole."""
     def rows(*args):
-        lines = cli(*args, "--help").stdout.splitlines()
-        return {line.split()[0]: line.split(None, 1)[1] for line in lines[lines.index("Commands:") + 1:] if line}
+        listing = cli(*args, "--help").stdout.split("\nCommands:\n", 1)[1].split("\n\n", 1)[0]
+        return {line.split()[0]: line.split(None, 1)[1] for line in listing.splitlines()}
 
     assert {name: text for name, text in rows().items() if name in ("sandbox", "listen", "signature")} == {
         "sandbox": "Run a local Sinch Voice API, free and offline.",

@@ -33,9 +33,11 @@ POSITIONAL_HISTORY: dict[tuple[str, ...], tuple[str, ...]] = {
 OPTION_HISTORY = {"--profile": "profiles", "--except": "calls*", "--call-id": "calls", "--conference-id": "conferences"}
 # Options that name files or folders although their type is a plain string. Besides these: click Path and
 # File types, names ending in -file/-path (files) or -dir (folders), and options whose help or metavar names a
-# FILE (but not `@FILE`, which is a value form, not a file name).
+# FILE. An option whose help or metavar says `@FILE` takes a value inline or from a file: file names complete
+# after its `@` (kind `a`), nothing else does.
 FILE_OPTIONS = {"--journal": "f", "--from-file": "f", "--reply-dir": "d"}
 _FILE_IN_HELP = re.compile(r"(?<![@\w])FILE\b")
+_AT_FILE_IN_HELP = re.compile(r"@FILE\b")
 _WORD = re.compile(r"^[\w.+@:/-]+$")
 
 
@@ -69,8 +71,30 @@ def short(text: str | None, limit: int = 60) -> str:
     return first if len(first) <= limit else first[: limit - 3].rstrip() + "..."
 
 
+def api_paths() -> list[str]:
+    """The API's path templates as `api PATH` takes them: the client's paths of both layouts, placeholders as
+    the words --help uses (`/calling/v1/calls/id/CALL_ID`), a call leg spelled out (caller, callee, both)."""
+    from sinchvoice.client import path_templates
+    from sinchvoice.limits import CALL_LEGS
+
+    paths = []
+    for template in path_templates():
+        for leg in CALL_LEGS if "{leg}" in template else ("",):
+            paths.append(re.sub(r"\{(\w+)\}", lambda m, leg=leg: leg if m.group(1) == "leg" else m.group(1).upper(),
+                                template))
+    return paths
+
+
+def positional_values() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Fixed values of positional arguments typed as plain strings: `api METHOD PATH`."""
+    from sinchvoice.client import METHODS
+
+    return {("api",): ("c:" + ",".join(METHODS), "c:" + ",".join(api_paths()))}
+
+
 def value_kind(param, history: str | None = None) -> str:
-    """How a value completes: `c:a,b` choices, `f` files, `d` folders, `h:kind` history, `v` anything."""
+    """How a value completes: `c:a,b` choices, `f` files, `d` folders, `a` inline or @FILE, `h:kind` history,
+    `v` anything."""
     # Duck-typed: typer vendors a trimmed click whose Choice and Path classes moved between releases.
     kind_type = param.type
     choices = getattr(kind_type, "choices", None)
@@ -96,6 +120,8 @@ def value_kind(param, history: str | None = None) -> str:
     said = f"{param.help or ''} {param.metavar or ''}"
     if any(name.endswith(("-file", "-path")) for name in names) or _FILE_IN_HELP.search(said):
         return "f"
+    if _AT_FILE_IN_HELP.search(said):
+        return "a"
     return "v"
 
 
@@ -106,6 +132,9 @@ def _option(param) -> Option:
 
 
 def _args(path: tuple[str, ...], command) -> list[str]:
+    fixed = positional_values().get(path)
+    if fixed:
+        return list(fixed)
     table = POSITIONAL_HISTORY.get(path, ())
     kinds = []
     for index, param in enumerate(p for p in command.params if p.param_type_name == "argument"):

@@ -11,13 +11,18 @@ HEADER = """\
 """
 
 RUNTIME = r"""
-# Complete one value kind: c:a,b (choices), f (files), d (folders), h:KIND (history), v (free text).
+# Complete one value kind: c:a,b (choices), f (files), d (folders), a (file names after `@` or `EVENT=@`),
+# h:KIND (history), v (free text).
 __sinchvoice_kind() {
     local w
     case $1 in
         c:*) local IFS=,; for w in ${1#c:}; do [[ $w == "$cur"* ]] && COMPREPLY+=("$w"); done ;;
         f|d) compopt -o filenames 2>/dev/null
              while IFS= read -r w; do COMPREPLY+=("$w"); done < <(compgen -"$1" -- "$cur") ;;
+        a) [[ $cur =~ ^([A-Za-z]+=)?@ ]] || return
+           local at=${BASH_REMATCH[0]}
+           compopt -o filenames 2>/dev/null
+           while IFS= read -r w; do COMPREPLY+=("$at$w"); done < <(compgen -f -- "${cur#"$at"}") ;;
         h:*) __sinchvoice_history "${1#h:}" ;;
     esac
 }
@@ -70,10 +75,12 @@ _sinchvoice() {
         [[ -z $kind && $last == *'*' ]] && kind=$last
         __sinchvoice_kind "${kind%'*'}"
     fi
-    # Readline replaces only the part after the last word-break character (= : @) of the word.
+    # Readline replaces only the part after the last word-break character (= : @) of the word, except that an
+    # `@` there stays part of what it replaces (bash's special prefixes), as in `--text @FILE`.
     local brk=${COMP_WORDBREAKS//[^=:@]/}
     if [[ -n $brk && $pre$full == *["$brk"]* ]]; then
         local cut=${full%"${full##*["$brk"]}"}
+        cut=${cut%@}
         COMPREPLY=("${COMPREPLY[@]/#/$pre}"); COMPREPLY=("${COMPREPLY[@]#"$cut"}")
     elif [[ -n $pre ]]; then
         COMPREPLY=("${COMPREPLY[@]/#/$pre}")

@@ -8,7 +8,8 @@ HEADER = """\
 """
 
 RUNTIME = r"""
-# Print the candidates of one value kind: c:a,b (choices), f (files), d (folders), h:KIND (history).
+# Print the candidates of one value kind: c:a,b (choices), f (files), d (folders), a (file names after `@` or
+# `EVENT=@`), h:KIND (history).
 function __sinchvoice_kind -a kind cur
     switch $kind
         case 'c:*'
@@ -17,6 +18,12 @@ function __sinchvoice_kind -a kind cur
             __fish_complete_path $cur
         case d
             __fish_complete_directories $cur
+        case a
+            set -l at (string match -r -- '^(?:[A-Za-z]+=)?@' $cur)
+            or return
+            for candidate in (__fish_complete_path (string sub -s (math (string length -- $at) + 1) -- $cur))
+                printf '%s%s\n' $at $candidate
+            end
         case 'h:*'
             __sinchvoice_history (string replace -r '^h:' '' -- $kind)
     end

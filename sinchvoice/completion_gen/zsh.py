@@ -12,13 +12,18 @@ HEADER = """\
 """
 
 RUNTIME = r"""
-# Complete one value kind: c:a,b (choices), f (files), d (folders), h:KIND (history), v (free text).
+# Complete one value kind: c:a,b (choices), f (files), d (folders), a (file names after `@` or `EVENT=@`),
+# h:KIND (history), v (free text).
 __sinchvoice_kind() {
     local -a values
     case $1 in
         c:*) values=(${(s:,:)${1#c:}}); compadd -a values ;;
         f) _files ;;
         d) _files -/ ;;
+        a) setopt localoptions extendedglob
+           [[ $PREFIX == ([[:alpha:]]##=|)@* ]] || return
+           compset -P '([[:alpha:]]##=|)@'
+           _files ;;
         h:*) __sinchvoice_history ${1#h:} ;;
     esac
 }

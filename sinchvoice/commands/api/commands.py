@@ -4,18 +4,24 @@ from typing import Annotated, Optional
 
 import typer
 
+from sinchvoice.client import METHODS
 from sinchvoice.context import app_context
 from sinchvoice.errors import UsageError
+from sinchvoice.helptext import examples, single_command
 
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
-
+@single_command(epilog=examples(
+    "sinchvoice api GET /v1/configuration/numbers",
+    "sinchvoice api GET /calling/v1/calls/id/CALL_ID",
+    "sinchvoice api PATCH /calling/v1/calls/id/CALL_ID --data @svaml.json",
+))
 def api(
     ctx: typer.Context,
     method: Annotated[str, typer.Argument(metavar="METHOD", help="GET, POST, PUT, PATCH or DELETE.")],
-    path: Annotated[str, typer.Argument(metavar="PATH", help="Path, e.g. /calling/v1/calls/id/ID; paths under /v1/ "
-                                                         "go to the configuration host.")],
-    data: Annotated[Optional[str], typer.Option("--data", "-d", help="JSON body: inline, @FILE or -.")] = None,
+    path: Annotated[str, typer.Argument(metavar="PATH", help="Path, e.g. /calling/v1/calls/id/CALL_ID; paths "
+                                                         "under /v1/ go to the configuration host.")],
+    data: Annotated[Optional[str], typer.Option("--data", "-d", metavar="JSON|@FILE|-",
+                                                               help="JSON body: inline, @FILE or -.")] = None,
 ) -> None:
     """Send a raw authenticated request; print the JSON.
 

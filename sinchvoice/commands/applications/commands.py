@@ -10,10 +10,24 @@ from sinchvoice.commands.applications import numbers
 from sinchvoice.context import app_context
 from sinchvoice.fanout import DEFAULT_CONCURRENCY
 from sinchvoice.fanout import HELP as CONCURRENCY_HELP
+from sinchvoice.helptext import examples
 
-app = group(help="Numbers and callback URLs of your Voice applications.")
-numbers_group = group(help="List, inspect, assign and unassign numbers.")
-callbacks_group = group(help="Show and set the application's callback URLs.")
+app = group(help="Numbers and callback URLs of your Voice applications.", epilog=examples(
+    "sinchvoice applications numbers list",
+    "sinchvoice applications numbers assign +46700000102 --capability voice",
+    "sinchvoice applications callbacks get",
+    "sinchvoice applications callbacks set --primary https://example.com/sinch",
+))
+numbers_group = group(help="List, inspect, assign and unassign numbers.", epilog=examples(
+    "sinchvoice applications numbers list --capability voice -q",
+    "sinchvoice applications numbers get +46700000102",
+    "sinchvoice applications numbers assign +46700000102 +46700000103",
+    "sinchvoice applications numbers unassign --from-file old.txt --yes",
+))
+callbacks_group = group(help="Show and set the application's callback URLs.", epilog=examples(
+    "sinchvoice applications callbacks get",
+    "sinchvoice applications callbacks set --primary https://example.com/sinch",
+))
 app.add_typer(numbers_group, name="numbers")
 app.add_typer(callbacks_group, name="callbacks")
 
@@ -32,7 +46,11 @@ AppKey = Annotated[Optional[str], typer.Option("--app", metavar="KEY", help="App
                                                "profile's key, else the credentials' key).")]
 
 
-@numbers_group.command("list")
+@numbers_group.command("list", epilog=examples(
+    "sinchvoice applications numbers list",
+    "sinchvoice applications numbers list --capability voice -q",
+    "sinchvoice applications numbers list --app KEY -o json",
+))
 def numbers_list(
     ctx: typer.Context,
     app_key: Annotated[Optional[str], typer.Option("--app", metavar="KEY", help="Only numbers assigned to this "
@@ -40,9 +58,10 @@ def numbers_list(
     capability: Annotated[Optional[Capability], typer.Option(help="Only voice or only sms numbers "
                                                                    "(filtered locally).")] = None,
 ) -> None:
-    """List the numbers and the application each is assigned to (getNumbers).
+    """List your numbers and the application of each.
 
-    Filters are applied locally; with -o json the body keeps its shape, {"numbers": [...matching...]}.
+    The getNumbers operation. Filters are applied locally; with -o json the body keeps its shape, {"numbers":
+    [...matching...]}.
     """
     from sinchvoice.client import application_key_of
 
@@ -63,12 +82,16 @@ def numbers_list(
                        footer=numbers.plural(len(items)), fit=numbers.fit())
 
 
-@numbers_group.command("get")
+@numbers_group.command("get", epilog=examples(
+    "sinchvoice applications numbers get +46700000102",
+    "sinchvoice applications numbers get +46700000102 -o json",
+))
 def numbers_get(ctx: typer.Context,
                 number: Annotated[str, typer.Argument(metavar="NUMBER", help="The number, E.164.")]) -> None:
-    """Show one number's configuration: application key and capability (getNumberConfiguration).
+    """Show one number's application and capability.
 
-    On the live platform this is the number list, filtered here (there is no resource per number).
+    The getNumberConfiguration operation. On the live platform this is the number list, filtered here (there is no
+    resource per number).
     """
     from sinchvoice.destinations import check_e164
 
@@ -85,7 +108,11 @@ def numbers_get(ctx: typer.Context,
                        title=f"Number {number}")
 
 
-@numbers_group.command("assign")
+@numbers_group.command("assign", epilog=examples(
+    "sinchvoice applications numbers assign +46700000102 +46700000103",
+    "sinchvoice applications numbers assign +46700000102 --capability voice",
+    "sinchvoice applications numbers assign --from-file numbers.txt --app KEY",
+))
 def numbers_assign(
     ctx: typer.Context,
     number: Numbers = None,
@@ -94,12 +121,12 @@ def numbers_assign(
     capability: Annotated[Optional[Capability], typer.Option(help="voice or sms (default: leave as is).")] = None,
     concurrency: Concurrency = DEFAULT_CONCURRENCY,
 ) -> None:
-    """Assign numbers to an application (updateNumberConfiguration).
+    """Assign numbers to an application.
 
-    The numbers are read first: one already assigned as asked is reported "unchanged" and not written.
-    Live: one request per 100 numbers that need the change, then the list is read again and each number's
-    outcome is what the platform holds. Spec: one request per number. Up to --concurrency requests at once;
-    every number is tried; the exit code is 0 only if all succeeded.
+    The updateNumberConfiguration operation. The numbers are read first: one already assigned as asked is reported
+    "unchanged" and not written. Live: one request per 100 numbers that need the change, then the list is read again
+    and each number's outcome is what the platform holds. Spec: one request per number. Up to --concurrency
+    requests at once; every number is tried; the exit code is 0 only if all succeeded.
     """
     from sinchvoice.fanout import check_concurrency
 
@@ -110,18 +137,21 @@ def numbers_assign(
     numbers.assign(app_ctx, app_ctx.client(), items, key, capability.value if capability else None, concurrency)
 
 
-@numbers_group.command("unassign")
+@numbers_group.command("unassign", epilog=examples(
+    "sinchvoice applications numbers unassign +46700000102",
+    "sinchvoice applications numbers unassign --from-file old.txt --yes",
+))
 def numbers_unassign(
     ctx: typer.Context,
     number: Numbers = None,
     from_file: FromFile = None,
     concurrency: Concurrency = DEFAULT_CONCURRENCY,
 ) -> None:
-    """Unassign numbers from their application, one request each (unassignNumber).
+    """Unassign numbers from their application.
 
-    The numbers are read first: one assigned to no application is reported "unchanged" and not written.
-    Asks for confirmation on a terminal; otherwise needs --yes. Up to --concurrency requests at once; every
-    number is tried.
+    One unassignNumber request each, up to --concurrency at once. The numbers are read first: one assigned to no
+    application is reported "unchanged" and not written. Asks for confirmation on a terminal; otherwise needs
+    --yes. Every number is tried.
     """
     from sinchvoice.fanout import check_concurrency
 
@@ -133,9 +163,15 @@ def numbers_unassign(
     numbers.unassign(app_ctx, app_ctx.client(), items, concurrency)
 
 
-@callbacks_group.command("get")
+@callbacks_group.command("get", epilog=examples(
+    "sinchvoice applications callbacks get",
+    "sinchvoice applications callbacks get --app KEY -o json",
+))
 def callbacks_get(ctx: typer.Context, app_key: AppKey = None) -> None:
-    """Show the application's primary and fallback callback URLs (getApplicationCallbacks)."""
+    """Show the application's callback URLs.
+
+    The primary and fallback URLs (getApplicationCallbacks).
+    """
     app_ctx = app_context(ctx)
     key = numbers.app_key(app_ctx, app_key)
     client = app_ctx.client()
@@ -148,7 +184,10 @@ def callbacks_get(ctx: typer.Context, app_key: AppKey = None) -> None:
                        title=f"Callbacks of application {key}")
 
 
-@callbacks_group.command("set")
+@callbacks_group.command("set", epilog=examples(
+    "sinchvoice applications callbacks set --primary https://example.com/sinch",
+    "sinchvoice applications callbacks set --primary http://127.0.0.1:8800/ --yes",
+))
 def callbacks_set(
     ctx: typer.Context,
     primary: Annotated[str, typer.Option("--primary", metavar="URL", help="Primary callback URL.")],
@@ -156,10 +195,11 @@ def callbacks_set(
                                                     "(omit to leave it as is; '' clears it).")] = None,
     app_key: AppKey = None,
 ) -> None:
-    """Set the application's callback URLs and show the old and new values (updateApplicationCallbacks).
+    """Set the application's callback URLs.
 
-    URLs must be absolute https:// (http:// only on a loopback host). On a terminal it shows the change
-    and asks for confirmation; otherwise it needs --yes. The new values are read back from the API.
+    Shows the old and new values (updateApplicationCallbacks). URLs must be absolute https:// (http:// only on a
+    loopback host). On a terminal it shows the change and asks for confirmation; otherwise it needs --yes. The new
+    values are read back from the API.
     """
     from sinchvoice.urls import check_url
 

@@ -7,8 +7,14 @@ import typer
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
 from sinchvoice.errors import AuthError, NotFoundError, UsageError
+from sinchvoice.helptext import examples
 
-app = group(help="Credentials and profiles.")
+app = group(help="Credentials and profiles.", epilog=examples(
+    "sinchvoice auth login",
+    "sinchvoice auth status",
+    "sinchvoice -p work auth login",
+    "sinchvoice auth switch work",
+))
 SAVED_OPTIONS = ("region", "base_url", "config_base_url", "api_layout", "auth")  # the global options a profile keeps
 
 
@@ -34,21 +40,28 @@ def _ask(app_ctx, prompt: str, hidden: bool, flag: str) -> str:
     return app_ctx.ask(prompt, hidden).strip()
 
 
-@app.command()
+@app.command(epilog=examples(
+    "sinchvoice auth login",
+    "sinchvoice auth login --key KEY --secret-stdin --from +46700000000",
+    "sinchvoice -p work auth login --insecure-storage",
+))
 def login(
     ctx: typer.Context,
-    key: Annotated[Optional[str], typer.Option("--key", help="Application key (prompted if missing).")] = None,
+    key: Annotated[Optional[str], typer.Option("--key", metavar="KEY",
+                                               help="Application key (prompted if missing).")] = None,
     secret_stdin: Annotated[bool, typer.Option("--secret-stdin", help="Read the secret from stdin.")] = False,
-    caller_id: Annotated[Optional[str], typer.Option("--from", help="Default caller ID for callouts (E.164).")] = None,
+    caller_id: Annotated[Optional[str], typer.Option("--from", metavar="NUMBER",
+                                                     help="Default caller ID for callouts (E.164).")] = None,
     insecure_storage: Annotated[bool, typer.Option("--insecure-storage",
                                                    help="No keyring: keep the secret in a 0600 file.")] = False,
     no_verify: Annotated[bool, typer.Option("--no-verify", help="Skip the test request.")] = False,
 ) -> None:
-    """Store an application key and secret in a profile (secret in the system keyring).
+    """Store an application's key and secret in a profile.
 
-    Global --region, --base-url, --config-base-url, --api-layout and --auth given on this command line are
-    saved in the profile too (not their SINCHVOICE_* variables, which apply to this run only). The credentials
-    are checked with one read of the numbers (on the configuration host, in the live layout).
+    The secret goes to the system keyring (or, with --insecure-storage, a file only you can read). Global
+    --region, --base-url, --config-base-url, --api-layout and --auth given on this command line are saved in
+    the profile too (not their SINCHVOICE_* variables, which apply to this run only). The credentials are
+    checked with one read of the numbers (on the configuration host, in the live layout).
     """
     from sinchvoice.credentials import Credentials, KeyringUnavailable, mask
     from sinchvoice.destinations import check_e164
@@ -127,9 +140,15 @@ def _verify(app_ctx, credentials) -> str:
         client.close()
 
 
-@app.command()
+@app.command(epilog=examples(
+    "sinchvoice auth status",
+    "sinchvoice -p work auth status -o json",
+))
 def status(ctx: typer.Context) -> None:
-    """Show which credentials would be used, and where the secret lives (never the secret)."""
+    """Show which credentials are used and where the secret lives.
+
+    The key is shown masked; the secret never is.
+    """
     from sinchvoice.credentials import mask
     from sinchvoice.urls import redact_userinfo
 
@@ -153,9 +172,15 @@ def status(ctx: typer.Context) -> None:
     out.render(body, panel=fields, title="sinchvoice auth", ids=[settings.profile])
 
 
-@app.command()
+@app.command(epilog=examples(
+    "sinchvoice auth logout",
+    "sinchvoice -p work auth logout",
+))
 def logout(ctx: typer.Context) -> None:
-    """Forget the active (or -p) profile and delete its secret."""
+    """Forget a profile and delete its secret.
+
+    The active profile, or the one -p names.
+    """
     from sinchvoice.credentials import KeyringUnavailable
 
     app_ctx = app_context(ctx)
@@ -175,7 +200,10 @@ def logout(ctx: typer.Context) -> None:
     app_ctx.out.note(f"Logged out: profile {name!r} removed")
 
 
-@app.command("list")
+@app.command("list", epilog=examples(
+    "sinchvoice auth list",
+    "sinchvoice auth list -o csv",
+))
 def list_profiles(ctx: typer.Context) -> None:
     """List stored profiles; the active one is marked."""
     from sinchvoice.credentials import mask
@@ -200,10 +228,16 @@ def list_profiles(ctx: typer.Context) -> None:
     app_ctx.out.render(body, columns=columns, rows=rows, ids=store.names())
 
 
-@app.command()
+@app.command(epilog=examples(
+    "sinchvoice auth switch work",
+    "sinchvoice auth switch default",
+))
 def switch(ctx: typer.Context,
            name: Annotated[str, typer.Argument(metavar="NAME", help="Profile to make active.")]) -> None:
-    """Make NAME the active profile."""
+    """Make a profile the active one.
+
+    Commands use it unless -p or SINCHVOICE_PROFILE names another.
+    """
     app_ctx = app_context(ctx)
     app_ctx.store.switch(name)
     app_ctx.out.note(f"Active profile: {name}")

@@ -10,13 +10,19 @@ from sinchvoice.commands import group
 from sinchvoice.commands.callouts.batch import Kind
 from sinchvoice.context import app_context
 from sinchvoice.errors import ExitCode, OutcomeUnknown, SinchVoiceError, UsageError
+from sinchvoice.helptext import examples
 from sinchvoice.limits import MAX_CONFERENCE_ID, MAX_DURATION
 
-app = group(help="Place calls: text-to-speech, conference, custom.")
+app = group(help="Place calls: text-to-speech, conference, custom.", epilog=examples(
+    'sinchvoice callouts tts --to +46701234567 --text "Your table is ready"',
+    "sinchvoice callouts conference --to +46701234567 --conference-id standup",
+    "sinchvoice callouts custom --to user:alice --ice @ice.json",
+    'sinchvoice callouts batch people.csv --text "Hi {name}" --yes',
+))
 
 TO_HELP = "Who to call: +E164, sip:user@host or user:NAME."
 To = Annotated[str, typer.Option("--to", metavar="DEST", help=TO_HELP)]
-From = Annotated[Optional[str], typer.Option("--from", "--cli", metavar="E164",
+From = Annotated[Optional[str], typer.Option("--from", "--cli", metavar="NUMBER",
                                              help="Caller ID (default: SINCHVOICE_FROM or the profile's).")]
 Locale = Annotated[Optional[str], typer.Option("--locale", metavar="LOCALE",
                                                help="Text-to-speech language or voice, e.g. en-US.")]
@@ -26,20 +32,27 @@ Prompts = Annotated[Optional[str], typer.Option(
     "--prompts", metavar="PROMPTS", help="Instead of --text: TTS/SSML prompts, e.g. '#ssml[<speak>Hi</speak>]' "
                                          "(live layout): inline, @FILE or -.")]
 Greeting = Annotated[Optional[str], typer.Option(metavar="TEXT", help="Text spoken on joining: inline, @FILE or -.")]
-Moh = Annotated[Optional[svaml.MohClass], typer.Option(help="Music on hold.")]
+Moh = Annotated[Optional[svaml.MohClass], typer.Option(metavar="MUSIC",
+                                                      help="Music on hold: ring, music1, music2 or music3.")]
 Dtmf = Annotated[Optional[str], typer.Option(metavar="DIGITS", help="Digits to send when answered (0-9, #, *, w).")]
-MaxDuration = Annotated[Optional[int], typer.Option(metavar="S", help="End the call after S s (1-14400).")]
+MaxDuration = Annotated[Optional[int], typer.Option(metavar="SECONDS",
+                                                    help="End the call after SECONDS, 1-14400.")]
 Ace = Annotated[bool, typer.Option("--ace", help="Send the answered-call event (ace) to the callback URL.")]
 Pie = Annotated[bool, typer.Option("--pie", help="Send prompt-input events (pie) to the callback URL.")]
 Dice = Annotated[bool, typer.Option("--dice", help="Send the disconnected-call event (dice) to the callback URL.")]
 Wait = Annotated[bool, typer.Option("--wait", help="Follow the call until it ends; exit 5 if not answered.")]
 ICE_HELP = ("Reply to the call's start: SVAML inline, @FILE or -, or an https URL. Inline SVAML says whom to "
             "call (live): no --to/--from then. Required in the spec layout.")
-WaitTimeout = Annotated[Optional[float], typer.Option("--wait-timeout", metavar="S",
-                                                      help="With --wait: give up after S seconds (exit 6).")]
+WaitTimeout = Annotated[Optional[float], typer.Option("--wait-timeout", metavar="SECONDS",
+                                                      help="With --wait: give up after SECONDS (exit 6).")]
 
 
-@app.command()
+@app.command(epilog=examples(
+    'sinchvoice callouts tts --to +46701234567 --text "Your table is ready"',
+    "sinchvoice callouts tts --to +46701234567 --text @message.txt -q",
+    'sinchvoice callouts tts --to +46701234567 --text "Hello" --wait',
+    "sinchvoice callouts tts --to user:alice --prompts '#ssml[<speak>Hi</speak>]'",
+))
 def tts(
     ctx: typer.Context,
     to: Annotated[list[str], typer.Option("--to", metavar="DEST", show_default=False,
@@ -58,12 +71,13 @@ def tts(
                                                  "call to its end, until one answers; exit 5 if nobody does.")]
     = False,
 ) -> None:
-    """Call DEST and speak a text, or TTS/SSML prompts (ttsCallout); prints the call id.
+    """Call someone and speak a text; prints the call id.
 
-    Give exactly one of --text and --prompts. With --until-answered and several --to (an on-call rota), one
-    call at a time, each followed to its end (--wait-timeout per call): stdout shows the call that was answered
-    as --wait does, or when nobody answered (exit 5) or the walk stopped, every attempt's result. No one else
-    is called while a call's outcome is unknown (exit 7) or it is still going (exit 6, 130).
+    A ttsCallout: give exactly one of --text (words) and --prompts (TTS/SSML prompts). With --until-answered
+    and several --to (an on-call rota), one call at a time, each followed to its end (--wait-timeout per call):
+    stdout shows the call that was answered as --wait does, or when nobody answered (exit 5) or the walk
+    stopped, every attempt's result. No one else is called while a call's outcome is unknown (exit 7) or it is
+    still going (exit 6, 130).
     """
     from sinchvoice.destinations import parse_destination
 
@@ -96,11 +110,16 @@ def _spoken(app_ctx, text: str | None, prompts: str | None) -> dict:
     return {"prompts": svaml.check_prompts(read_value(prompts, what="--prompts", stdin=app_ctx.env.stdin))}
 
 
-@app.command()
+@app.command(epilog=examples(
+    "sinchvoice callouts conference --to +46701234567 --conference-id standup",
+    "sinchvoice callouts conference --to user:alice --conference-id standup -q",
+    "sinchvoice callouts conference --to sip:bob@example.com --conference-id ops",
+))
 def conference(
     ctx: typer.Context,
     to: To,
-    conference_id: Annotated[str, typer.Option("--conference-id", metavar="ID", help="Conference to join (max 64).")],
+    conference_id: Annotated[str, typer.Option("--conference-id", metavar="CONFERENCE_ID",
+                                                                 help="Conference to join (max 64).")],
     caller_id: From = None,
     greeting: Greeting = None,
     locale: Locale = None,
@@ -113,7 +132,10 @@ def conference(
     wait: Wait = False,
     wait_timeout: WaitTimeout = None,
 ) -> None:
-    """Call DEST and put them into a conference (conferenceCallout); prints the call id."""
+    """Call someone into a conference; prints the call id.
+
+    A conferenceCallout: everyone called with the same --conference-id talks together.
+    """
     from sinchvoice.inputs import read_value
 
     app_ctx = app_context(ctx)
@@ -127,16 +149,20 @@ def conference(
     _place(app_ctx, "conferenceCallout", body, f"conference {conference_id}", wait, wait_timeout)
 
 
-@app.command()
+@app.command(epilog=examples(
+    "sinchvoice callouts custom --ice @ice.json",
+    "sinchvoice callouts custom --to user:alice --ice @ice.json --ace @ace.json",
+    "sinchvoice callouts custom --to +46701234567 --ice https://example.com/ice",
+))
 def custom(
     ctx: typer.Context,
     to: Annotated[Optional[str], typer.Option("--to", metavar="DEST", help=TO_HELP + " Not with inline ICE.")]
     = None,
     ice: Annotated[Optional[str], typer.Option(metavar="SVAML", help=ICE_HELP)] = None,
-    ace: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply when answered: SVAML or https URL.")]
-    = None,
-    pie: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply to prompt input: SVAML or https URL.")]
-    = None,
+    ace: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply when answered: SVAML inline, @FILE or "
+                                                                     "-, or an https URL.")] = None,
+    pie: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply to prompt input: SVAML inline, @FILE "
+                                                                     "or -, or an https URL.")] = None,
     caller_id: From = None,
     dtmf: Dtmf = None,
     custom_data: Annotated[Optional[str], typer.Option("--custom", metavar="TEXT",
@@ -145,7 +171,9 @@ def custom(
     wait: Wait = False,
     wait_timeout: WaitTimeout = None,
 ) -> None:
-    """Call someone and steer the call with your own SVAML (customCallout); prints the call id.
+    """Call someone and steer the call with your own SVAML.
+
+    A customCallout; prints the call id.
 
     Inline ICE SVAML (live layout) says whom to call, in its connectPstn, connectSip, connectMxp... action:
     only ice/ace/pie (and --dtmf, --custom, --max-duration) are sent, and --to/--from are refused.
@@ -310,7 +338,12 @@ def _print_call_id(out, result: dict, call_id: str) -> None:
         out.ids([call_id])
 
 
-@app.command()
+@app.command(epilog=examples(
+    'sinchvoice callouts batch people.csv --text "Hi {name}, your table is ready"',
+    "sinchvoice callouts batch people.csv --text @alert.txt --rate 10 --yes",
+    "sinchvoice callouts batch team.csv --kind conference --conference-id ops",
+    'sinchvoice callouts batch people.csv --text "Hi {name}" --dry-run',
+))
 def batch(
     ctx: typer.Context,
     source: Annotated[Path, typer.Argument(metavar="FILE|-", allow_dash=True, show_default=False,
@@ -320,7 +353,7 @@ def batch(
     = None,
     kind: Annotated[Kind, typer.Option("--kind", help="tts: speak the text; conference: join a conference.")]
     = Kind.tts,
-    conference_id: Annotated[Optional[str], typer.Option("--conference-id", metavar="ID", help="With --kind "
+    conference_id: Annotated[Optional[str], typer.Option("--conference-id", metavar="CONFERENCE_ID", help="With --kind "
                                                          "conference: the conference everyone joins.")] = None,
     caller_id: From = None,
     locale: Locale = None,
@@ -339,8 +372,9 @@ def batch(
     retry_unknown: Annotated[bool, typer.Option("--retry-unknown", help="Send again the rows that may have been "
                                                 "placed (check first!).")] = False,
 ) -> None:
-    """Place one callout per row of FILE: checked first, paced, journaled; running it again resumes.
+    """Place one callout per row of a CSV or JSON Lines file.
 
+    Every row is checked first, calls are paced, and a journal makes running it again resume.
     Columns (or JSON keys): to (required), text, from, locale, conference_id; any other column is a value for
     --text, e.g. --text "Hi {name}". Every row is checked before the first call (a bad row: exit 2, nothing
     sent). The journal records each row before and after its request: running the same command again places

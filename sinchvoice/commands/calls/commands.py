@@ -9,9 +9,15 @@ from sinchvoice import svaml
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
 from sinchvoice.errors import NotFoundError, UsageError
+from sinchvoice.helptext import examples
 from sinchvoice.limits import CALL_LEGS
 
-app = group(help="See and steer a call: status, say, play, hang up.")
+app = group(help="See and steer a call: status, say, play, hang up.", epilog=examples(
+    "sinchvoice calls get CALL_ID",
+    "sinchvoice calls get CALL_ID --watch",
+    'sinchvoice calls say CALL_ID --text "Please hold"',
+    "sinchvoice calls hangup CALL_ID",
+))
 LegName = Enum("LegName", {name: name for name in CALL_LEGS}, type=str)
 
 CallId = Annotated[str, typer.Argument(metavar="CALL_ID", help="The call id a callout printed.")]
@@ -21,16 +27,21 @@ Locale = Annotated[Optional[str], typer.Option("--locale", metavar="LOCALE", hel
 Then = Annotated[svaml.ThenAction, typer.Option("--then", help="What the call does afterwards.")]
 
 
-@app.command("get")
+@app.command("get", epilog=examples(
+    "sinchvoice calls get CALL_ID",
+    "sinchvoice calls get CALL_ID --watch",
+    "sinchvoice calls get CALL_ID -o json",
+    "sinchvoice calls get CALL_ID -o csv",
+))
 def get(
     ctx: typer.Context,
     call_id: CallId,
     watch: Annotated[bool, typer.Option("--watch", help="Refresh until the call ends (JSON lines when piped).")]
     = False,
 ) -> None:
-    """Show a call's status; --watch follows it until it ends.
+    """Show a call's status, or follow it until it ends.
 
-    The panel shows from, to, status, result, reason, duration (m:ss), started, rate and debit.
+    --watch follows it. The panel shows from, to, status, result, reason, duration (m:ss), started, rate and debit.
     Piped, --watch prints one JSON line per change: {"event": "status", ...the call's fields}.
     """
     from sinchvoice import callstatus
@@ -96,7 +107,10 @@ def _follow_shown(app_ctx, call_id: str) -> dict | None:
     return callstatus.follow(client, call_id, sleep, on_update=emit)
 
 
-@app.command("update")
+@app.command("update", epilog=examples(
+    """sinchvoice calls update CALL_ID --svaml '{"action": {"name": "park"}}'""",
+    "sinchvoice calls update CALL_ID --svaml @svaml.json",
+))
 def update(
     ctx: typer.Context,
     call_id: CallId,
@@ -111,14 +125,20 @@ def update(
     _update(app_ctx, call_id, document, "Updated call {}")
 
 
-@app.command("hangup")
+@app.command("hangup", epilog=examples(
+    "sinchvoice calls hangup CALL_ID",
+    "sinchvoice calls hangup CALL_ID --dry-run",
+))
 def hangup(ctx: typer.Context, call_id: CallId) -> None:
     """End a call (updateCall with the hangup action)."""
 
     _update(app_context(ctx), call_id, svaml.hangup(), "Hung up call {}")
 
 
-@app.command("say")
+@app.command("say", epilog=examples(
+    'sinchvoice calls say CALL_ID --text "Please hold" --locale en-US',
+    "sinchvoice calls say CALL_ID --text @goodbye.txt --then hangup",
+))
 def say(
     ctx: typer.Context,
     call_id: CallId,
@@ -134,20 +154,29 @@ def say(
     _update(app_ctx, call_id, document, f"Updated call {{}}: said the text, then {then.value}")
 
 
-@app.command("play")
+@app.command("play", epilog=examples(
+    "sinchvoice calls play CALL_ID --file https://example.com/a.wav",
+    "sinchvoice calls play CALL_ID --file https://example.com/a.wav --then hangup",
+))
 def play(
     ctx: typer.Context,
     call_id: CallId,
     files: Annotated[List[str], typer.Option("--file", metavar="URL", help="Audio file URL; repeat for several.")],
     then: Then = svaml.ThenAction("continue"),
 ) -> None:
-    """Play audio files into a live call, then continue or hang up."""
+    """Play audio into a live call, then continue or hang up.
+
+    Give --file once per file; they play in that order.
+    """
 
     document = svaml.play(files, then=then.value, what="--file")
     _update(app_context(ctx), call_id, document, f"Updated call {{}}: played {len(files)} file(s), then {then.value}")
 
 
-@app.command("leg")
+@app.command("leg", epilog=examples(
+    'sinchvoice calls leg CALL_ID --leg caller --say "Please hold"',
+    "sinchvoice calls leg CALL_ID --leg both --play https://example.com/a.wav",
+))
 def leg(
     ctx: typer.Context,
     call_id: CallId,
@@ -158,9 +187,10 @@ def leg(
                                                        "several.")] = None,
     locale: Locale = None,
 ) -> None:
-    """Speak a text or play audio files to one side of a call, or both (live layout only).
+    """Speak or play to one side of a call, or to both.
 
-    Give --say or --play. The call goes on afterwards. Not repeated if its answer is lost: that is exit 7.
+    Live layout only. Give --say or --play. The call goes on afterwards. Not repeated if its answer is lost:
+    that is exit 7.
     """
     from sinchvoice.inputs import read_value
 

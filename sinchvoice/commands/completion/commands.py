@@ -10,8 +10,12 @@ import typer
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
 from sinchvoice.errors import SinchVoiceError, UsageError
+from sinchvoice.helptext import examples
 
-app = group(help="Shell completions that answer without starting Python.")
+app = group(help="Shell completions that answer without starting Python.", epilog=examples(
+    "sinchvoice completion install",
+    "sinchvoice completion show zsh",
+))
 
 
 class Shell(str, Enum):
@@ -20,25 +24,35 @@ class Shell(str, Enum):
     fish = "fish"
 
 
-@app.command()
+@app.command(epilog=examples(
+    "sinchvoice completion show zsh",
+    "sinchvoice completion show fish",
+))
 def show(ctx: typer.Context,
          shell: Annotated[Shell, typer.Argument(metavar="SHELL", help="bash, zsh or fish.")]) -> None:
-    """Print the completion script for SHELL (generated from the command tree)."""
+    """Print the completion script of a shell.
+
+    It is generated from the command tree; put it wherever your shell loads completions from.
+    """
     from sinchvoice.completion_gen import generate
 
     # A script is raw text for the shell, not data to render: written as is whatever -o says.
     app_context(ctx).env.stdout.write(generate(shell.value))
 
 
-@app.command()
+@app.command(epilog=examples(
+    "sinchvoice completion install",
+    "sinchvoice completion install zsh",
+))
 def install(
     ctx: typer.Context,
     shell: Annotated[Optional[Shell], typer.Argument(metavar="SHELL",
                                                      help="bash, zsh or fish (default: from $SHELL).")] = None,
 ) -> None:
-    """Write the completion script where SHELL loads it from, and print how to turn it on.
+    """Install the completion script where the shell loads it.
 
-    Never edits your shell's startup files: when a line is needed there, it is printed for you to add.
+    Prints how to turn it on. Never edits your shell's startup files: when a line is needed there, it is printed for
+    you to add.
     """
     from sinchvoice.completion_gen import generate
     from sinchvoice.files import make_dirs, write_atomic

@@ -10,14 +10,21 @@ from sinchvoice.context import app_context
 from sinchvoice.errors import NotFoundError, SinchVoiceError, UsageError, batch_error
 from sinchvoice.fanout import DEFAULT_CONCURRENCY
 from sinchvoice.fanout import HELP as CONCURRENCY_HELP
+from sinchvoice.helptext import examples
 from sinchvoice.inputs import check_range
 from sinchvoice.svaml import MohClass
 
-app = group(help="See who is in a conference; mute, hold, kick participants.")
+app = group(help="See who is in a conference; mute, hold, kick participants.", epilog=examples(
+    "sinchvoice conferences get standup",
+    "sinchvoice conferences get standup --watch",
+    "sinchvoice conferences mute standup --all --except CALL_ID",
+    "sinchvoice conferences kick-all standup --yes",
+))
 
 DEFAULT_INTERVAL, MIN_INTERVAL, MAX_INTERVAL = 2.0, 0.5, 3600.0
 
-ConferenceId = Annotated[str, typer.Argument(metavar="CONF_ID", help="The conferenceId of the callouts.")]
+ConferenceId = Annotated[str, typer.Argument(metavar="CONFERENCE_ID",
+                                                     help="The --conference-id of the callouts.")]
 CallIds = Annotated[Optional[list[str]], typer.Argument(metavar="[CALL_ID]...", show_default=False,
                                                         help="Participants' call ids (see `conferences get`).")]
 All = Annotated[bool, typer.Option("--all", help="Every current participant (the list is read first).")]
@@ -27,18 +34,25 @@ Except = Annotated[Optional[list[str]], typer.Option(
 Concurrency = Annotated[int, typer.Option("--concurrency", metavar="N", help=CONCURRENCY_HELP)]
 
 
-@app.command("get")
+@app.command("get", epilog=examples(
+    "sinchvoice conferences get standup",
+    "sinchvoice conferences get standup -o csv",
+    "sinchvoice conferences get standup -q",
+    "sinchvoice conferences get standup --watch --interval 5",
+))
 def get(
     ctx: typer.Context,
     conference_id: ConferenceId,
     watch: Annotated[bool, typer.Option("--watch", help="Follow changes until the conference empties.")] = False,
-    interval: Annotated[Optional[float], typer.Option("--interval", metavar="S", show_default="2",
-                                                      help="Seconds between polls (0.5-3600).")] = None,
+    interval: Annotated[Optional[float], typer.Option("--interval", metavar="SECONDS",
+                                                      help="With --watch: seconds between polls, 0.5-3600 "
+                                                           "(default 2).")] = None,
 ) -> None:
-    """Who is in a conference: call id, number, time in conference, muted, held.
+    """List a conference's participants and their state.
 
-    With --watch the table redraws on a terminal; piped, it prints one JSON line per change
-    (joined, left, muted, unmuted, held, resumed). It ends with exit 0 when the conference empties.
+    For each: call id, number, time in the conference, muted, on hold. With --watch the table redraws on a
+    terminal; piped, it prints one JSON line per change (joined, left, muted, unmuted, held, resumed). It ends
+    with exit 0 when the conference empties.
     """
     app_ctx = app_context(ctx)
     participants.check_conference_id(conference_id)
@@ -114,53 +128,87 @@ def _kick(client, conference_id: str, call_id: str):
     return client.kick_participant_from_conference(conference_id, call_id)
 
 
-@app.command("mute")
+@app.command("mute", epilog=examples(
+    "sinchvoice conferences mute standup CALL_ID",
+    "sinchvoice conferences mute standup --all --except CALL_ID",
+))
 def mute(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
          except_: Except = None, concurrency: Concurrency = DEFAULT_CONCURRENCY) -> None:
-    """Mute participants: CALL_ID... or --all [--except CALL_ID...]."""
+    """Mute participants of a conference.
+
+    Name them by call id (see `conferences get`), or give --all, with --except for any to leave out.
+    """
     _act(ctx, conference_id, call_ids, all_, except_, _command("mute"), "muted", concurrency)
 
 
-@app.command("unmute")
+@app.command("unmute", epilog=examples(
+    "sinchvoice conferences unmute standup CALL_ID",
+    "sinchvoice conferences unmute standup --all",
+))
 def unmute(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
            except_: Except = None, concurrency: Concurrency = DEFAULT_CONCURRENCY) -> None:
-    """Unmute participants: CALL_ID... or --all [--except CALL_ID...]."""
+    """Unmute participants of a conference.
+
+    Name them by call id (see `conferences get`), or give --all, with --except for any to leave out.
+    """
     _act(ctx, conference_id, call_ids, all_, except_, _command("unmute"), "unmuted", concurrency)
 
 
-@app.command("hold")
+@app.command("hold", epilog=examples(
+    "sinchvoice conferences hold standup CALL_ID --moh music1",
+    "sinchvoice conferences hold standup --all --except CALL_ID",
+))
 def hold(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
          except_: Except = None,
-         moh: Annotated[Optional[MohClass], typer.Option("--moh", help="Music on hold while held: ring, music1, "
-                                                         "music2 or music3 (live layout; the contract's command "
-                                                         "has no field for it).")] = None,
+         moh: Annotated[Optional[MohClass], typer.Option(
+             "--moh", metavar="MUSIC", help="Music on hold while held: ring, music1, music2 or music3 (live "
+                                            "layout; the contract's command has no field for it).")] = None,
          concurrency: Concurrency = DEFAULT_CONCURRENCY) -> None:
-    """Put participants on hold: CALL_ID... or --all [--except CALL_ID...]."""
+    """Put participants of a conference on hold.
+
+    Name them by call id (see `conferences get`), or give --all, with --except for any to leave out.
+    """
     moh_class = moh and moh.value
     _act(ctx, conference_id, call_ids, all_, except_, _command("onhold", moh_class), "on hold", concurrency,
          moh=moh_class)
 
 
-@app.command("resume")
+@app.command("resume", epilog=examples(
+    "sinchvoice conferences resume standup CALL_ID",
+    "sinchvoice conferences resume standup --all",
+))
 def resume(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
            except_: Except = None, concurrency: Concurrency = DEFAULT_CONCURRENCY) -> None:
-    """Take participants off hold: CALL_ID... or --all [--except CALL_ID...]."""
+    """Take participants of a conference off hold.
+
+    Name them by call id (see `conferences get`), or give --all, with --except for any to leave out.
+    """
     _act(ctx, conference_id, call_ids, all_, except_, _command("resume"), "resumed", concurrency)
 
 
-@app.command("kick")
+@app.command("kick", epilog=examples(
+    "sinchvoice conferences kick standup CALL_ID",
+    "sinchvoice conferences kick standup --all --except CALL_ID --yes",
+))
 def kick(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
          except_: Except = None, concurrency: Concurrency = DEFAULT_CONCURRENCY) -> None:
-    """Remove participants (hangs up their calls): CALL_ID... or --all [--except CALL_ID...].
+    """Remove participants from a conference; their calls end.
 
+    Name them by call id (see `conferences get`), or give --all, with --except for any to leave out.
     Asks for confirmation on a terminal; needs --yes otherwise.
     """
     _act(ctx, conference_id, call_ids, all_, except_, _kick, "kicked", concurrency, destructive=True)
 
 
-@app.command("kick-all")
+@app.command("kick-all", epilog=examples(
+    "sinchvoice conferences kick-all standup",
+    "sinchvoice conferences kick-all standup --yes",
+))
 def kick_all(ctx: typer.Context, conference_id: ConferenceId) -> None:
-    """Remove everyone, which ends the conference. Asks on a terminal; needs --yes otherwise."""
+    """Remove everyone, which ends the conference.
+
+    Asks for confirmation on a terminal; needs --yes otherwise.
+    """
     app_ctx = app_context(ctx)
     participants.check_conference_id(conference_id)
     app_ctx.confirm(f"kick everyone from conference {conference_id}")

@@ -9,16 +9,22 @@ from typing import Annotated
 import typer
 
 from sinchvoice.context import app_context
+from sinchvoice.helptext import examples, single_command
 
 CALLER = "+46700000999"
 BRIDGE = "ops-bridge"
 MAX_SPEED = 1000
 
 
+@single_command(epilog=examples(
+    "sinchvoice demo",
+    "sinchvoice demo --speed 100",
+    "sinchvoice demo --speed 1",
+))
 def demo(
     ctx: typer.Context,
-    speed: Annotated[float, typer.Option(help="Sandbox clock speed, 1-1000 (20 = a 20 s call lasts 1 s).",
-                                         min=1)] = 20.0,
+    speed: Annotated[float, typer.Option(metavar="FACTOR", min=1,
+                                         help="Sandbox clock speed, 1-1000 (20 = a 20 s call lasts 1 s).")] = 20.0,
 ) -> None:
     """Tour the main jobs on a built-in sandbox.
 

@@ -7,6 +7,7 @@ import typer
 
 from sinchvoice.context import app_context
 from sinchvoice.errors import UsageError
+from sinchvoice.helptext import examples, single_command
 from sinchvoice.interrupts import stops_on_ctrl_c
 
 
@@ -20,18 +21,27 @@ def _stopped(ctx: typer.Context, **_) -> None:
     raise typer.Exit(130)
 
 
+@single_command(epilog=examples(
+    "sinchvoice listen",
+    "sinchvoice listen --reply ice=@ice.json --reply-dir replies",
+    "sinchvoice listen --port 0 --journal events.jsonl -o json",
+    "sinchvoice listen --forward-to http://127.0.0.1:3000/sinch/callback",
+))
 @stops_on_ctrl_c(_stopped)
 def listen(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option(help="Address to bind; loopback unless --allow-remote.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to bind (0 picks a free one).", min=0, max=65535)] = 8800,
-    path: Annotated[str, typer.Option(help="Callback path; requests under it are served too.")] = "/",
+    host: Annotated[str, typer.Option(metavar="HOST", help="Address to bind; loopback unless --allow-remote.")
+                    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to bind, 0-65535 (0 picks a free one).", min=0,
+                                      max=65535)] = 8800,
+    path: Annotated[str, typer.Option(metavar="PATH", help="Callback path; requests under it are served too.")
+                    ] = "/",
     reply: Annotated[Optional[list[str]], typer.Option(
         "--reply", metavar="EVENT=SVAML", help="Reply to ice, ace or pie: inline SVAML, @FILE or -.")] = None,
     reply_dir: Annotated[Optional[str], typer.Option(
         "--reply-dir", metavar="DIR", help="Folder holding ice.json, ace.json, pie.json replies.")] = None,
     journal: Annotated[Optional[str], typer.Option(
-        metavar="FILE.jsonl", help="Append every request and reply as a JSON line (signatures redacted).")] = None,
+        metavar="FILE", help="Append every request and reply to FILE as a JSON line (signatures redacted).")] = None,
     no_verify: Annotated[bool, typer.Option("--no-verify", help="Accept callbacks without checking them.")] = False,
     forward_to: Annotated[Optional[str], typer.Option(
         "--forward-to", metavar="URL", help="Relay each event, re-signed, to your own handler.")] = None,

@@ -8,23 +8,35 @@ import typer
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
 from sinchvoice.errors import SinchVoiceError, UsageError
+from sinchvoice.helptext import examples
 
-app = group(help="Sign a request or check a callback's signature by hand.")
+app = group(help="Sign a request or check a callback's signature by hand.", epilog=examples(
+    "sinchvoice signature sign --path /sinch/callback --body @ace.json",
+    'sinchvoice signature verify --path /cb --body @ace.json -H "$AUTH"',
+))
 
-PathOption = Annotated[str, typer.Option("--path", help="Request path, e.g. /sinch/callback (no host, no query).")]
-MethodOption = Annotated[str, typer.Option("--method", help="HTTP method.")]
-BodyOption = Annotated[Optional[str], typer.Option("--body", help="The exact body: inline, @FILE or -.")]
-TimestampOption = Annotated[Optional[str], typer.Option("--timestamp", help="x-timestamp, ISO 8601 UTC.")]
+PathOption = Annotated[str, typer.Option("--path", metavar="PATH",
+                                         help="Request path, e.g. /sinch/callback (no host, no query).")]
+MethodOption = Annotated[str, typer.Option("--method", metavar="METHOD", help="HTTP method.")]
+BodyOption = Annotated[Optional[str], typer.Option("--body", metavar="BODY",
+                                                   help="The exact body: inline, @FILE or -.")]
+TimestampOption = Annotated[Optional[str], typer.Option("--timestamp", metavar="TIME",
+                                                        help="x-timestamp, ISO 8601 UTC.")]
 
 
-@app.command("sign")
+@app.command("sign", epilog=examples(
+    "sinchvoice signature sign --path /sinch/callback --body @ace.json",
+    "sinchvoice signature sign --path /sinch/callback --body @ace.json -o json",
+    "sinchvoice signature sign --path /sinch/callback --method GET -q",
+))
 def sign(
     ctx: typer.Context,
     path: PathOption,
     method: MethodOption = "POST",
     body: BodyOption = None,
     content_type: Annotated[Optional[str], typer.Option(
-        "--content-type", help="Content-Type (default application/json when there is a body).")] = None,
+        "--content-type", metavar="TYPE", help="Content-Type (default application/json when there is a body).")
+    ] = None,
     timestamp: TimestampOption = None,
 ) -> None:
     """Print the headers of a correctly signed request.
@@ -62,7 +74,11 @@ def sign(
         out.ids([f"{name}: {value}" for name, value in headers.items()])
 
 
-@app.command("verify")
+@app.command("verify", epilog=examples(
+    'sinchvoice signature verify --path /cb --body @ace.json -H "$AUTH"',
+    'sinchvoice signature verify --path /cb --body @ace.json -H "$AUTH" -H "$TS"',
+    'sinchvoice signature verify --path /cb --body @ace.json -H "$AUTH" -o json',
+))
 def verify(
     ctx: typer.Context,
     path: PathOption,
@@ -73,17 +89,20 @@ def verify(
     timestamp: TimestampOption = None,
     method: MethodOption = "POST",
     content_type: Annotated[Optional[str], typer.Option(
-        "--content-type", help="Content-Type as sent (default: the header, else application/json with a body).")
+        "--content-type", metavar="TYPE",
+        help="Content-Type as sent (default: the header, else application/json with a body).")
     ] = None,
     max_skew: Annotated[Optional[float], typer.Option(
-        "--max-skew", metavar="SECONDS", min=0, help="Also reject x-timestamps this far from now (off by default).")
+        "--max-skew", metavar="SECONDS", min=0,
+        help="Also reject x-timestamps more than SECONDS (0 or more) from now; off by default.")
     ] = None,
 ) -> None:
     """Say whether a captured callback's signature is valid.
 
     Checked with the active credentials; shows the string-to-sign it checked. The x-timestamp is not compared
     with the clock unless --max-skew is given (a captured request may be old; a live server would allow 900 s).
-    Exit 0 when valid, 1 when not.
+    Exit 0 when valid, 1 when not. In the examples, $AUTH and $TS hold the captured authorization and
+    x-timestamp header lines.
     """
     from sinchvoice.inputs import check_finite
     from sinchvoice.signing import check_basic, content_md5
