@@ -70,5 +70,5 @@ def test_table_rows_keep_their_columns_whatever_the_help_says():
 def test_defaults_and_required_are_said():
     body = sections()["sinchvoice sandbox"]
     assert "| `--port` | `PORT` | Port to bind, 0-65535 (0 picks a free one). | `8700` |" in body
-    assert "| `--to` | `DEST` | Who to call: +E164, sip:user@host or user:NAME. (required) |  |" in (
-        sections()["sinchvoice callouts tts"])
+    assert ("| `--to` | `DEST` | Who to call: +E164, sip:user@host or user:NAME. Several, with --until-answered. "
+            "(required) |  |") in sections()["sinchvoice callouts tts"]

@@ -170,7 +170,7 @@ def test_a_refused_destination_is_skipped_but_bad_credentials_stop_everyone(cli,
     sandbox.fault(method="POST", path=CALLOUTS, status=400, count=1)
     result = walk(cli, sandbox, BUSY, ANSWERS)
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.splitlines()[0] == line(1, 2, BUSY, "refused: Injected fault (HTTP 400): HTTP 400 "
+    assert result.stderr.splitlines()[0] == line(1, 2, BUSY, "refused: Injected fault (HTTP 400) "
                                                              "(errorCode 40000)")
     assert posts(sandbox) == [BUSY, ANSWERS]
 
