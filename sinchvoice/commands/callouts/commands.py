@@ -10,7 +10,7 @@ from sinchvoice.commands import group
 from sinchvoice.commands.callouts.batch import Kind
 from sinchvoice.context import app_context
 from sinchvoice.errors import ExitCode, OutcomeUnknown, SinchVoiceError, UsageError
-from sinchvoice.limits import MAX_CONFERENCE_ID, MAX_DURATION
+from sinchvoice.limits import MAX_CONFERENCE_ID, MAX_DURATION, MAX_TTS
 
 app = group(help="Place calls: text-to-speech, conference, custom.")
 
@@ -21,14 +21,14 @@ From = Annotated[Optional[str], typer.Option("--from", "--cli", metavar="E164",
 Locale = Annotated[Optional[str], typer.Option("--locale", metavar="LOCALE",
                                                help="Text-to-speech language or voice, e.g. en-US.")]
 Text = Annotated[Optional[str], typer.Option("--text", metavar="TEXT",
-                                             help="Words to speak: inline, @FILE or - (stdin); max 600 chars.")]
+                                             help=f"Words to speak: inline, @FILE or - (stdin); max {MAX_TTS} chars.")]
 Prompts = Annotated[Optional[str], typer.Option(
     "--prompts", metavar="PROMPTS", help="Instead of --text: TTS/SSML prompts, e.g. '#ssml[<speak>Hi</speak>]' "
                                          "(live layout): inline, @FILE or -.")]
 Greeting = Annotated[Optional[str], typer.Option(metavar="TEXT", help="Text spoken on joining: inline, @FILE or -.")]
 Moh = Annotated[Optional[svaml.MohClass], typer.Option(help="Music on hold.")]
 Dtmf = Annotated[Optional[str], typer.Option(metavar="DIGITS", help="Digits to send when answered (0-9, #, *, w).")]
-MaxDuration = Annotated[Optional[int], typer.Option(metavar="S", help="End the call after S s (1-14400).")]
+MaxDuration = Annotated[Optional[int], typer.Option(metavar="S", help=f"End the call after S s (1-{MAX_DURATION}).")]
 Ace = Annotated[bool, typer.Option("--ace", help="Send the answered-call event (ace) to the callback URL.")]
 Pie = Annotated[bool, typer.Option("--pie", help="Send prompt-input events (pie) to the callback URL.")]
 Dice = Annotated[bool, typer.Option("--dice", help="Send the disconnected-call event (dice) to the callback URL.")]
@@ -82,7 +82,8 @@ def _spoken(app_ctx, text: str | None, prompts: str | None) -> dict:
 def conference(
     ctx: typer.Context,
     to: To,
-    conference_id: Annotated[str, typer.Option("--conference-id", metavar="ID", help="Conference to join (max 64).")],
+    conference_id: Annotated[str, typer.Option("--conference-id", metavar="ID",
+                                               help=f"Conference to join (max {MAX_CONFERENCE_ID}).")],
     caller_id: From = None,
     greeting: Greeting = None,
     locale: Locale = None,

@@ -9,14 +9,14 @@ from sinchvoice import svaml
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
 from sinchvoice.errors import NotFoundError, UsageError
-from sinchvoice.limits import CALL_LEGS
+from sinchvoice.limits import CALL_LEGS, MAX_TTS
 
 app = group(help="See and steer a call: status, say, play, hang up.")
 LegName = Enum("LegName", {name: name for name in CALL_LEGS}, type=str)
 
 CallId = Annotated[str, typer.Argument(metavar="CALL_ID", help="The call id a callout printed.")]
 Text = Annotated[str, typer.Option("--text", metavar="TEXT",
-                                   help="Words to speak: inline, @FILE or - (stdin); max 600 chars.")]
+                                   help=f"Words to speak: inline, @FILE or - (stdin); max {MAX_TTS} chars.")]
 Locale = Annotated[Optional[str], typer.Option("--locale", metavar="LOCALE", help="Language or voice, e.g. en-US.")]
 Then = Annotated[svaml.ThenAction, typer.Option("--then", help="What the call does afterwards.")]
 
@@ -141,7 +141,7 @@ def leg(
     call_id: CallId,
     side: Annotated[LegName, typer.Option("--leg", help="Which side hears it: caller, callee or both.")],
     text: Annotated[Optional[str], typer.Option("--say", metavar="TEXT", help="Words to speak: inline, @FILE or - "
-                                                "(stdin); max 600 chars.")] = None,
+                                                f"(stdin); max {MAX_TTS} chars.")] = None,
     files: Annotated[Optional[List[str]], typer.Option("--play", metavar="URL", help="Audio file URL; repeat for "
                                                        "several.")] = None,
     locale: Locale = None,

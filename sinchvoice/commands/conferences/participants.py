@@ -20,7 +20,8 @@ FLAG_EVENTS = {("muted", True): "muted", ("muted", False): "unmuted", ("onhold",
 def check_conference_id(value: str) -> str:
     if len(value) > MAX_CONFERENCE_ID:
         raise UsageError(f"the conference id is {len(value)} characters long; Sinch allows at most "
-                         f"{MAX_CONFERENCE_ID}", hint="check the id; conference ids are at most 64 characters")
+                         f"{MAX_CONFERENCE_ID}",
+                         hint=f"check the id; conference ids are at most {MAX_CONFERENCE_ID} characters")
     return check_identifier(value, "the conference id", hint="give the conferenceId used in the callouts")
 
 
