@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from sinchvoice.config import ConfigStore, Settings
+from sinchvoice.config import AuthScheme, ConfigStore, Settings
 from sinchvoice.environment import Environment
 from sinchvoice.errors import SinchVoiceError, UsageError
 
@@ -64,7 +64,7 @@ class AppContext:
 
             check_base_url(self.settings.api_url)  # bad input is reported before missing credentials
             check_base_url(self.settings.config_url, "--config-base-url")
-            credentials = self.signing_credentials() if self.settings.auth == "signed" else self.credentials()
+            credentials = self.signing_credentials() if self.settings.auth is AuthScheme.signed else self.credentials()
             self._client = self.client_for(credentials, dry_run=self.settings.dry_run)
         return self._client
 

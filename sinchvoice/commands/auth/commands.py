@@ -121,6 +121,7 @@ def _verify(app_ctx, credentials) -> None:
 @app.command()
 def status(ctx: typer.Context) -> None:
     """Show which credentials would be used, and where the secret lives (never the secret)."""
+    from sinchvoice.config import ApiLayout
     from sinchvoice.credentials import mask
     from sinchvoice.urls import redact_userinfo
 
@@ -132,7 +133,7 @@ def status(ctx: typer.Context) -> None:
     if credentials.source == "file":
         out.warn(f"the secret of profile {settings.profile!r} is stored unencrypted; prefer the system keyring")
     api_url, config_url = redact_userinfo(settings.api_url), redact_userinfo(settings.config_url)
-    if settings.api_layout == "spec":  # the contract's configuration paths are on the one API host
+    if settings.api_layout is ApiLayout.spec:  # the contract's configuration paths are on the one API host
         config_url = api_url
     body = {"profile": settings.profile, "applicationKey": mask(credentials.key), "secret": where,
             "credentialsFrom": "environment" if credentials.source == "environment" else "profile",
