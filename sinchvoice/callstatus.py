@@ -6,10 +6,10 @@ from typing import Any, Callable, TextIO
 
 from sinchvoice.errors import (
     CallNotAnswered,
-    ExitCode,
     NotFoundError,
     OutcomeUnknown,
     SinchVoiceError,
+    StoppedFollowing,
     UsageError,
     WaitTimeout,
 )
@@ -102,12 +102,6 @@ def state(info: dict) -> str:
 def next_steps(call_id: str) -> str:
     return (f"follow it with `sinchvoice calls get {call_id} --watch`, "
             f"or end it with `sinchvoice calls hangup {call_id}`")
-
-
-class StoppedFollowing(SinchVoiceError):
-    """Ctrl-C while following a call: the call itself goes on (and costs money), so name it."""
-
-    exit_code = ExitCode.INTERRUPTED
 
 
 def change_key(info: dict) -> tuple:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from sinchvoice.client import application_key_of, no_such_operation, objects
-from sinchvoice.errors import ApiError, NotFoundError, SinchVoiceError, UsageError, as_json, batch_error
+from sinchvoice.errors import ApiError, BatchError, NotFoundError, SinchVoiceError, UsageError, as_json
 
 # The table keeps human labels; csv uses the API's field names, like every other csv header (the contract's
 # spelling in both layouts, so a script's header does not change with --api-layout).
@@ -94,7 +94,7 @@ def report(app_ctx, results: list[dict], codes: list[int]) -> None:
     rows = [[r["number"], r["outcome"], r["detail"]] for r in results]
     app_ctx.out.render(results, columns=RESULT_COLUMNS, rows=rows, ids=done)
     if codes:
-        raise batch_error(codes, len(results), "numbers")
+        raise BatchError(codes, len(results), "numbers")
 
 
 def found(what: str, hint: str, request: Callable, *args):

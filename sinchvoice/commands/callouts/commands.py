@@ -9,7 +9,7 @@ from sinchvoice import svaml
 from sinchvoice.commands import group
 from sinchvoice.commands.callouts.batch import Kind
 from sinchvoice.context import app_context
-from sinchvoice.errors import ExitCode, OutcomeUnknown, SinchVoiceError, UsageError
+from sinchvoice.errors import Interrupted, OutcomeUnknown, UsageError
 from sinchvoice.limits import MAX_CONFERENCE_ID, MAX_DURATION, MAX_TTS
 
 app = group(help="Place calls: text-to-speech, conference, custom.")
@@ -243,8 +243,11 @@ def _place(app_ctx, method: str, body: dict, label: str, wait: bool, wait_timeou
         try:
             _accepted(app_ctx, body, label, call_id, print_call_id, wait, wait_timeout)
         except KeyboardInterrupt:
+            from sinchvoice.callstatus import next_steps
+
             print_call_id()
-            raise CalloutInterrupted(call_id) from None
+            # The API accepted the callout: the call goes on, so name it.
+            raise Interrupted(f"interrupted; call {call_id} was placed", hint=next_steps(call_id)) from None
     except (BrokenPipeError, StdoutClosed):
         raise OutcomeUnknown(f"call {call_id} was placed, but its id could not be written to stdout (it is closed)",
                              hint=f"see it with `sinchvoice calls get {call_id}`; do not place it again") from None
@@ -271,17 +274,6 @@ def _accepted(app_ctx, body: dict, label: str, call_id: str, print_call_id, wait
         callstatus.wait(app_ctx, call_id, wait_timeout)  # prints what it knows, however it ends
     else:
         print_call_id()
-
-
-class CalloutInterrupted(SinchVoiceError):
-    """Ctrl-C after the API accepted the callout: the call goes on, so name it."""
-
-    exit_code = ExitCode.INTERRUPTED
-
-    def __init__(self, call_id: str):
-        from sinchvoice.callstatus import next_steps
-
-        super().__init__(f"interrupted; call {call_id} was placed", hint=next_steps(call_id))
 
 
 def _print_call_id(out, result: dict, call_id: str) -> None:

@@ -8,7 +8,7 @@ import typer
 from sinchvoice import svaml
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
-from sinchvoice.errors import NotFoundError, UsageError
+from sinchvoice.errors import NotFoundError, StoppedFollowing, UsageError
 from sinchvoice.limits import CALL_LEGS, MAX_TTS
 
 app = group(help="See and steer a call: status, say, play, hang up.")
@@ -52,12 +52,11 @@ def _watch(app_ctx, call_id: str) -> dict | None:
 
     On Ctrl-C the panel or lines already shown stay as they are: only -q has something left to print.
     """
-    from sinchvoice import callstatus
 
     out = app_ctx.out
     try:
         info = _follow_shown(app_ctx, call_id)
-    except callstatus.StoppedFollowing:
+    except StoppedFollowing:
         if out.quiet:
             out.ids([call_id])
         raise

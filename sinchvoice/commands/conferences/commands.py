@@ -7,7 +7,7 @@ import typer
 from sinchvoice.commands import group
 from sinchvoice.commands.conferences import participants
 from sinchvoice.context import app_context
-from sinchvoice.errors import ExitCode, NotFoundError, SinchVoiceError, UsageError, batch_error
+from sinchvoice.errors import BatchError, ExitCode, NotFoundError, SinchVoiceError, UsageError
 from sinchvoice.inputs import check_range
 from sinchvoice.svaml import MohClass
 
@@ -200,7 +200,7 @@ def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action,
         return
     _report(app_ctx, conference_id, results)
     if codes:
-        raise batch_error(codes, len(results), "participants")
+        raise BatchError(codes, len(results), "participants")
 
 
 def _run(app_ctx, client, conference_id: str, targets: list[str], action: Action, done: str):
