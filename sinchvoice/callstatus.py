@@ -12,6 +12,7 @@ from sinchvoice.errors import (
     StoppedFollowing,
     UsageError,
     WaitTimeout,
+    reworded,
 )
 from sinchvoice.output import cell, escape, minutes
 
@@ -41,7 +42,7 @@ def fetch(client, call_id: str) -> dict | None:
     try:
         return client.get_call(call_id)
     except NotFoundError as error:  # the status and error code stay in the details (-o json's error object)
-        raise NotFoundError(f"call {call_id} not found", hint=error.hint, **error.details) from None
+        raise reworded(error, f"call {call_id} not found") from None
 
 
 def _price(price: Any, suffix: str = "") -> str:

@@ -47,6 +47,12 @@ class NotFoundError(ApiError):
     exit_code = ExitCode.NOT_FOUND
 
 
+def reworded(error: SinchVoiceError, message: str, hint: str | None = None) -> NotFoundError:
+    """A 404 that names what was not found (the API only says "not found"); status, error code and reference stay
+    in the details (-o json's error object), and so does the hint unless a better one is given."""
+    return NotFoundError(message, hint=error.hint if hint is None else hint, **error.details)
+
+
 class AuthError(SinchVoiceError):
     """No credentials configured, or the API answered 401/403."""
 

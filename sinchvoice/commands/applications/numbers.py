@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from sinchvoice.client import application_key_of, no_such_operation, objects
-from sinchvoice.errors import ApiError, BatchError, NotFoundError, SinchVoiceError, UsageError, as_json
+from sinchvoice.errors import ApiError, BatchError, NotFoundError, SinchVoiceError, UsageError, as_json, reworded
 
 # The table keeps human labels; csv uses the API's field names, like every other csv header (the contract's
 # spelling in both layouts, so a script's header does not change with --api-layout).
@@ -102,7 +102,7 @@ def found(what: str, hint: str, request: Callable, *args):
     try:
         return request(*args)
     except NotFoundError as error:
-        raise NotFoundError(f"{what} not found", hint=hint, **error.details) from None
+        raise reworded(error, f"{what} not found", hint=hint) from None
 
 
 def get_list(client) -> dict | None:

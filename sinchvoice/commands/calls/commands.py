@@ -8,7 +8,7 @@ import typer
 from sinchvoice import svaml
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
-from sinchvoice.errors import NotFoundError, StoppedFollowing, UsageError
+from sinchvoice.errors import NotFoundError, StoppedFollowing, UsageError, reworded
 from sinchvoice.limits import CALL_LEGS, MAX_TTS
 
 app = group(help="See and steer a call: status, say, play, hang up.")
@@ -185,8 +185,8 @@ def _send(app_ctx, call_id: str, note: str, request: Callable) -> None:
     try:
         body = request(app_ctx.client(), call_id)
     except NotFoundError as error:  # the API answers 404 alike for an ended call and an unknown one
-        raise NotFoundError(f"call {call_id} has ended or does not exist",
-                            hint=f"see `sinchvoice calls get {call_id}`", **error.details) from None
+        raise reworded(error, f"call {call_id} has ended or does not exist",
+                       hint=f"see `sinchvoice calls get {call_id}`") from None
     if body is None:  # --dry-run
         return
     out = app_ctx.out

@@ -7,7 +7,7 @@ import typer
 from sinchvoice.commands import group
 from sinchvoice.commands.conferences import participants
 from sinchvoice.context import app_context
-from sinchvoice.errors import BatchError, ExitCode, NotFoundError, SinchVoiceError, UsageError
+from sinchvoice.errors import BatchError, ExitCode, NotFoundError, SinchVoiceError, UsageError, reworded
 from sinchvoice.inputs import check_range
 from sinchvoice.svaml import MohClass
 
@@ -90,8 +90,8 @@ NOT_FOUND_HINT = ("participants join when they answer (a few seconds after the c
 
 
 def _conference_not_found(conference_id: str, error: SinchVoiceError) -> NotFoundError:
-    return NotFoundError(f"conference {conference_id} not found (it ends when the last participant leaves)",
-                         hint=NOT_FOUND_HINT, **error.details)
+    return reworded(error, f"conference {conference_id} not found (it ends when the last participant leaves)",
+                    hint=NOT_FOUND_HINT)
 
 
 def _remember(app_ctx, conference_id: str, body: dict) -> None:
