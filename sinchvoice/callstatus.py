@@ -166,13 +166,6 @@ def check_wait_timeout(seconds: float) -> float:
     return seconds
 
 
-def is_terminal(stream: TextIO) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
-
-
 class StatusLine:
     """A line on stderr rewritten in place while waiting; silent unless stderr is a terminal."""
 
@@ -199,7 +192,7 @@ def wait(app_ctx, call_id: str, timeout: float) -> None:
     still has the call id to hang up or look at.
     """
     stderr = app_ctx.env.stderr
-    line = StatusLine(stderr, is_terminal(stderr) and not app_ctx.settings.quiet)
+    line = StatusLine(stderr, app_ctx.env.stderr_isatty and not app_ctx.settings.quiet)
 
     def update(info: dict) -> None:
         line.update(f"Call {call_id}: {progress(info)}")

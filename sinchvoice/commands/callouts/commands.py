@@ -266,7 +266,7 @@ def _accepted(app_ctx, body: dict, label: str, call_id: str, print_call_id, wait
         app_ctx.remember("conferences", body["conferenceId"])
     if app_ctx.env.stdout_closed:  # say so now, with the id, rather than follow a call whose result nobody sees
         raise StdoutClosed
-    if app_ctx.env.stdout_isatty or callstatus.is_terminal(app_ctx.env.stderr):
+    if app_ctx.env.stdout_isatty or app_ctx.env.stderr_isatty:
         whom = (f"{describe_destination(body['destination'])} from {body['cli']}" if "destination" in body
                 else "whom the ICE SVAML says")
         app_ctx.out.note(f"Calling {whom} ({label})")

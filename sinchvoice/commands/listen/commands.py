@@ -14,7 +14,7 @@ def _stopped(ctx: typer.Context, **_) -> None:
     """Serving ends only by Ctrl-C (at any moment: `stops_on_ctrl_c`), once requests in flight are done: say so
     and exit 130. On a terminal the echoed ^C leaves the cursor mid-line, so end that line first."""
     app_ctx = app_context(ctx)
-    if _isatty(app_ctx.env.stderr):
+    if app_ctx.env.stderr_isatty:
         app_ctx.out.note("")
     app_ctx.out.note("stopped")
     raise typer.Exit(130)
@@ -93,11 +93,6 @@ def _serve(app_ctx, host: str, port: int, allow_remote: bool, *, journal: str | 
             journal_file.close()
 
 
-def _isatty(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def _open_journal(name: str):

@@ -23,9 +23,9 @@ def _stopped(**_) -> None:
     """Like `listen`: end the line the terminal echoed ^C on, say `stopped`, exit 130."""
     import sys
 
-    from sinchvoice.environment import _isatty
+    from sinchvoice.environment import isatty
 
-    if _isatty(sys.stderr):
+    if isatty(sys.stderr):
         typer.echo(err=True)
     typer.echo("stopped", err=True)
     raise typer.Exit(130)
