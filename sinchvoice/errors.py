@@ -140,5 +140,9 @@ class Interrupted(SinchVoiceError):
         self.line_ended = line_ended
 
 
+class CalloutInterrupted(Interrupted):
+    """Ctrl-C after the API accepted a callout: the call goes on (and costs money), so name it."""
+
+
 class StoppedFollowing(Interrupted):
     """Ctrl-C while following a call: the call itself goes on (and costs money), so name it."""

@@ -9,7 +9,7 @@ from typer.core import TyperGroup
 
 from sinchvoice import __version__
 from sinchvoice.config import ApiLayout, AuthScheme, OutputMode, Region
-from sinchvoice.errors import SinchVoiceError
+from sinchvoice.errors import Interrupted, SinchVoiceError
 from sinchvoice.option_values import parameter_source, refuse_empty_values
 
 
@@ -112,22 +112,18 @@ class RootGroup(TyperGroup):
         except typer.TyperException as error:  # the root's own options, e.g. `-o xml`
             raise typer.Exit(report_usage(ctx, error)) from None
         except SinchVoiceError as error:  # the root's own options, e.g. `--base-url ""`
-            report(ctx, error)
-            raise typer.Exit(int(error.exit_code)) from None
+            raise typer.Exit(report(ctx, error)) from None
         except KeyboardInterrupt:  # click would say "Aborted!" and exit 1
-            print("interrupted", file=sys.stderr)
-            raise typer.Exit(130) from None
+            raise typer.Exit(report(ctx, Interrupted())) from None
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except SinchVoiceError as error:
-            report(ctx, error)
-            raise typer.Exit(int(error.exit_code)) from None
+            raise typer.Exit(report(ctx, error)) from None
         except KeyboardInterrupt:
             # click would turn this into "Aborted!" and exit 1; the contract says 130 for Ctrl-C.
-            print("interrupted", file=sys.stderr)
-            raise typer.Exit(130) from None
+            raise typer.Exit(report(ctx, Interrupted())) from None
         except typer.TyperException as error:  # a subcommand's bad option or missing argument
             raise typer.Exit(report_usage(ctx, error)) from None
         except (typer.Exit, typer.Abort):
@@ -156,7 +152,31 @@ def report_usage(ctx, error) -> int:
     return getattr(error, "exit_code", 2)
 
 
-def report(ctx, error: SinchVoiceError) -> None:
+def report(ctx, error: SinchVoiceError) -> int:
+    """Say what went wrong, once, on stderr; the exit code it means."""
+    if type(error) is Interrupted:
+        _report_interrupted(ctx, error)
+    else:
+        _output(ctx).error(error.message, error.hint, error.details)
+    return int(error.exit_code)
+
+
+def _report_interrupted(ctx, error: Interrupted) -> None:
+    """Every Ctrl-C ends here: its word (`interrupted`, a server's `stopped`) on a line of its own. On a terminal
+    the echoed ^C leaves the cursor mid-line, so that line is ended first unless the code that caught the
+    interrupt did (a prompt ends its own line). An empty word: the command has said all there is to say."""
+    from sinchvoice.environment import isatty
+    from sinchvoice.interrupts import end_like
+
+    stderr = _output(ctx).env.stderr
+    if error.message:
+        if not error.line_ended and isatty(stderr):
+            print(file=stderr)
+        print(error.message, file=stderr, flush=True)
+    end_like(error)
+
+
+def _output(ctx):
     from sinchvoice.context import AppContext
     from sinchvoice.environment import Environment
     from sinchvoice.output import Output
@@ -168,7 +188,7 @@ def report(ctx, error: SinchVoiceError) -> None:
         mode = ctx.params.get("output")  # click's raw value, or typer's enum
         mode = getattr(mode, "value", mode) or "table"
         out = Output(obj if isinstance(obj, Environment) else Environment(), mode)
-    out.error(error.message, error.hint, error.details)
+    return out
 
 
 def _show_version(value: bool) -> None:

@@ -508,6 +508,7 @@ def test_watch_ctrl_c_exits_130(cli, sandbox, bridge):
     result = cli("conferences", "get", CONF, "--watch", env=sandbox.env())
     assert result.exit_code == 130
     assert [json.loads(line)["event"] for line in result.stdout.splitlines()] == ["joined", "joined"]
+    assert result.stderr == "interrupted\n"  # as every Ctrl-C ends (root.report)
 
 
 def test_watch_on_a_terminal_redraws_until_the_conference_empties(cli, sandbox):

@@ -9,7 +9,7 @@ from sinchvoice import svaml
 from sinchvoice.commands import group
 from sinchvoice.commands.callouts.batch import Kind
 from sinchvoice.context import app_context
-from sinchvoice.errors import Interrupted, OutcomeUnknown, UsageError
+from sinchvoice.errors import CalloutInterrupted, OutcomeUnknown, UsageError
 from sinchvoice.limits import MAX_CONFERENCE_ID, MAX_DURATION, MAX_TTS
 
 app = group(help="Place calls: text-to-speech, conference, custom.")
@@ -247,7 +247,7 @@ def _place(app_ctx, method: str, body: dict, label: str, wait: bool, wait_timeou
 
             print_call_id()
             # The API accepted the callout: the call goes on, so name it.
-            raise Interrupted(f"interrupted; call {call_id} was placed", hint=next_steps(call_id)) from None
+            raise CalloutInterrupted(f"interrupted; call {call_id} was placed", hint=next_steps(call_id)) from None
     except (BrokenPipeError, StdoutClosed):
         raise OutcomeUnknown(f"call {call_id} was placed, but its id could not be written to stdout (it is closed)",
                              hint=f"see it with `sinchvoice calls get {call_id}`; do not place it again") from None

@@ -7,7 +7,7 @@ import typer
 from sinchvoice.commands import group
 from sinchvoice.commands.conferences import participants
 from sinchvoice.context import app_context
-from sinchvoice.errors import BatchError, ExitCode, NotFoundError, SinchVoiceError, UsageError, reworded
+from sinchvoice.errors import BatchError, NotFoundError, SinchVoiceError, UsageError, reworded
 from sinchvoice.inputs import check_range
 from sinchvoice.svaml import MohClass
 
@@ -45,10 +45,8 @@ def get(
         return
     _remember(app_ctx, conference_id, body)
     if watch:
-        try:
-            participants.watch(app_ctx, conference_id, body, interval, lambda: _poll(app_ctx, conference_id))
-        except KeyboardInterrupt:  # Ctrl-C is how a watch is meant to end: no traceback, cli.md's 130
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        # Ctrl-C is how a watch is meant to end: root reports it as any other (130, `interrupted`).
+        participants.watch(app_ctx, conference_id, body, interval, lambda: _poll(app_ctx, conference_id))
         return
     out = app_ctx.out
     if out.mode == "csv" and not out.quiet:

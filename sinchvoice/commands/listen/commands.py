@@ -6,18 +6,14 @@ from typing import Annotated, Optional
 import typer
 
 from sinchvoice.context import app_context
-from sinchvoice.errors import UsageError
+from sinchvoice.errors import Interrupted, UsageError
 from sinchvoice.interrupts import stops_on_ctrl_c
 
 
 def _stopped(ctx: typer.Context, **_) -> None:
     """Serving ends only by Ctrl-C (at any moment: `stops_on_ctrl_c`), once requests in flight are done: say so
-    and exit 130. On a terminal the echoed ^C leaves the cursor mid-line, so end that line first."""
-    app_ctx = app_context(ctx)
-    if app_ctx.env.stderr_isatty:
-        app_ctx.out.note("")
-    app_ctx.out.note("stopped")
-    raise typer.Exit(130)
+    and exit 130 (root ends the line the terminal echoed ^C on first)."""
+    raise Interrupted("stopped")
 
 
 @stops_on_ctrl_c(_stopped)

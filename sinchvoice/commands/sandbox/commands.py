@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from sinchvoice.errors import UsageError
+from sinchvoice.errors import Interrupted, UsageError
 from sinchvoice.interrupts import stops_on_ctrl_c
 from sinchvoice.sandbox.defaults import HOST, KEY, PORT, SECRET
 
@@ -20,15 +20,8 @@ class ApiLayout(str, Enum):
 
 
 def _stopped(**_) -> None:
-    """Like `listen`: end the line the terminal echoed ^C on, say `stopped`, exit 130."""
-    import sys
-
-    from sinchvoice.environment import isatty
-
-    if isatty(sys.stderr):
-        typer.echo(err=True)
-    typer.echo("stopped", err=True)
-    raise typer.Exit(130)
+    """Like `listen`: say `stopped`, exit 130 (root ends the line the terminal echoed ^C on first)."""
+    raise Interrupted("stopped")
 
 
 @stops_on_ctrl_c(_stopped)  # at any moment: before binding, while starting, serving or shutting down
