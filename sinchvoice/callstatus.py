@@ -220,9 +220,5 @@ def show_last(out, call_id: str, info: dict | None) -> None:
     """When --wait stops early: the last known state, or (Ctrl-C before the first answer) what a callout prints."""
     if info is not None:
         show(out, info)
-    elif out.mode == "json":
-        out.json({"callId": call_id})
-    elif out.mode == "csv" and not out.quiet:
-        out.csv(["callId"], [[call_id]])
     else:
-        out.ids([call_id])
+        out.one_id({"callId": call_id}, "callId", call_id)

@@ -258,7 +258,6 @@ def show_change(app_ctx, old: dict, sent: dict) -> None:
     before = urls(old)
     after = {**before, **sent}
     width = max(len(role) for role in CALLBACK_ROLES)
-    console = app_ctx.out.console(stderr=True)
     for role in CALLBACK_ROLES:
         line = f"{role.ljust(width)}  {before.get(role) or '(none)'} → {after.get(role) or '(none)'}"
-        console.print(escape(line), markup=False, highlight=False, emoji=False, soft_wrap=True)
+        app_ctx.out.line(escape(line))

@@ -177,15 +177,14 @@ def list_profiles(ctx: typer.Context) -> None:
              "applicationKey": mask(store.profile(name).get("application_key", "")),
              "region": store.profile(name).get("region", "global"),
              "secretStorage": store.profile(name).get("secret_storage", "keyring")} for name in store.names()]
-    if app_ctx.out.mode == "csv":  # scripts get field names and a real boolean, people get a marker
-        columns = ["profile", "active", "applicationKey", "region", "secretStorage"]
-        rows = [[p["profile"], str(p["active"]).lower(), p["applicationKey"], p["region"], p["secretStorage"]]
-                for p in body]
-    else:
-        columns = ["", "profile", "application key", "region", "secret"]
-        rows = [["*" if p["active"] else "", p["profile"], p["applicationKey"], p["region"], p["secretStorage"]]
-                for p in body]
-    app_ctx.out.render(body, columns=columns, rows=rows, ids=store.names())
+    # Scripts get field names and a real boolean, people get a marker.
+    app_ctx.out.render(
+        body, columns=["", "profile", "application key", "region", "secret"],
+        rows=[["*" if p["active"] else "", p["profile"], p["applicationKey"], p["region"], p["secretStorage"]]
+              for p in body], ids=store.names(),
+        csv_columns=["profile", "active", "applicationKey", "region", "secretStorage"],
+        csv_rows=[[p["profile"], str(p["active"]).lower(), p["applicationKey"], p["region"], p["secretStorage"]]
+                  for p in body])
 
 
 @app.command()

@@ -237,7 +237,7 @@ def _place(app_ctx, method: str, body: dict, label: str, wait: bool, wait_timeou
     def print_call_id() -> None:
         if not printed:
             printed.append(call_id)
-            _print_call_id(app_ctx.out, result, call_id)
+            app_ctx.out.one_id(result, "callId", call_id)
 
     try:
         try:
@@ -274,15 +274,6 @@ def _accepted(app_ctx, body: dict, label: str, call_id: str, print_call_id, wait
         callstatus.wait(app_ctx, call_id, wait_timeout)  # prints what it knows, however it ends
     else:
         print_call_id()
-
-
-def _print_call_id(out, result: dict, call_id: str) -> None:
-    if out.mode == "json":
-        out.json(result)
-    elif out.mode == "csv" and not out.quiet:
-        out.csv(["callId"], [[call_id]])
-    else:
-        out.ids([call_id])
 
 
 @app.command()

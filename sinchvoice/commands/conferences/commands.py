@@ -48,12 +48,9 @@ def get(
         # Ctrl-C is how a watch is meant to end: root reports it as any other (130, `interrupted`).
         participants.watch(app_ctx, conference_id, body, interval, lambda: _poll(app_ctx, conference_id))
         return
-    out = app_ctx.out
-    if out.mode == "csv" and not out.quiet:
-        out.csv(participants.CSV_COLUMNS, participants.csv_rows(body))
-        return
-    out.render(body, columns=participants.COLUMNS, rows=participants.rows(body), ids=participants.ids(body),
-               footer=participants.count(len(participants.participants(body))))
+    app_ctx.out.render(body, columns=participants.COLUMNS, rows=participants.rows(body), ids=participants.ids(body),
+                       footer=participants.count(len(participants.participants(body))),
+                       csv_columns=participants.CSV_COLUMNS, csv_rows=participants.csv_rows(body))
 
 
 def _check_interval(interval: float | None, watch: bool) -> float:

@@ -130,10 +130,8 @@ def succeeded(results: list[dict]) -> list[str]:
 def show_results(out, results: list[dict]) -> None:
     """Per-participant outcomes: a table, the JSON array, csv, or (-q) the call ids that succeeded."""
     rows = [[r["callId"], r["outcome"], r["detail"]] for r in results]
-    if out.mode == "csv" and not out.quiet:
-        out.csv(RESULT_CSV_COLUMNS, rows)
-    else:
-        out.render(results, columns=RESULT_COLUMNS, rows=rows, ids=succeeded(results))
+    out.render(results, columns=RESULT_COLUMNS, rows=rows, ids=succeeded(results), csv_columns=RESULT_CSV_COLUMNS,
+               csv_rows=rows)
 
 
 # ---- --watch: the only part that draws; polls through `fetch` and sleeps through env.sleep -----------------

@@ -141,15 +141,13 @@ def _reporter(app_ctx):
             out.ids([printable(exchange.callid)])
         if out.quiet and not exchange.rejected:
             return
-        style = "red" if exchange.rejected else None
-        console = out.console(stderr=True)
-        console.print(exchange.line(), style=style, markup=False, highlight=False, emoji=False, soft_wrap=True)
+        out.line(exchange.line(), style="red" if exchange.rejected else None)
         for warning in exchange.warnings:
             out.warn(printable(warning))
         if verbose:
             for label, body in (("request", decode(exchange.body)), ("reply", decode(exchange.reply))):
                 text = json.dumps(body, indent=2, ensure_ascii=False) if body is not None else "(empty)"
                 text = "\n    ".join(printable(line) for line in text.split("\n"))  # json leaves C1 controls raw
-                console.print(f"    {label}: {text}", markup=False, highlight=False, emoji=False, soft_wrap=True)
+                out.line(f"    {label}: {text}")
 
     return report
