@@ -9,7 +9,10 @@ from sinchvoice.commands.conferences import participants
 from sinchvoice.context import app_context
 from sinchvoice.errors import BatchError, NotFoundError, SinchVoiceError, UsageError, reworded
 from sinchvoice.inputs import check_range
+from sinchvoice.limits import MOH_CLASSES
 from sinchvoice.svaml import MohClass
+
+MOH_CHOICES = f"{', '.join(MOH_CLASSES[:-1])} or {MOH_CLASSES[-1]}"
 
 app = group(help="See who is in a conference; mute, hold, kick participants.")
 
@@ -125,9 +128,9 @@ def unmute(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = 
 @app.command("hold")
 def hold(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
          except_: Except = None,
-         moh: Annotated[Optional[MohClass], typer.Option("--moh", help="Music on hold while held: ring, music1, "
-                                                         "music2 or music3 (live layout; the contract's command "
-                                                         "has no field for it).")] = None) -> None:
+         moh: Annotated[Optional[MohClass], typer.Option("--moh", help=f"Music on hold while held: {MOH_CHOICES} "
+                                                         "(live layout; the contract's command has no field for "
+                                                         "it).")] = None) -> None:
     """Put participants on hold: CALL_ID... or --all [--except CALL_ID...]."""
     moh_class = moh and moh.value
     _act(ctx, conference_id, call_ids, all_, except_, _command("onhold", moh_class), "on hold", moh=moh_class)
