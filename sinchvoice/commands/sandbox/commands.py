@@ -1,10 +1,10 @@
 """`sandbox`: serve the local Voice API emulator in the foreground (heavy imports inside the command)."""
 
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
+from sinchvoice.config import ApiLayout
 from sinchvoice.errors import Interrupted, UsageError
 from sinchvoice.interrupts import stops_on_ctrl_c
 from sinchvoice.sandbox.defaults import HOST, KEY, PORT, SECRET
@@ -12,11 +12,6 @@ from sinchvoice.sandbox.defaults import HOST, KEY, PORT, SECRET
 MAX_SPEED = 10_000.0
 MAX_NUMBERS = 100_000
 MAX_RATE_LIMIT = 100_000
-
-
-class ApiLayout(str, Enum):
-    live = "live"
-    spec = "spec"
 
 
 def _stopped(**_) -> None:
