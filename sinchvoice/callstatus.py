@@ -6,12 +6,13 @@ from typing import Any, Callable, TextIO
 
 from sinchvoice.errors import (
     CallNotAnswered,
-    ExitCode,
     NotFoundError,
     OutcomeUnknown,
     SinchVoiceError,
+    StoppedFollowing,
     UsageError,
     WaitTimeout,
+    reworded,
 )
 from sinchvoice.output import cell, escape, minutes
 
@@ -42,7 +43,7 @@ def fetch(client, call_id: str) -> dict | None:
     try:
         return client.get_call(call_id)
     except NotFoundError as error:  # the status and error code stay in the details (-o json's error object)
-        raise NotFoundError(f"call {call_id} not found", hint=error.hint, **error.details) from None
+        raise reworded(error, f"call {call_id} not found") from None
 
 
 def _price(price: Any, suffix: str = "") -> str:
@@ -128,12 +129,6 @@ def next_steps(call_id: str) -> str:
             f"or end it with `sinchvoice calls hangup {call_id}`")
 
 
-class StoppedFollowing(SinchVoiceError):
-    """Ctrl-C while following a call: the call itself goes on (and costs money), so name it."""
-
-    exit_code = ExitCode.INTERRUPTED
-
-
 def change_key(info: dict) -> tuple:
     """What counts as a change for --watch lines: not the ticking duration or debit."""
     return info.get("status"), info.get("result"), info.get("reason")
@@ -195,13 +190,6 @@ def check_wait_timeout(seconds: float) -> float:
     return seconds
 
 
-def is_terminal(stream: TextIO) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
-
-
 class StatusLine:
     """A line on stderr rewritten in place while waiting; silent unless stderr is a terminal."""
 
@@ -236,7 +224,7 @@ def wait(app_ctx, call_id: str, timeout: float) -> None:
     still has the call id to hang up or look at.
     """
     stderr = app_ctx.env.stderr
-    line = StatusLine(stderr, is_terminal(stderr) and not app_ctx.settings.quiet)
+    line = StatusLine(stderr, app_ctx.env.stderr_isatty and not app_ctx.settings.quiet)
 
     slept = [0.0]
 
@@ -270,9 +258,5 @@ def show_last(out, call_id: str, info: dict | None) -> None:
     """When --wait stops early: the last known state, or (Ctrl-C before the first answer) what a callout prints."""
     if info is not None:
         show(out, info)
-    elif out.mode == "json":
-        out.json({"callId": call_id})
-    elif out.mode == "csv" and not out.quiet:
-        out.csv(["callId"], [[call_id]])
     else:
-        out.ids([call_id])
+        out.one_id({"callId": call_id}, "callId", call_id)

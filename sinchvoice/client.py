@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from sinchvoice.errors import NotFoundError, UsageError
+from sinchvoice.errors import NotFoundError, UsageError, reworded
 
 CALLOUTS = "/calling/v1/callouts"
 CALL = "/calling/v1/calls/id/{call_id}"
@@ -301,9 +301,8 @@ def no_such_operation(client, error: NotFoundError, doing: str) -> NotFoundError
     """A 404 for a path that always exists on the layout in use: say where it went and what to change."""
     path = client.layout.config_path()
     other = "spec" if client.layout.name == "live" else "live"
-    return NotFoundError(
-        f"could not {doing}: GET {client.transport.shown_host(path)}{path} answered 404 (no such operation on that "
-        f"server in the {client.layout.name} layout)",
+    return reworded(
+        error, f"could not {doing}: GET {client.transport.shown_host(path)}{path} answered 404 (no such operation "
+        f"on that server in the {client.layout.name} layout)",
         hint=f"if the server implements the contract file, use --api-layout {other}; if numbers live on another "
-             "host, give it with --config-base-url URL",
-        **error.details)
+             "host, give it with --config-base-url URL")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from enum import Enum
 from functools import cached_property
 from pathlib import Path
 
@@ -13,12 +14,48 @@ from sinchvoice.files import json_kind, locked, read_json, write_private
 
 CONFIG_FILE = "config.json"
 DEFAULT_PROFILE = "default"
-REGIONS = ("global", "euc1", "use1", "sae1", "apse1", "apse2")
-AUTH_SCHEMES = ("signed", "basic")
-OUTPUT_MODES = ("table", "json", "csv")
+
+
+class Choice(str, Enum):
+    """A setting with a fixed set of values: compared as a member, printed and sent as its plain value."""
+
+    def __str__(self) -> str:
+        return self.value
+
+    __format__ = str.__format__
+
+
+class Region(Choice):
+    global_ = "global"
+    euc1 = "euc1"
+    use1 = "use1"
+    sae1 = "sae1"
+    apse1 = "apse1"
+    apse2 = "apse2"
+
+
+class AuthScheme(Choice):
+    signed = "signed"
+    basic = "basic"
+
+
+class ApiLayout(Choice):
+    live = "live"  # the running platform's paths and shapes
+    spec = "spec"  # the contract file's
+
+
+class OutputMode(Choice):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+REGIONS = tuple(member.value for member in Region)
+AUTH_SCHEMES = tuple(member.value for member in AuthScheme)
+OUTPUT_MODES = tuple(member.value for member in OutputMode)
 SECRET_STORAGES = ("keyring", "file")
-API_LAYOUTS = ("live", "spec")  # the running platform's paths and shapes, or the contract file's
-DEFAULT_LAYOUT = "live"
+API_LAYOUTS = tuple(member.value for member in ApiLayout)
+DEFAULT_LAYOUT = ApiLayout.live
 # Numbers and callback URLs live on one global host, whatever the region (live-platform.md "Two hosts").
 CONFIG_URL = "https://callingapi.sinch.com"
 DEFAULT_TIMEOUT = 30.0
@@ -28,7 +65,7 @@ FIX_HINT = "fix or delete the file, then run sinchvoice auth login"
 
 
 def region_url(region: str) -> str:
-    return "https://calling.api.sinch.com" if region == "global" else f"https://calling-{region}.api.sinch.com"
+    return "https://calling.api.sinch.com" if region == Region.global_ else f"https://calling-{region}.api.sinch.com"
 
 
 def timeout_problem(seconds: float) -> str | None:
@@ -179,13 +216,13 @@ class Options:
     """The root command's values (typer folded in their environment variables); None where not given."""
 
     profile: str | None = None
-    region: str | None = None
+    region: Region | None = None
     base_url: str | None = None
     config_base_url: str | None = None
-    api_layout: str | None = None
-    auth: str | None = None
+    api_layout: ApiLayout | None = None
+    auth: AuthScheme | None = None
     timeout: float | None = None
-    output: str = "table"
+    output: OutputMode = OutputMode.table
     quiet: bool = False
     verbose: bool = False
     dry_run: bool = False
@@ -215,8 +252,8 @@ class Settings:
         return given if given is not None else self.store.profile(self.profile).get(name, default)
 
     @property
-    def region(self) -> str:
-        return self._pick("region", "global")
+    def region(self) -> Region:
+        return Region(self._pick("region", Region.global_))
 
     @property
     def base_url(self) -> str | None:
@@ -227,12 +264,12 @@ class Settings:
         return self._pick("config_base_url", None)
 
     @property
-    def api_layout(self) -> str:
-        return self._pick("api_layout", DEFAULT_LAYOUT)
+    def api_layout(self) -> ApiLayout:
+        return ApiLayout(self._pick("api_layout", DEFAULT_LAYOUT))
 
     @property
-    def auth(self) -> str:
-        return self._pick("auth", "signed")
+    def auth(self) -> AuthScheme:
+        return AuthScheme(self._pick("auth", AuthScheme.signed))
 
     @property
     def timeout(self) -> float:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from sinchvoice.config import ConfigStore, Settings
+from sinchvoice.config import AuthScheme, ConfigStore, Settings
 from sinchvoice.environment import Environment
-from sinchvoice.errors import SinchVoiceError, UsageError
+from sinchvoice.errors import Interrupted, SinchVoiceError, UsageError
 
 
 class AppContext:
@@ -68,7 +68,7 @@ class AppContext:
 
             check_base_url(self.settings.api_url)  # bad input is reported before missing credentials
             check_base_url(self.settings.config_url, "--config-base-url")
-            credentials = self.signing_credentials() if self.settings.auth == "signed" else self.credentials()
+            credentials = self.signing_credentials() if self.settings.auth is AuthScheme.signed else self.credentials()
             self._client = self.client_for(credentials, dry_run=self.settings.dry_run)
         return self._client
 
@@ -129,18 +129,18 @@ class AppContext:
             answer = self.env.stdin.readline()
         except KeyboardInterrupt:
             self._end_prompt_line()
-            raise
+            raise Interrupted(line_ended=True) from None
         except UnicodeDecodeError:  # a terminal in another encoding typed something: not a yes
             answer = "?"
         if not answer:  # Ctrl-D: the user left, which is not an answer
             self._end_prompt_line()
-            raise KeyboardInterrupt
+            raise Interrupted(line_ended=True)
         if answer.strip().lower() not in ("y", "yes"):
             raise SinchVoiceError("cancelled; nothing was changed")
 
     def ask(self, prompt: str, hidden: bool = False) -> str:
-        """One line typed at the terminal (hidden: not echoed). Ctrl-C or Ctrl-D raises KeyboardInterrupt
-        (exit 130, `interrupted`) once the prompt's line is ended."""
+        """One line typed at the terminal (hidden: not echoed). Ctrl-C or Ctrl-D raises Interrupted (exit 130,
+        `interrupted`) once the prompt's line is ended."""
         import typer
 
         try:
@@ -148,7 +148,7 @@ class AppContext:
         except typer.Abort:  # click's name for Ctrl-C and Ctrl-D at a prompt
             if not hidden:  # after a hidden prompt click has ended the line itself
                 self._end_prompt_line()
-            raise KeyboardInterrupt from None
+            raise Interrupted(line_ended=True) from None
 
     def _end_prompt_line(self) -> None:
         """The cursor sits after the prompt (and the terminal's ^C): `interrupted` goes on a line of its own."""

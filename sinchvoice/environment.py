@@ -60,13 +60,18 @@ class Environment:
     def stdin_isatty(self) -> bool:
         if self.stdin_isatty_override is not None:
             return self.stdin_isatty_override
-        return _isatty(self.stdin)
+        return isatty(self.stdin)
 
     @property
     def stdout_isatty(self) -> bool:
         if self.stdout_isatty_override is not None:
             return self.stdout_isatty_override
-        return _isatty(self.stdout)
+        return isatty(self.stdout)
+
+    @property
+    def stderr_isatty(self) -> bool:
+        """Where notes, prompts and live status lines go; a terminal there gets the live views."""
+        return isatty(self.stderr)
 
     @property
     def no_color(self) -> bool:
@@ -84,7 +89,8 @@ class Environment:
         return Path(override) if override else _xdg("XDG_STATE_HOME", os.path.join(".local", "state"))
 
 
-def _isatty(stream) -> bool:
+def isatty(stream) -> bool:
+    """The one test for a terminal: a closed, missing or odd stream is none."""
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError):

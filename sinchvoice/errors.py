@@ -47,6 +47,12 @@ class NotFoundError(ApiError):
     exit_code = ExitCode.NOT_FOUND
 
 
+def reworded(error: SinchVoiceError, message: str, hint: str | None = None) -> NotFoundError:
+    """A 404 that names what was not found (the API only says "not found"); status, error code and reference stay
+    in the details (-o json's error object), and so does the hint unless a better one is given."""
+    return NotFoundError(message, hint=error.hint if hint is None else hint, **error.details)
+
+
 class AuthError(SinchVoiceError):
     """No credentials configured, or the API answered 401/403."""
 
@@ -102,17 +108,46 @@ def as_json(message: str, details: dict | None = None) -> dict:
     return {"message": message, "httpStatus": None, "errorCode": None, "reference": None, **(details or {})}
 
 
-def batch_error(failed_codes, total: int, noun: str) -> SinchVoiceError:
-    """The closing error of a batch in which some items failed (every item was tried, results printed)."""
-    codes = list(failed_codes)
-    others = total - len(codes)
-    rest = "" if not others else "; the other one was done" if others == 1 else f"; the other {others} were done"
-    noun = noun[:-1] if total == 1 and noun.endswith("s") else noun  # "1 of 1 number", "1 of 3 numbers"
-    worst = worst_exit_code(codes)
-    then = ("check the state of those whose outcome is unknown before running the command again"
-            if worst == ExitCode.OUTCOME_UNKNOWN else
-            "fix the failed ones and run the command again (what succeeded stays done)")
-    error = SinchVoiceError(f"{len(codes)} of {total} {noun} failed{rest}",
-                            hint=f"see the per-item results on stdout; {then}")
-    error.exit_code = worst
-    return error
+class BatchError(SinchVoiceError):
+    """The closing error of a batch in which some items failed (every item was tried, results printed); its exit
+    code is the worst of the items' (BATCH_SEVERITY)."""
+
+    def __init__(self, failed_codes, total: int, noun: str):
+        self.codes = list(failed_codes)
+        others = total - len(self.codes)
+        rest = "" if not others else "; the other one was done" if others == 1 else f"; the other {others} were done"
+        noun = noun[:-1] if total == 1 and noun.endswith("s") else noun  # "1 of 1 number", "1 of 3 numbers"
+        then = ("check the state of those whose outcome is unknown before running the command again"
+                if self.exit_code == ExitCode.OUTCOME_UNKNOWN else
+                "fix the failed ones and run the command again (what succeeded stays done)")
+        super().__init__(f"{len(self.codes)} of {total} {noun} failed{rest}",
+                         hint=f"see the per-item results on stdout; {then}")
+
+    @property
+    def exit_code(self) -> int:
+        return worst_exit_code(self.codes)
+
+
+class Interrupted(SinchVoiceError):
+    """Ctrl-C (or Ctrl-D at a prompt): exit 130. Plain, root reports it as one word on a line of its own
+    (`interrupted`, or `stopped` for a server, whose Ctrl-C is the normal end); `line_ended` says the code that
+    caught it has already ended the line the terminal echoed ^C on. Subclasses carry a message and a hint."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+    def __init__(self, message: str = "interrupted", hint: str | None = None, *, line_ended: bool = False,
+                 **details):
+        super().__init__(message, hint, **details)
+        self.line_ended = line_ended
+
+
+class CalloutInterrupted(Interrupted):
+    """Ctrl-C after the API accepted a callout: the call goes on (and costs money), so name it."""
+
+
+class StoppedFollowing(Interrupted):
+    """Ctrl-C while following a call: the call itself goes on (and costs money), so name it."""
+
+
+class StoppedWatching(Interrupted):
+    """Ctrl-C on a conference watch: the conference goes on, so the closing line says so and how to end it."""

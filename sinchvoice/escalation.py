@@ -15,6 +15,7 @@ from sinchvoice.errors import (
     ExitCode,
     OutcomeUnknown,
     SinchVoiceError,
+    StoppedFollowing,
     TemporaryError,
     UsageError,
     WaitTimeout,
@@ -132,14 +133,15 @@ def _stops_everyone(error: SinchVoiceError) -> bool:
 def _follow(app_ctx, client, attempt: Attempt, wait_timeout: float) -> None:
     """callouts --wait's following (poll to FINAL, live status line on a terminal); Stop if it cannot finish."""
     from sinchvoice import callstatus
+    from sinchvoice.environment import isatty
 
     stderr, call_id = app_ctx.env.stderr, attempt.call_id
-    line = callstatus.StatusLine(stderr, callstatus.is_terminal(stderr) and not app_ctx.settings.quiet)
+    line = callstatus.StatusLine(stderr, isatty(stderr) and not app_ctx.settings.quiet)
     try:
         attempt.info = callstatus.follow(client, call_id, app_ctx.env.sleep, timeout=wait_timeout,
                                          on_update=lambda info: line.update(
                                              f"Call {call_id} ({attempt.to}): {callstatus.progress(info)}"))
-    except (WaitTimeout, callstatus.StoppedFollowing) as stop:
+    except (WaitTimeout, StoppedFollowing) as stop:
         attempt.info, attempt.error = stop.last, stop
         raise Stop(stop) from None
     except SinchVoiceError as error:  # placed, but following it failed: whether it was answered is unknown
@@ -158,9 +160,7 @@ def _line(app_ctx, number: str, attempt: Attempt) -> None:
 
 
 def _interrupted() -> SinchVoiceError:
-    error = SinchVoiceError("interrupted", hint="every attempt's result is on stdout")
-    error.exit_code = ExitCode.INTERRUPTED
-    return error
+    return StoppedFollowing("interrupted", hint="every attempt's result is on stdout")
 
 
 def _end(app_ctx, attempts: list[Attempt], destinations: list[dict], stopped: SinchVoiceError | None) -> None:

@@ -3,7 +3,7 @@ batches' shared pause on a 429 (pacing.Pacer), each worker with a client of its 
 
 Only for requests that are safe to repeat: an item answered 429 is sent again after the pause, up to the transport's
 number of attempts. Each item's result is what its action returned, or the SinchVoiceError it raised: one failure
-never stops the others (the command then applies the batch rule, errors.batch_error).
+never stops the others (the command then applies the batch rule, errors.BatchError).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from .environment import isatty
 from .errors import UsageError
 
 # No value a command takes comes near this (SVAML, a JSON body, a list of numbers); `@/dev/zero` or an
@@ -102,7 +103,7 @@ def _stdin(what: str, stdin: TextIO | None) -> TextIO:
     if stream is None:
         raise UsageError(f"{what} - reads standard input, but there is none", hint=_PIPE_HINT)
     # A terminal would block on read() with no prompt; refuse instead of hanging.
-    if stream.isatty():
+    if isatty(stream):
         raise UsageError(f"{what} - reads standard input, but it is a terminal", hint=_PIPE_HINT)
     return stream
 

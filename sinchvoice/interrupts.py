@@ -9,6 +9,8 @@ import signal
 import threading
 from typing import Callable, Iterator
 
+from sinchvoice.errors import Interrupted
+
 
 class CtrlC:
     """The signal handler of a foreground server: the first Ctrl-C (or SIGTERM) raises KeyboardInterrupt;
@@ -74,24 +76,31 @@ def stops_on_ctrl_c(goodbye: Callable[..., None]):
         @functools.wraps(command)
         def run(**kwargs):
             ctrl_c = CtrlC()
-            try:  # outside the `with`: a Ctrl-C right after the handler is in place is ours too
-                with ctrl_c_stops(ctrl_c):
-                    return command(**kwargs)
-            except KeyboardInterrupt:
-                goodbye(**kwargs)
-                raise  # a goodbye that forgot to exit still ends as an interrupt
-            except Exception:
-                # Python turns a KeyboardInterrupt inside a class statement into RuntimeError("Error calling
-                # __set_name__"): after Ctrl-C, whatever ends the command ends it as an interrupt.
-                if ctrl_c.signum is None:
+            try:
+                try:  # outside the `with`: a Ctrl-C right after the handler is in place is ours too
+                    with ctrl_c_stops(ctrl_c):
+                        return command(**kwargs)
+                except KeyboardInterrupt:
+                    goodbye(**kwargs)
+                    raise  # a goodbye that forgot to raise still ends as an interrupt
+                except Exception:
+                    # Python turns a KeyboardInterrupt inside a class statement into RuntimeError("Error calling
+                    # __set_name__"): after Ctrl-C, whatever ends the command ends it as an interrupt.
+                    if ctrl_c.signum is None:
+                        raise
+                    goodbye(**kwargs)
                     raise
-                goodbye(**kwargs)
+            except Interrupted as stop:
+                stop.signum = ctrl_c.signum  # root ends the process by SIGTERM once it has reported
                 raise
-            finally:
-                if ctrl_c.signum == signal.SIGTERM:
-                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                    signal.raise_signal(signal.SIGTERM)
 
         return run
 
     return decorate
+
+
+def end_like(error) -> None:
+    """After SIGTERM the process ends by that signal (once the stop is reported), as supervisors expect."""
+    if getattr(error, "signum", None) == signal.SIGTERM:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.raise_signal(signal.SIGTERM)

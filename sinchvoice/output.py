@@ -109,7 +109,12 @@ class Output:
     def rich_enabled(self) -> bool:
         return self.env.stdout_isatty
 
-    def console(self, stderr: bool = False):
+    def line(self, text: str, style: str | None = None) -> None:
+        """One line on stderr as it is (even with -q): rich wraps it to the terminal and styles it."""
+        self._console(stderr=True).print(text, style=style, markup=False, highlight=False, emoji=False,
+                                         soft_wrap=True)
+
+    def _console(self, stderr: bool = False):
         from rich.console import Console
 
         stream = self.env.stderr if stderr else self.env.stdout
@@ -167,7 +172,7 @@ class Output:
         if not self.rich_enabled:
             self._plain_table(columns, rows, title, footer)
             return
-        console = self.console()
+        console = self._console()
         console.print(_rich_table(columns, rows, title, footer, fit, console.width))
 
     def panel(self, title: str, fields: Sequence[tuple[str, Any]]) -> None:
@@ -177,7 +182,7 @@ class Output:
                                        for label, value in fields]
             print("\n".join(lines), file=self.env.stdout, flush=True)
             return
-        console = self.console()
+        console = self._console()
         console.print(_rich_panel(title, fields, console.width))
 
     @contextlib.contextmanager
@@ -185,7 +190,7 @@ class Output:
         """A panel redrawn in place on a terminal (--watch); yields update(fields)."""
         from rich.live import Live
 
-        console = self.console()
+        console = self._console()
         with Live(console=console, auto_refresh=False, transient=False) as live:
             yield lambda fields: live.update(_rich_panel(title, fields, console.width), refresh=True)
 
@@ -194,7 +199,7 @@ class Output:
         """A table redrawn in place on a terminal (--watch); yields update(rows, footer)."""
         from rich.live import Live
 
-        console = self.console()
+        console = self._console()
         with Live(console=console, auto_refresh=False, transient=False) as live:
             yield lambda rows, footer=None: live.update(_rich_table(columns, rows, None, footer, fit, console.width),
                                                         refresh=True)
@@ -207,7 +212,7 @@ class Output:
 
         columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                    TimeRemainingColumn())
-        with Progress(*columns, console=self.console(stderr=True), transient=False) as bar:
+        with Progress(*columns, console=self._console(stderr=True), transient=False) as bar:
             task = bar.add_task("", total=total)
 
             def update(done: int, text: str = "", note: str | None = None) -> None:
@@ -219,12 +224,18 @@ class Output:
 
     def render(self, body: Any, *, columns: Sequence[str] = (), rows: Sequence[Row] = (), ids: Iterable[Any] = (),
                panel: Sequence[tuple[str, Any]] | None = None, title: str | None = None,
-               footer: str | None = None, fit: Fit | None = None) -> None:
-        """One call per command: json is the body unchanged, quiet the ids, csv/table the rows (or a panel)."""
+               footer: str | None = None, fit: Fit | None = None, csv_columns: Sequence[str] | None = None,
+               csv_rows: Iterable[Row] = (), table: bool = True) -> None:
+        """One call per command: json is the body unchanged, quiet the ids, csv/table the rows (or a panel).
+
+        csv_columns/csv_rows: what scripts get where people get something else (raw values, the API's names).
+        table=False: people get the ids too. fit: how a table gives way on a narrow terminal."""
         if self.mode == "json":
             self.json(body)
-        elif self.quiet:
+        elif self.quiet or (not table and self.mode == "table"):
             self.ids(ids)
+        elif self.mode == "csv" and csv_columns is not None:
+            self.csv(csv_columns, csv_rows)
         elif self.mode == "csv":
             if panel is not None and not columns:
                 # A panel is for people; scripts get the body's own field names and raw values.
@@ -236,6 +247,10 @@ class Output:
             self.panel(title or "", panel)
         else:
             self.table(columns, rows, title, footer, fit)
+
+    def one_id(self, body: Any, column: str, value: Any) -> None:
+        """What names one thing (a placed call): the body (json), a one-column csv, or the id itself."""
+        self.render(body, ids=[value], csv_columns=[column], csv_rows=[[value]], table=False)
 
     def _plain_table(self, columns, rows, title, footer) -> None:
         text_rows = [list(columns)] + [[escape(cell(v)) for v in row] for row in rows]

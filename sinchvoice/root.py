@@ -2,45 +2,15 @@
 
 import os
 import sys
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
 from sinchvoice import __version__
-from sinchvoice.errors import SinchVoiceError
+from sinchvoice.config import ApiLayout, AuthScheme, OutputMode, Region
+from sinchvoice.errors import Interrupted, SinchVoiceError
 from sinchvoice.helptext import HelpGroup
 from sinchvoice.option_values import parameter_source, refuse_empty_values
-
-
-class Region(str, Enum):
-    global_ = "global"
-    euc1 = "euc1"
-    use1 = "use1"
-    sae1 = "sae1"
-    apse1 = "apse1"
-    apse2 = "apse2"
-
-
-class AuthScheme(str, Enum):
-    signed = "signed"
-    basic = "basic"
-
-
-class ApiLayout(str, Enum):
-    live = "live"
-    spec = "spec"
-
-
-class OutputMode(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-GLOBAL_FLAGS = {"-q", "--quiet", "-v", "--verbose", "--dry-run", "-y", "--yes"}
-GLOBAL_VALUED = {"-p", "--profile", "--region", "--base-url", "--config-base-url", "--api-layout", "--auth", "-o",
-                 "--output", "--timeout"}
 
 
 def _option_names(command) -> tuple[set[str], set[str]]:
@@ -56,6 +26,18 @@ def _option_names(command) -> tuple[set[str], set[str]]:
     return names, valued
 
 
+def global_options(root_command) -> list:
+    """The root's options that also work after a subcommand: all but the eager ones (--version)."""
+    return [param for param in root_command.params if param.param_type_name == "option" and not param.is_eager]
+
+
+def global_option_names(root_command) -> tuple[set[str], set[str]]:
+    """(flags, options that take a value) among the global options, e.g. ({"-q", "--quiet", ...}, {"-o", ...})."""
+    names, valued = _option_names(root_command)
+    hoisted = {name for param in global_options(root_command) for name in (*param.opts, *param.secondary_opts)}
+    return hoisted - valued, hoisted & valued
+
+
 def hoist_global_options(group, ctx, args: list[str]) -> list[str]:
     """Let global options follow the subcommand (`callouts tts ... -q`), as in gh, by moving them in front.
 
@@ -63,6 +45,7 @@ def hoist_global_options(group, ctx, args: list[str]) -> list[str]:
     """
     front, rest, command, i = [], [], group, 0
     _, root_valued = _option_names(group)
+    global_flags, global_valued = global_option_names(group)
     while i < len(args):
         token = args[i]
         if token == "--":
@@ -77,9 +60,9 @@ def hoist_global_options(group, ctx, args: list[str]) -> list[str]:
             continue
         names, valued = _option_names(command)
         flag = token.split("=", 1)[0]
-        if flag not in names and (flag in GLOBAL_FLAGS or flag in GLOBAL_VALUED):
+        if flag not in names and (flag in global_flags or flag in global_valued):
             front.append(token)
-            if flag in GLOBAL_VALUED and "=" not in token and i + 1 < len(args):
+            if flag in global_valued and "=" not in token and i + 1 < len(args):
                 front.append(args[i + 1])
                 i += 1
         elif token in valued:
@@ -94,23 +77,24 @@ def hoist_global_options(group, ctx, args: list[str]) -> list[str]:
     return front + rest
 
 
-GLOBAL_EPILOG = ("Global options work here too: -o/--output, -q, -v, --dry-run, -y/--yes, -p/--profile, "
-                 "--region, --base-url, --config-base-url, --api-layout, --auth, --timeout "
-                 "(see `sinchvoice --help`).")
+def global_epilog(root_command) -> str:
+    """What every leaf's --help ends with: the global options, by name, as gh's INHERITED FLAGS."""
+    names = ", ".join("/".join(param.opts) for param in global_options(root_command))
+    return f"Global options work here too: {names} (see `sinchvoice --help`)."
 
 
-def _mention_global_options(command) -> None:
+def _mention_global_options(command, epilog: str) -> None:
     """Leaf --help pages say that the root's options apply, as gh's INHERITED FLAGS do (before the examples)."""
     if hasattr(command, "commands"):
         for sub in command.commands.values():
-            _mention_global_options(sub)
-    elif GLOBAL_EPILOG not in (command.epilog or ""):
-        command.epilog = GLOBAL_EPILOG + (f"\n\n{command.epilog}" if command.epilog else "")
+            _mention_global_options(sub, epilog)
+    elif epilog not in (command.epilog or ""):
+        command.epilog = epilog + (f"\n\n{command.epilog}" if command.epilog else "")
 
 
-def prepare_area(command, name: str) -> None:
+def prepare_area(command, name: str, root_command) -> None:
     """What every command of the tree gets, applied to an area as it loads (sinchvoice.tree)."""
-    _mention_global_options(command)
+    _mention_global_options(command, global_epilog(root_command))
     refuse_empty_values(command, name)
 
 
@@ -128,22 +112,18 @@ class RootGroup(HelpGroup):
         except typer.TyperException as error:  # the root's own options, e.g. `-o xml`
             raise typer.Exit(report_usage(ctx, error)) from None
         except SinchVoiceError as error:  # the root's own options, e.g. `--base-url ""`
-            report(ctx, error)
-            raise typer.Exit(int(error.exit_code)) from None
+            raise typer.Exit(report(ctx, error)) from None
         except KeyboardInterrupt:  # click would say "Aborted!" and exit 1
-            print("interrupted", file=sys.stderr)
-            raise typer.Exit(130) from None
+            raise typer.Exit(report(ctx, Interrupted())) from None
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except SinchVoiceError as error:
-            report(ctx, error)
-            raise typer.Exit(int(error.exit_code)) from None
+            raise typer.Exit(report(ctx, error)) from None
         except KeyboardInterrupt:
             # click would turn this into "Aborted!" and exit 1; the contract says 130 for Ctrl-C.
-            print("interrupted", file=sys.stderr)
-            raise typer.Exit(130) from None
+            raise typer.Exit(report(ctx, Interrupted())) from None
         except typer.TyperException as error:  # a subcommand's bad option or missing argument
             raise typer.Exit(report_usage(ctx, error)) from None
         except (typer.Exit, typer.Abort):
@@ -177,7 +157,31 @@ def report_usage(ctx, error) -> int:
     return getattr(error, "exit_code", 2)
 
 
-def report(ctx, error: SinchVoiceError) -> None:
+def report(ctx, error: SinchVoiceError) -> int:
+    """Say what went wrong, once, on stderr; the exit code it means."""
+    if type(error) is Interrupted:
+        _report_interrupted(ctx, error)
+    else:
+        _output(ctx).error(error.message, error.hint, error.details)
+    return int(error.exit_code)
+
+
+def _report_interrupted(ctx, error: Interrupted) -> None:
+    """Every Ctrl-C ends here: its word (`interrupted`, a server's `stopped`) on a line of its own. On a terminal
+    the echoed ^C leaves the cursor mid-line, so that line is ended first unless the code that caught the
+    interrupt did (a prompt ends its own line). An empty word: the command has said all there is to say."""
+    from sinchvoice.environment import isatty
+    from sinchvoice.interrupts import end_like
+
+    stderr = _output(ctx).env.stderr
+    if error.message:
+        if not error.line_ended and isatty(stderr):
+            print(file=stderr)
+        print(error.message, file=stderr, flush=True)
+    end_like(error)
+
+
+def _output(ctx):
     from sinchvoice.context import AppContext
     from sinchvoice.environment import Environment
     from sinchvoice.output import Output
@@ -189,7 +193,7 @@ def report(ctx, error: SinchVoiceError) -> None:
         mode = ctx.params.get("output")  # click's raw value, or typer's enum
         mode = getattr(mode, "value", mode) or "table"
         out = Output(obj if isinstance(obj, Environment) else Environment(), mode)
-    out.error(error.message, error.hint, error.details)
+    return out
 
 
 def _show_version(value: bool) -> None:
@@ -239,9 +243,8 @@ def root(
     # Checked now, so a bad one is refused even by a command that would not use it.
     seconds = None if timeout is None else parse_timeout(timeout, "--timeout" if "timeout" in given
                                                          else "SINCHVOICE_TIMEOUT")
-    options = Options(profile=profile, region=region and region.value, base_url=base_url,
-                      config_base_url=config_base_url, api_layout=api_layout and api_layout.value,
-                      auth=auth and auth.value, timeout=seconds, output=output.value if output else "table",
+    options = Options(profile=profile, region=region, base_url=base_url, config_base_url=config_base_url,
+                      api_layout=api_layout, auth=auth, timeout=seconds, output=output or OutputMode.table,
                       quiet=quiet, verbose=verbose, dry_run=dry_run, yes=yes, on_command_line=given)
     # Nothing is read from disk here: the settings read the config file when a command first needs them.
     ctx.obj = AppContext(env, Settings(ConfigStore(env.config_dir), options))

@@ -38,7 +38,7 @@ AREAS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def load_area(name: str):
+def load_area(name: str, root_command):
     """The click command of one area, imported now."""
     from importlib import import_module
 
@@ -50,21 +50,21 @@ def load_area(name: str):
         target = single
     command = typer.main.get_command(adopt(target))
     command.name = name
-    prepare_area(command, name)
+    prepare_area(command, name, root_command)
     return command
 
 
 class Areas(MutableMapping):
     """The root's `commands`: every name known from AREAS, each area loaded on first access."""
 
-    def __init__(self):
-        self.loaded: dict = {}
+    def __init__(self, root_command):
+        self.root_command, self.loaded = root_command, {}
 
     def __getitem__(self, name: str):
         if name not in self.loaded:
             if name not in AREAS:
                 raise KeyError(name)
-            self.loaded[name] = load_area(name)
+            self.loaded[name] = load_area(name, self.root_command)
         return self.loaded[name]
 
     def __iter__(self):
@@ -83,7 +83,7 @@ class Areas(MutableMapping):
 class LazyRootGroup(RootGroup):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.commands = Areas()
+        self.commands = Areas(self)
 
     def list_commands(self, ctx) -> list[str]:
         return list(AREAS)

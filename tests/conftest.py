@@ -14,7 +14,13 @@ import keyring
 import pytest
 
 from tests.memory_keyring import MemoryKeyring
-from tests.sandbox_fixture import any_sandbox, sandbox, sandbox_live, sandbox_spec  # noqa: F401  (the sandboxes)
+from tests.sandbox_fixture import (  # noqa: F401  (the sandboxes, and an HTTP client to one)
+    any_sandbox,
+    client,
+    sandbox,
+    sandbox_live,
+    sandbox_spec,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTINEL_SECRET = "U2VudGluZWxTZWNyZXQ0Mg=="  # base64 of "SentinelSecret42": must never be printed

@@ -144,3 +144,10 @@ def any_sandbox(request):
     """The same test against each layout; `any_sandbox.layout` says which."""
     with sandbox_handle(request.param) as handle:
         yield handle
+
+
+@pytest.fixture
+def client(sandbox, request):
+    """An httpx client straight to the sandbox (no CLI), authenticated as the test module's CLIENT_AUTH says."""
+    with sandbox.client(getattr(request.module, "CLIENT_AUTH", "signed")) as client:
+        yield client

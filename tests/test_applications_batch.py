@@ -17,7 +17,7 @@ def sandbox(sandbox_spec):
 
 OTHER = "aaaa1111-2222-4333-8444-555555555555"
 UNKNOWN = "+46799999999"
-# the closing hint every batch command shares (errors.batch_error), conference participants included
+# the closing hint every batch command shares (errors.BatchError), conference participants included
 BATCH_HINT = ("hint: see the per-item results on stdout; fix the failed ones and run the command again "
               "(what succeeded stays done)")
 

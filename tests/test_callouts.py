@@ -401,9 +401,9 @@ def test_verbose_never_shows_the_secret(cli, sandbox):
 
 
 def test_wait_on_a_terminal_shows_a_live_status_line_on_stderr(cli, sandbox, monkeypatch):
-    from sinchvoice import callstatus
+    from sinchvoice.environment import Environment
 
-    monkeypatch.setattr(callstatus, "is_terminal", lambda stream: True)  # as if stderr were a terminal
+    monkeypatch.setattr(Environment, "stderr_isatty", True)  # as if stderr were a terminal
     cli.on_sleep = sandbox.advance
     result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", "Hello there", "--wait")
     assert result.exit_code == 0, result.stderr

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -145,7 +146,6 @@ def test_spec_copy_matches_shared_spec():
     from sinchvoice import spec
 
     assert spec.load() == yaml.safe_load(shared.read_text("utf-8"))
-    assert len([op for path in spec.load()["paths"].values() for op in path]) == 13
 
 
 def test_sentinel_secret_never_printed(cli, monkeypatch):
@@ -221,7 +221,9 @@ def test_bare_command_and_group_print_help_and_exit_0(cli):
 def test_leaf_help_mentions_the_global_options(cli):
     result = cli("conferences", "kick", "--help")
     assert result.exit_code == 0
-    assert "Global options work here too: -o/--output, -q, -v, --dry-run, -y/--yes" in " ".join(result.stdout.split())
+    assert ("Global options work here too: -p/--profile, --region, --base-url, --config-base-url, --api-layout, "
+            "--auth, -o/--output, -q/--quiet, -v/--verbose, --dry-run, --timeout, -y/--yes (see `sinchvoice --help`)."
+            in re.sub(r"(?<=\w-) ", "", " ".join(result.stdout.split())))  # click may wrap at a hyphen
     root = cli("--help").stdout
     assert "-p, --profile NAME" in root and "--base-url URL" in root and "--timeout SECONDS" in root
 

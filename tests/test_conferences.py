@@ -307,7 +307,7 @@ def test_one_unknown_participant_among_good_ones(cli, sandbox, bridge):
          "error": {"message": "Participant not found: HTTP 404 (errorCode 40400)", "httpStatus": 404,
                    "errorCode": 40400}},
         {"callId": b, "outcome": "muted", "detail": ""}]
-    # Worded exactly as the numbers batch words it (errors.batch_error).
+    # Worded exactly as the numbers batch words it (errors.BatchError).
     assert result.stderr.splitlines()[:2] == [
         "error: 1 of 3 participants failed; the other 2 were done",
         "hint: see the per-item results on stdout; fix the failed ones and run the command again "

@@ -16,12 +16,6 @@ def sandbox(sandbox_spec):
     return sandbox_spec
 
 
-@pytest.fixture
-def client(sandbox):
-    with sandbox.client("signed") as client:
-        yield client
-
-
 @pytest.mark.parametrize("body", [tts(), conference(), custom()], ids=["tts", "conference", "custom"])
 def test_create_callout_returns_a_call_id(sandbox, client, body):
     response = client.post("/calling/v1/callouts", json=body)

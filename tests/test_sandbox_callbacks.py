@@ -9,11 +9,7 @@ import pytest
 from sinchvoice.signing import verify
 from tests.sandbox_support import callout, closed_port_url, conference, custom, receiving, tts, validate
 
-
-@pytest.fixture
-def client(sandbox):
-    with sandbox.client("basic") as client:
-        yield client
+CLIENT_AUTH = "basic"  # the `client` fixture (sandbox_fixture.py) authenticates this way
 
 
 def configure(client, sandbox, primary, fallback=None):

@@ -89,15 +89,12 @@ def test_allow_remote_warns_then_serves():
 
 
 def test_serves_in_the_foreground_and_stops_on_ctrl_c():
-    script = (
-        "import typer; from sinchvoice.commands.sandbox.commands import sandbox; a = typer.Typer(); "
-        "a.command('sandbox')(sandbox); a.command('other')(lambda: None); a()"
-    )
     proc = subprocess.Popen(
-        [sys.executable, "-c", script, "sandbox", "--port", "0", "--seed", "1"],
+        [sys.executable, "-m", "sinchvoice", "sandbox", "--port", "0", "--seed", "1"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
         exports = dict(item.split("=", 1) for item in proc.stdout.readline().split()[1:])

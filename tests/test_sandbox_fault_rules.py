@@ -8,10 +8,7 @@ import pytest
 NUMBERS = "/calling/v1/configuration/numbers"
 
 
-@pytest.fixture
-def client(sandbox):
-    with sandbox.client("basic") as client:
-        yield client
+CLIENT_AUTH = "basic"  # the `client` fixture (sandbox_fixture.py) authenticates this way
 
 
 def add(sandbox, rule) -> httpx.Response:

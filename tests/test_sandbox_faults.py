@@ -18,12 +18,6 @@ from tests.sandbox_support import callout, tts
 CALLOUTS = "/calling/v1/callouts"
 
 
-@pytest.fixture
-def client(sandbox):
-    with sandbox.client("signed") as client:
-        yield client
-
-
 def test_503_twice_then_ok(sandbox, client):
     rule = sandbox.fault(method="POST", path=CALLOUTS, status=503, retryAfter=2, count=2)
     assert (rule["status"], rule["count"], rule["retryAfter"]) == (503, 2, 2)

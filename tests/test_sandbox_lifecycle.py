@@ -13,10 +13,7 @@ def sandbox(sandbox_spec):
     return sandbox_spec
 
 
-@pytest.fixture
-def client(sandbox):
-    with sandbox.client("basic") as client:
-        yield client
+CLIENT_AUTH = "basic"  # the `client` fixture (sandbox_fixture.py) authenticates this way
 
 
 def info(client, call_id) -> dict:

@@ -116,12 +116,6 @@ def sandbox(sandbox_spec):
     return sandbox_spec
 
 
-@pytest.fixture
-def client(sandbox):
-    with sandbox.client("signed") as client:
-        yield client
-
-
 def send(client, method, path, body):
     if body is None:
         return client.request(method, path)

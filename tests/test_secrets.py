@@ -1,5 +1,7 @@
 """A sentinel secret never reaches stdout, stderr, files or history, across commands, with --verbose and --dry-run."""
 
+import re
+
 import pytest
 
 from tests.conftest import SENTINEL_SECRET
@@ -8,7 +10,7 @@ TTS = ["callouts", "tts", "--from", "+46700000009", "--to", "+46701234567", "--t
 COMMANDS = [
     TTS,
     ["callouts", "conference", "--from", "+46700000009", "--to", "+46701234567", "--conference-id", "c1"],
-    ["callouts", "custom", "--from", "+46700000009", "--to", "+46701234567", "--ice", '{"action":{"name":"hangup"}}'],
+    ["callouts", "custom", "--ice", '{"action":{"name":"connectPstn","number":"+46701234567","cli":"+46700000009"}}'],
     ["calls", "get", "abc"],
     ["calls", "hangup", "abc"],
     ["calls", "say", "abc", "--text", "hi"],
@@ -23,6 +25,7 @@ COMMANDS = [
     ["api", "GET", "/calling/v1/configuration/numbers"],
     ["auth", "status"],
 ]
+SEND_NOTHING = {"signature", "auth"}  # they sign or show locally
 
 
 @pytest.mark.parametrize("mode", [["-v"], ["-v", "--dry-run"], ["-v", "--auth", "basic"], ["-o", "json", "-v"]])
@@ -32,6 +35,16 @@ def test_sentinel_secret_is_never_printed(cli, sandbox, tmp_path, mode, args):
     result = cli(*mode, *args, env={**sandbox.env(), "SINCH_APPLICATION_SECRET": SENTINEL_SECRET})
     text = result.stdout + result.stderr
     assert SENTINEL_SECRET not in text and "SentinelSecret42" not in text
+    # ...and the command got as far as its HTTP exchange, so the secret was really in play: a request sent and
+    # refused, or (--dry-run) printed, with its Authorization header redacted.
+    if args[0] in SEND_NOTHING:
+        assert sandbox.requests() == []
+    elif "--dry-run" in mode:
+        assert {r["method"] for r in sandbox.requests()} <= {"GET"}, sandbox.requests()  # reads are real
+        assert re.search(r"\b(GET|POST|PATCH|PUT|DELETE) [^ ]*/", text), text
+    else:
+        assert {r["status"] for r in sandbox.requests()} == {401}, (text, sandbox.requests())
+        assert result.exit_code == 4, text
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert SENTINEL_SECRET not in path.read_text(errors="replace"), path

@@ -161,12 +161,12 @@ def test_batch_exit_code_is_the_worst_failure(codes, worst):
 
 
 def test_outcome_unknown_is_exit_7_and_its_batch_says_check_before_running_again():
-    from sinchvoice.errors import ExitCode, OutcomeUnknown, SinchVoiceError, batch_error
+    from sinchvoice.errors import BatchError, ExitCode, OutcomeUnknown, SinchVoiceError
 
     assert int(ExitCode.OUTCOME_UNKNOWN) == 7
     assert issubclass(OutcomeUnknown, SinchVoiceError) and OutcomeUnknown("x").exit_code == 7
-    error = batch_error([7, 75], 3, "participants")
+    error = BatchError([7, 75], 3, "participants")
     assert (error.exit_code, error.message) == (7, "2 of 3 participants failed; the other one was done")
     assert error.hint == ("see the per-item results on stdout; check the state of those whose outcome is unknown "
                           "before running the command again")
-    assert batch_error([75], 3, "numbers").hint.endswith("run the command again (what succeeded stays done)")
+    assert BatchError([75], 3, "numbers").hint.endswith("run the command again (what succeeded stays done)")

@@ -48,7 +48,7 @@ def test_a_command_imports_its_own_area_only(sandbox):
 def test_the_tree_knows_every_area_and_says_what_each_does_as_the_area_itself_does():
     assert sorted(tree.AREAS) == AREAS_ON_DISK
     for name, (_, _, text) in tree.AREAS.items():
-        assert tree.load_area(name).get_short_help_str(200) == text, name
+        assert tree.load_area(name, tree.full_command()).get_short_help_str(200) == text, name
 
 
 def test_the_full_tree_has_every_area_loaded_and_leaf_help_mentions_the_global_options():

@@ -155,7 +155,7 @@ def walk(app: typer.Typer | None = None) -> tuple[list[Node], list[Option]]:
     command = tree.full_command(app)
     help_names = list(command.context_settings.get("help_option_names", ["--help"]))
     help_option = Option(help_names, None, "Show help and exit")
-    hoisted = root.GLOBAL_FLAGS | root.GLOBAL_VALUED
+    hoisted = set().union(*root.global_option_names(command))
     globals_ = [_option(p) for p in command.params if p.param_type_name == "option" and set(p.opts) & hoisted]
     nodes: list[Node] = []
 

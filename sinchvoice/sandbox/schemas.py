@@ -34,7 +34,7 @@ EVENTS = {"enableAce": BOOLEAN, "enableDice": BOOLEAN, "enablePie": BOOLEAN}
 MOH = {
     "type": "string",
     "enum": list(limits.MOH_CLASSES),
-    "x-message": "music on hold must be ring, music1, music2 or music3",
+    "x-message": f"music on hold must be {', '.join(limits.MOH_CLASSES[:-1])} or {limits.MOH_CLASSES[-1]}",
 }
 
 TTS_CALLOUT = {

@@ -208,7 +208,8 @@ def check_instructions(instructions: list, allowed: tuple[str, ...]) -> list[str
 def check_participant_command(doc: dict) -> str:
     check_schema("ManageParticipantRequest", doc)
     if "command" not in doc:
-        raise missing("command missing (mute, unmute, onhold or resume)")
+        *others, last = limits.PARTICIPANT_COMMANDS
+        raise missing(f"command missing ({', '.join(others)} or {last})")
     return doc["command"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from sinchvoice.client import application_key_of, no_such_operation, objects
-from sinchvoice.errors import ApiError, NotFoundError, SinchVoiceError, UsageError, as_json, batch_error
+from sinchvoice.errors import ApiError, BatchError, NotFoundError, SinchVoiceError, UsageError, as_json, reworded
 
 # The table keeps human labels; csv uses the API's field names, like every other csv header (the contract's
 # spelling in both layouts, so a script's header does not change with --api-layout).
@@ -111,7 +111,7 @@ def report(app_ctx, results: list[dict], codes: list[int]) -> None:
     rows = [[r["number"], r["outcome"], r["detail"]] for r in results]
     app_ctx.out.render(results, columns=RESULT_COLUMNS, rows=rows, ids=done)
     if codes:
-        raise batch_error(codes, len(results), "numbers")
+        raise BatchError(codes, len(results), "numbers")
 
 
 def found(what: str, hint: str, request: Callable, *args):
@@ -119,7 +119,7 @@ def found(what: str, hint: str, request: Callable, *args):
     try:
         return request(*args)
     except NotFoundError as error:
-        raise NotFoundError(f"{what} not found", hint=hint, **error.details) from None
+        raise reworded(error, f"{what} not found", hint=hint) from None
 
 
 def get_list(client) -> dict | None:
@@ -278,7 +278,6 @@ def show_change(app_ctx, old: dict, sent: dict) -> None:
     before = urls(old)
     after = {**before, **sent}
     width = max(len(role) for role in CALLBACK_ROLES)
-    console = app_ctx.out.console(stderr=True)
     for role in CALLBACK_ROLES:
         line = f"{role.ljust(width)}  {before.get(role) or '(none)'} → {after.get(role) or '(none)'}"
-        console.print(escape(line), markup=False, highlight=False, emoji=False, soft_wrap=True)
+        app_ctx.out.line(escape(line))

@@ -149,6 +149,7 @@ def status(ctx: typer.Context) -> None:
 
     The key is shown masked; the secret never is.
     """
+    from sinchvoice.config import ApiLayout
     from sinchvoice.credentials import mask
     from sinchvoice.urls import redact_userinfo
 
@@ -160,7 +161,7 @@ def status(ctx: typer.Context) -> None:
     if credentials.source == "file":
         out.warn(f"the secret of profile {settings.profile!r} is stored unencrypted; prefer the system keyring")
     api_url, config_url = redact_userinfo(settings.api_url), redact_userinfo(settings.config_url)
-    if settings.api_layout == "spec":  # the contract's configuration paths are on the one API host
+    if settings.api_layout is ApiLayout.spec:  # the contract's configuration paths are on the one API host
         config_url = api_url
     body = {"profile": settings.profile, "applicationKey": mask(credentials.key), "secret": where,
             "credentialsFrom": "environment" if credentials.source == "environment" else "profile",
@@ -214,18 +215,17 @@ def list_profiles(ctx: typer.Context) -> None:
              "applicationKey": mask(store.profile(name).get("application_key", "")),
              "region": store.profile(name).get("region", "global"),
              "secretStorage": store.profile(name).get("secret_storage", "keyring")} for name in store.names()]
-    if app_ctx.out.mode == "csv":  # scripts get field names and a real boolean, people get a marker
-        columns = ["profile", "active", "applicationKey", "region", "secretStorage"]
-        rows = [[p["profile"], str(p["active"]).lower(), p["applicationKey"], p["region"], p["secretStorage"]]
-                for p in body]
-    else:
-        columns = ["", "profile", "application key", "region", "secret"]
-        rows = [["*" if p["active"] else "", p["profile"], p["applicationKey"], p["region"], p["secretStorage"]]
-                for p in body]
     if not body and app_ctx.out.mode == "table" and not app_ctx.out.quiet:  # an empty table would say nothing
         app_ctx.out.note("no profiles yet: add one with `sinchvoice auth login` (or `sinchvoice -p NAME auth login`)")
         return
-    app_ctx.out.render(body, columns=columns, rows=rows, ids=store.names())
+    # Scripts get field names and a real boolean, people get a marker.
+    app_ctx.out.render(
+        body, columns=["", "profile", "application key", "region", "secret"],
+        rows=[["*" if p["active"] else "", p["profile"], p["applicationKey"], p["region"], p["secretStorage"]]
+              for p in body], ids=store.names(),
+        csv_columns=["profile", "active", "applicationKey", "region", "secretStorage"],
+        csv_rows=[[p["profile"], str(p["active"]).lower(), p["applicationKey"], p["region"], p["secretStorage"]]
+                  for p in body])
 
 
 @app.command(epilog=examples(

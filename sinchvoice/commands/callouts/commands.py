@@ -9,9 +9,9 @@ from sinchvoice import svaml
 from sinchvoice.commands import group
 from sinchvoice.commands.callouts.batch import Kind
 from sinchvoice.context import app_context
-from sinchvoice.errors import ExitCode, OutcomeUnknown, SinchVoiceError, UsageError
+from sinchvoice.errors import CalloutInterrupted, OutcomeUnknown, UsageError
 from sinchvoice.helptext import examples
-from sinchvoice.limits import MAX_CONFERENCE_ID, MAX_DURATION
+from sinchvoice.limits import MAX_CONFERENCE_ID, MAX_DURATION, MAX_TTS
 
 app = group(help="Place calls: text-to-speech, conference, custom.", epilog=examples(
     'sinchvoice callouts tts --to +46701234567 --text "Your table is ready"',
@@ -27,7 +27,7 @@ From = Annotated[Optional[str], typer.Option("--from", "--cli", metavar="NUMBER"
 Locale = Annotated[Optional[str], typer.Option("--locale", metavar="LOCALE",
                                                help="Text-to-speech language or voice, e.g. en-US.")]
 Text = Annotated[Optional[str], typer.Option("--text", metavar="TEXT",
-                                             help="Words to speak: inline, @FILE or - (stdin); max 600 chars.")]
+                                             help=f"Words to speak: inline, @FILE or - (stdin); max {MAX_TTS} chars.")]
 Prompts = Annotated[Optional[str], typer.Option(
     "--prompts", metavar="PROMPTS", help="Instead of --text: TTS/SSML prompts, e.g. '#ssml[<speak>Hi</speak>]' "
                                          "(live layout): inline, @FILE or -.")]
@@ -36,7 +36,7 @@ Moh = Annotated[Optional[svaml.MohClass], typer.Option(metavar="MUSIC",
                                                       help="Music on hold: ring, music1, music2 or music3.")]
 Dtmf = Annotated[Optional[str], typer.Option(metavar="DIGITS", help="Digits to send when answered (0-9, #, *, w).")]
 MaxDuration = Annotated[Optional[int], typer.Option(metavar="SECONDS",
-                                                    help="End the call after SECONDS, 1-14400.")]
+                                                    help=f"End the call after SECONDS, 1-{MAX_DURATION}.")]
 Ace = Annotated[bool, typer.Option("--ace", help="Send the answered-call event (ace) to the callback URL.")]
 Pie = Annotated[bool, typer.Option("--pie", help="Send prompt-input events (pie) to the callback URL.")]
 Dice = Annotated[bool, typer.Option("--dice", help="Send the disconnected-call event (dice) to the callback URL.")]
@@ -119,7 +119,7 @@ def conference(
     ctx: typer.Context,
     to: To,
     conference_id: Annotated[str, typer.Option("--conference-id", metavar="CONFERENCE_ID",
-                                                                 help="Conference to join (max 64).")],
+                                               help=f"Conference to join (max {MAX_CONFERENCE_ID}).")],
     caller_id: From = None,
     greeting: Greeting = None,
     locale: Locale = None,
@@ -282,14 +282,17 @@ def _place(app_ctx, method: str, body: dict, label: str, wait: bool, wait_timeou
     def print_call_id() -> None:
         if not printed:
             printed.append(call_id)
-            _print_call_id(app_ctx.out, result, call_id)
+            app_ctx.out.one_id(result, "callId", call_id)
 
     try:
         try:
             _accepted(app_ctx, body, label, call_id, print_call_id, wait, wait_timeout)
         except KeyboardInterrupt:
+            from sinchvoice.callstatus import next_steps
+
             print_call_id()
-            raise CalloutInterrupted(call_id) from None
+            # The API accepted the callout: the call goes on, so name it.
+            raise CalloutInterrupted(f"interrupted; call {call_id} was placed", hint=next_steps(call_id)) from None
     except (BrokenPipeError, StdoutClosed):
         raise OutcomeUnknown(f"call {call_id} was placed, but its id could not be written to stdout (it is closed)",
                              hint=f"see it with `sinchvoice calls get {call_id}`; do not place it again") from None
@@ -308,7 +311,7 @@ def _accepted(app_ctx, body: dict, label: str, call_id: str, print_call_id, wait
         app_ctx.remember("conferences", body["conferenceId"])
     if app_ctx.env.stdout_closed:  # say so now, with the id, rather than follow a call whose result nobody sees
         raise StdoutClosed
-    if app_ctx.env.stdout_isatty or callstatus.is_terminal(app_ctx.env.stderr):
+    if app_ctx.env.stdout_isatty or app_ctx.env.stderr_isatty:
         whom = (f"{describe_destination(body['destination'])} from {body['cli']}" if "destination" in body
                 else "whom the ICE SVAML says")
         app_ctx.out.note(f"Calling {whom} ({label})")
@@ -316,26 +319,6 @@ def _accepted(app_ctx, body: dict, label: str, call_id: str, print_call_id, wait
         callstatus.wait(app_ctx, call_id, wait_timeout)  # prints what it knows, however it ends
     else:
         print_call_id()
-
-
-class CalloutInterrupted(SinchVoiceError):
-    """Ctrl-C after the API accepted the callout: the call goes on, so name it."""
-
-    exit_code = ExitCode.INTERRUPTED
-
-    def __init__(self, call_id: str):
-        from sinchvoice.callstatus import next_steps
-
-        super().__init__(f"interrupted; call {call_id} was placed", hint=next_steps(call_id))
-
-
-def _print_call_id(out, result: dict, call_id: str) -> None:
-    if out.mode == "json":
-        out.json(result)
-    elif out.mode == "csv" and not out.quiet:
-        out.csv(["callId"], [[call_id]])
-    else:
-        out.ids([call_id])
 
 
 @app.command(epilog=examples(

@@ -8,9 +8,9 @@ import typer
 from sinchvoice import svaml
 from sinchvoice.commands import group
 from sinchvoice.context import app_context
-from sinchvoice.errors import NotFoundError, UsageError
+from sinchvoice.errors import NotFoundError, StoppedFollowing, UsageError, reworded
 from sinchvoice.helptext import examples
-from sinchvoice.limits import CALL_LEGS
+from sinchvoice.limits import CALL_LEGS, MAX_TTS
 
 app = group(help="See and steer a call: status, say, play, hang up.", epilog=examples(
     "sinchvoice calls get CALL_ID",
@@ -22,7 +22,7 @@ LegName = Enum("LegName", {name: name for name in CALL_LEGS}, type=str)
 
 CallId = Annotated[str, typer.Argument(metavar="CALL_ID", help="The call id a callout printed.")]
 Text = Annotated[str, typer.Option("--text", metavar="TEXT",
-                                   help="Words to speak: inline, @FILE or - (stdin); max 600 chars.")]
+                                   help=f"Words to speak: inline, @FILE or - (stdin); max {MAX_TTS} chars.")]
 Locale = Annotated[Optional[str], typer.Option("--locale", metavar="LOCALE", help="Language or voice, e.g. en-US.")]
 Then = Annotated[svaml.ThenAction, typer.Option("--then", help="What the call does afterwards.")]
 
@@ -63,12 +63,11 @@ def _watch(app_ctx, call_id: str) -> dict | None:
 
     On Ctrl-C the panel or lines already shown stay as they are: only -q has something left to print.
     """
-    from sinchvoice import callstatus
 
     out = app_ctx.out
     try:
         info = _follow_shown(app_ctx, call_id)
-    except callstatus.StoppedFollowing:
+    except StoppedFollowing:
         if out.quiet:
             out.ids([call_id])
         raise
@@ -182,7 +181,7 @@ def leg(
     call_id: CallId,
     side: Annotated[LegName, typer.Option("--leg", help="Which side hears it: caller, callee or both.")],
     text: Annotated[Optional[str], typer.Option("--say", metavar="TEXT", help="Words to speak: inline, @FILE or - "
-                                                "(stdin); max 600 chars.")] = None,
+                                                f"(stdin); max {MAX_TTS} chars.")] = None,
     files: Annotated[Optional[List[str]], typer.Option("--play", metavar="URL", help="Audio file URL; repeat for "
                                                        "several.")] = None,
     locale: Locale = None,
@@ -228,8 +227,8 @@ def _send(app_ctx, call_id: str, note: str, request: Callable) -> None:
     try:
         body = request(app_ctx.client(), call_id)
     except NotFoundError as error:  # the API answers 404 alike for an ended call and an unknown one
-        raise NotFoundError(f"call {call_id} has ended or does not exist",
-                            hint=f"see `sinchvoice calls get {call_id}`", **error.details) from None
+        raise reworded(error, f"call {call_id} has ended or does not exist",
+                       hint=f"see `sinchvoice calls get {call_id}`") from None
     if body is None:  # --dry-run
         return
     out = app_ctx.out

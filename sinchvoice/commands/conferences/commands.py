@@ -7,12 +7,15 @@ import typer
 from sinchvoice.commands import group
 from sinchvoice.commands.conferences import participants
 from sinchvoice.context import app_context
-from sinchvoice.errors import NotFoundError, SinchVoiceError, UsageError, batch_error
+from sinchvoice.errors import BatchError, NotFoundError, SinchVoiceError, UsageError, reworded
 from sinchvoice.fanout import DEFAULT_CONCURRENCY
 from sinchvoice.fanout import HELP as CONCURRENCY_HELP
 from sinchvoice.helptext import examples
 from sinchvoice.inputs import check_range
+from sinchvoice.limits import MOH_CLASSES
 from sinchvoice.svaml import MohClass
+
+MOH_CHOICES = f"{', '.join(MOH_CLASSES[:-1])} or {MOH_CLASSES[-1]}"
 
 app = group(help="See who is in a conference; mute, hold, kick participants.", epilog=examples(
     "sinchvoice conferences get standup",
@@ -62,15 +65,12 @@ def get(
         return
     _remember(app_ctx, conference_id, body)
     if watch:
-        # Ctrl-C is how a watch is meant to end: a closing line and cli.md's 130, never a traceback
+        # Ctrl-C is how a watch is meant to end: a closing line, then root reports it as any other (130).
         participants.watch(app_ctx, conference_id, body, interval, lambda: _poll(app_ctx, conference_id))
         return
-    out = app_ctx.out
-    if out.mode == "csv" and not out.quiet:
-        out.csv(participants.CSV_COLUMNS, participants.csv_rows(body))
-        return
-    out.render(body, columns=participants.COLUMNS, rows=participants.rows(body), ids=participants.ids(body),
-               footer=participants.count(len(participants.participants(body))), fit=participants.fit())
+    app_ctx.out.render(body, columns=participants.COLUMNS, rows=participants.rows(body), ids=participants.ids(body),
+                       footer=participants.count(len(participants.participants(body))), fit=participants.fit(),
+                       csv_columns=participants.CSV_COLUMNS, csv_rows=participants.csv_rows(body))
 
 
 def _check_interval(interval: float | None, watch: bool) -> float:
@@ -105,8 +105,8 @@ NOT_FOUND_HINT = ("participants join when they answer (a few seconds after the c
 
 
 def _conference_not_found(conference_id: str, error: SinchVoiceError) -> NotFoundError:
-    return NotFoundError(f"conference {conference_id} not found (it ends when the last participant leaves)",
-                         hint=NOT_FOUND_HINT, **error.details)
+    return reworded(error, f"conference {conference_id} not found (it ends when the last participant leaves)",
+                    hint=NOT_FOUND_HINT)
 
 
 def _remember(app_ctx, conference_id: str, body: dict) -> None:
@@ -161,8 +161,8 @@ def unmute(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = 
 def hold(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
          except_: Except = None,
          moh: Annotated[Optional[MohClass], typer.Option(
-             "--moh", metavar="MUSIC", help="Music on hold while held: ring, music1, music2 or music3 (live "
-                                            "layout; the contract's command has no field for it).")] = None,
+             "--moh", metavar="MUSIC", help=f"Music on hold while held: {MOH_CHOICES} (live layout; the "
+                                            "contract's command has no field for it).")] = None,
          concurrency: Concurrency = DEFAULT_CONCURRENCY) -> None:
     """Put participants of a conference on hold.
 
@@ -257,7 +257,7 @@ def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action,
         return
     _report(app_ctx, conference_id, results)
     if codes:
-        raise batch_error(codes, len(results), "participants")
+        raise BatchError(codes, len(results), "participants")
 
 
 def _run(app_ctx, conference_id: str, targets: list[str], action: Action, done: str, concurrency: int):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sinchvoice.client import objects, participant_id
-from sinchvoice.errors import ExitCode, SinchVoiceError, UsageError, as_json
+from sinchvoice.errors import SinchVoiceError, StoppedWatching, UsageError, as_json
 from sinchvoice.inputs import check_identifier
 from sinchvoice.limits import MAX_CONFERENCE_ID
 
@@ -28,7 +28,8 @@ FLAG_EVENTS = {("muted", True): "muted", ("muted", False): "unmuted", ("onhold",
 def check_conference_id(value: str) -> str:
     if len(value) > MAX_CONFERENCE_ID:
         raise UsageError(f"the conference id is {len(value)} characters long; Sinch allows at most "
-                         f"{MAX_CONFERENCE_ID}", hint="check the id; conference ids are at most 64 characters")
+                         f"{MAX_CONFERENCE_ID}",
+                         hint=f"check the id; conference ids are at most {MAX_CONFERENCE_ID} characters")
     return check_identifier(value, "the conference id", hint="give the conferenceId used in the callouts")
 
 
@@ -144,21 +145,13 @@ def succeeded(results: list[dict]) -> list[str]:
 def show_results(out, results: list[dict]) -> None:
     """Per-participant outcomes: a table, the JSON array, csv, or (-q) the call ids that succeeded."""
     rows = [[r["callId"], r["outcome"], r["detail"]] for r in results]
-    if out.mode == "csv" and not out.quiet:
-        out.csv(RESULT_CSV_COLUMNS, rows)
-    else:
-        out.render(results, columns=RESULT_COLUMNS, rows=rows, ids=succeeded(results))
+    out.render(results, columns=RESULT_COLUMNS, rows=rows, ids=succeeded(results), csv_columns=RESULT_CSV_COLUMNS,
+               csv_rows=rows)
 
 
 # ---- --watch: the only part that draws; polls through `fetch` and sleeps through env.sleep -----------------
 
 EVENT_COLUMNS = ("event", "conferenceId", "callId", "cli", "duration", "muted", "onhold")
-
-
-class StoppedWatching(SinchVoiceError):
-    """Ctrl-C on a conference watch: the conference goes on, so the closing line says so and how to end it."""
-
-    exit_code = ExitCode.INTERRUPTED
 
 
 def watch(app_ctx, conference_id: str, body: dict, interval: float, fetch) -> None:

@@ -119,13 +119,14 @@ def _stop_if_interrupted(out, code: int) -> None:
     """A Ctrl-C inside a step ends that step's command with its own exit code; it must end the demo too."""
     import signal
 
+    from sinchvoice.errors import Interrupted
     from sinchvoice.interrupts import CtrlC
 
     handler = signal.getsignal(signal.SIGINT)
     if isinstance(handler, CtrlC) and handler.signum is not None:
-        if code != 130:  # the step reported something else (e.g. what the Ctrl-C left unknown), not the stop
-            print("interrupted", file=out.env.stderr, flush=True)
-        raise typer.Exit(130)
+        # A step that ended 130 has said `interrupted`; one that reported something else (e.g. what the Ctrl-C
+        # left unknown) has not said that the demo stops.
+        raise Interrupted("" if code == 130 else "interrupted")
 
 
 @contextmanager

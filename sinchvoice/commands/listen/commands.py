@@ -6,19 +6,15 @@ from typing import Annotated, Optional
 import typer
 
 from sinchvoice.context import app_context
-from sinchvoice.errors import UsageError
+from sinchvoice.errors import Interrupted, UsageError
 from sinchvoice.helptext import examples, single_command
 from sinchvoice.interrupts import stops_on_ctrl_c
 
 
 def _stopped(ctx: typer.Context, **_) -> None:
     """Serving ends only by Ctrl-C (at any moment: `stops_on_ctrl_c`), once requests in flight are done: say so
-    and exit 130. On a terminal the echoed ^C leaves the cursor mid-line, so end that line first."""
-    app_ctx = app_context(ctx)
-    if _isatty(app_ctx.env.stderr):
-        app_ctx.out.note("")
-    app_ctx.out.note("stopped")
-    raise typer.Exit(130)
+    and exit 130 (root ends the line the terminal echoed ^C on first)."""
+    raise Interrupted("stopped")
 
 
 @single_command(epilog=examples(
@@ -103,11 +99,6 @@ def _serve(app_ctx, host: str, port: int, allow_remote: bool, *, journal: str | 
             journal_file.close()
 
 
-def _isatty(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def _open_journal(name: str):
@@ -160,15 +151,13 @@ def _reporter(app_ctx):
             out.ids([printable(exchange.callid)])
         if out.quiet and not exchange.rejected:
             return
-        style = "red" if exchange.rejected else None
-        console = out.console(stderr=True)
-        console.print(exchange.line(), style=style, markup=False, highlight=False, emoji=False, soft_wrap=True)
+        out.line(exchange.line(), style="red" if exchange.rejected else None)
         for warning in exchange.warnings:
             out.warn(printable(warning))
         if verbose:
             for label, body in (("request", decode(exchange.body)), ("reply", decode(exchange.reply))):
                 text = json.dumps(body, indent=2, ensure_ascii=False) if body is not None else "(empty)"
                 text = "\n    ".join(printable(line) for line in text.split("\n"))  # json leaves C1 controls raw
-                console.print(f"    {label}: {text}", markup=False, highlight=False, emoji=False, soft_wrap=True)
+                out.line(f"    {label}: {text}")
 
     return report

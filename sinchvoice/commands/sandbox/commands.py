@@ -1,11 +1,11 @@
 """`sandbox`: serve the local Voice API emulator in the foreground (heavy imports inside the command)."""
 
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
-from sinchvoice.errors import UsageError
+from sinchvoice.config import ApiLayout
+from sinchvoice.errors import Interrupted, UsageError
 from sinchvoice.helptext import examples, single_command
 from sinchvoice.interrupts import stops_on_ctrl_c
 from sinchvoice.sandbox.defaults import HOST, KEY, PORT, SECRET
@@ -15,21 +15,9 @@ MAX_NUMBERS = 100_000
 MAX_RATE_LIMIT = 100_000
 
 
-class ApiLayout(str, Enum):
-    live = "live"
-    spec = "spec"
-
-
 def _stopped(**_) -> None:
-    """Like `listen`: end the line the terminal echoed ^C on, say `stopped`, exit 130."""
-    import sys
-
-    from sinchvoice.environment import _isatty
-
-    if _isatty(sys.stderr):
-        typer.echo(err=True)
-    typer.echo("stopped", err=True)
-    raise typer.Exit(130)
+    """Like `listen`: say `stopped`, exit 130 (root ends the line the terminal echoed ^C on first)."""
+    raise Interrupted("stopped")
 
 
 @single_command(epilog=examples(

@@ -64,14 +64,10 @@ def sign(
     if app_ctx.settings.verbose:
         app_ctx.out.note(f"string-to-sign: {json.dumps(signed.string_to_sign)}")
     out = app_ctx.out
-    if out.mode == "json":
-        out.json(headers)
-    elif out.quiet:
-        out.ids([signed.authorization])
-    elif out.mode == "csv":
-        out.csv(list(headers), [list(headers.values())])
-    else:
+    if out.mode == "table" and not out.quiet:  # people get the headers as they are sent
         out.ids([f"{name}: {value}" for name, value in headers.items()])
+    else:
+        out.render(headers, ids=[signed.authorization], csv_columns=list(headers), csv_rows=[list(headers.values())])
 
 
 @app.command("verify", epilog=examples(

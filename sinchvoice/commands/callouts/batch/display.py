@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import math
 
-from sinchvoice.callstatus import is_terminal
-
 
 def duration(seconds: float) -> str:
     """About how long: `45 s`, `3 min 20 s`, `2 h 5 min`."""
@@ -23,7 +21,7 @@ def duration(seconds: float) -> str:
 class Display:
     def __init__(self, app_ctx):
         self.out = app_ctx.out
-        self.enabled = is_terminal(app_ctx.env.stderr) and not app_ctx.settings.quiet
+        self.enabled = app_ctx.env.stderr_isatty and not app_ctx.settings.quiet
 
     @contextlib.contextmanager
     def sending(self, sender, total: int):

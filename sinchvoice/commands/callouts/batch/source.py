@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
+from sinchvoice.environment import isatty
 from sinchvoice.errors import UsageError
 
 MAX_LINE_BYTES = 64 * 1024  # a callout row is a few hundred bytes; longer lines mean the wrong file
@@ -62,7 +63,7 @@ def open_source(value: str, stdin) -> Source:
 
 
 def _spool(stdin) -> Source:
-    if stdin is None or stdin.isatty():
+    if stdin is None or isatty(stdin):
         raise UsageError("the rows are read from standard input (-), but it is a terminal" if stdin is not None
                          else "the rows are read from standard input (-), but there is none", hint=PIPE_HINT)
     stream = getattr(stdin, "buffer", None)
