@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -23,6 +24,11 @@ from tests.sandbox_fixture import (  # noqa: F401  (the sandboxes, and an HTTP c
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# A shell without job control starts a background job (`python -m pytest &`) with SIGINT ignored, and every
+# process the tests start inherits that: the Ctrl-C tests would then fail for a reason that is not theirs.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 SENTINEL_SECRET = "U2VudGluZWxTZWNyZXQ0Mg=="  # base64 of "SentinelSecret42": must never be printed
 
 
