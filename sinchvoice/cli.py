@@ -35,7 +35,7 @@ def _run(args: list[str]) -> int:
         print(f"sinchvoice {__version__}", flush=True)
         return 0
     try:
-        from sinchvoice.root import build_app
+        from sinchvoice.tree import build_app
 
         app = build_app()
     except KeyboardInterrupt:  # Ctrl-C while starting up: as anywhere else, 130 and one word

@@ -283,3 +283,15 @@ class VoiceClient:
 
     def close(self) -> None:
         self.transport.close()
+
+
+def no_such_operation(client, error: NotFoundError, doing: str) -> NotFoundError:
+    """A 404 for a path that always exists on the layout in use: say where it went and what to change."""
+    path = client.layout.config_path()
+    other = "spec" if client.layout.name == "live" else "live"
+    return NotFoundError(
+        f"could not {doing}: GET {client.transport.shown_host(path)}{path} answered 404 (no such operation on that "
+        f"server in the {client.layout.name} layout)",
+        hint=f"if the server implements the contract file, use --api-layout {other}; if numbers live on another "
+             "host, give it with --config-base-url URL",
+        **error.details)

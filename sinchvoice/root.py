@@ -1,4 +1,4 @@
-"""The root command: global options, the command tree, and the one place errors become exit codes."""
+"""The root command: global options, and the one place errors become exit codes (the tree: sinchvoice.tree)."""
 
 import os
 import sys
@@ -108,11 +108,19 @@ def _mention_global_options(group) -> None:
             command.epilog = GLOBAL_EPILOG
 
 
+def prepare_area(command, name: str) -> None:
+    """What every command of the tree gets, applied to an area as it loads (sinchvoice.tree)."""
+    if hasattr(command, "commands"):
+        _mention_global_options(command)
+    elif not command.epilog:
+        command.epilog = GLOBAL_EPILOG
+    refuse_empty_values(command, name)
+
+
 class RootGroup(TyperGroup):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _mention_global_options(self)
-        refuse_empty_values(self)
+        refuse_empty_values(self)  # the root's own options; the areas' as they load (prepare_area)
 
     def parse_args(self, ctx, args):
         from sinchvoice.inputs import check_arguments
@@ -233,36 +241,3 @@ def root(
     # Nothing is read from disk here: the settings read the config file when a command first needs them.
     ctx.obj = AppContext(env, Settings(ConfigStore(env.config_dir), options))
     ctx.call_on_close(ctx.obj.close)
-
-
-def build_app() -> typer.Typer:
-    from sinchvoice.commands import (
-        api,
-        applications,
-        auth,
-        callouts,
-        calls,
-        completion,
-        conferences,
-        demo,
-        listen,
-        sandbox,
-        signature,
-    )
-
-    app = typer.Typer(cls=RootGroup, no_args_is_help=True, add_completion=False, rich_markup_mode=None,
-                      pretty_exceptions_enable=False,
-                      context_settings={"help_option_names": ["-h", "--help"]})
-    app.callback()(root)
-    app.add_typer(auth.app, name="auth")
-    app.add_typer(callouts.app, name="callouts")
-    app.add_typer(calls.app, name="calls")
-    app.add_typer(conferences.app, name="conferences")
-    app.add_typer(applications.app, name="applications")
-    app.command("api")(api.api)
-    app.add_typer(signature.app, name="signature")
-    app.command("sandbox")(sandbox.sandbox)
-    app.command("demo")(demo.demo)
-    app.command("listen")(listen.listen)
-    app.add_typer(completion.app, name="completion")
-    return app

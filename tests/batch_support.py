@@ -48,6 +48,12 @@ def posted(sandbox, status: int | None = None) -> list[dict]:
             if r["method"] == "POST" and r["path"] == CALLOUTS and (status is None or r["status"] == status)]
 
 
+def call_ids(sandbox) -> dict:
+    """destination -> call id, from the sandbox's state (the live layout keeps `to` as {type, endpoint})."""
+    return {(call["to"]["endpoint"] if isinstance(call["to"], dict) else call["to"]): call["callId"]
+            for call in sandbox.state()["calls"]}
+
+
 def per_destination(sandbox, status: int = 200) -> Counter:
     found = Counter()
     for body in posted(sandbox, status):

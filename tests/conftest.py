@@ -61,7 +61,7 @@ class CliRunner:
         from typer.testing import CliRunner as TyperRunner
 
         from sinchvoice.environment import Environment
-        from sinchvoice.root import build_app
+        from sinchvoice.tree import build_app
 
         environment = Environment(
             stdin_isatty_override=tty,

@@ -12,17 +12,12 @@ import stat
 
 import pytest
 
-from tests.batch_support import CALLOUTS, FAST, FROM, batch, events, journal, people, posted, write
+from tests.batch_support import CALLOUTS, FAST, FROM, batch, call_ids, events, journal, people, posted, write
 
 
 def tts(to: str, text: str, **extra) -> dict:
     return {"method": "ttsCallout", "ttsCallout": {"cli": FROM, "destination": {"type": "number", "endpoint": to},
                                                    "text": text, **extra}}
-
-
-def call_ids(sandbox) -> dict:
-    """destination -> call id, from the sandbox's state."""
-    return {call["to"]: call["callId"] for call in sandbox.state()["calls"]}
 
 
 # ---- rows and templates ---------------------------------------------------------------------------------------

@@ -10,10 +10,11 @@ from __future__ import annotations
 import contextlib
 import shlex
 import signal
+from pathlib import Path
 
 import pytest
 
-from sinchvoice.batch import journal as j
+from sinchvoice.commands.callouts.batch.journal import Journal, JournalError
 from sinchvoice.sandbox.clock import ManualClock
 from sinchvoice.sandbox.server import run_in_thread
 from tests.batch_support import (
@@ -21,6 +22,7 @@ from tests.batch_support import (
     FAST,
     FROM,
     batch,
+    call_ids,
     count_events,
     events,
     journal,
@@ -142,7 +144,7 @@ def test_a_journal_resumes_only_the_batch_it_was_written_for(cli, sandbox, tmp_p
 def test_a_second_run_on_the_same_journal_is_refused_with_75(cli, sandbox, tmp_path):
     source = people(tmp_path, 2)
     path = source + ".journal.jsonl"
-    holder = j.Journal(j.Path(path))  # another run, in the middle of its batch
+    holder = Journal(Path(path))  # another run, in the middle of its batch
     try:
         result = batch(cli, sandbox, source, *TEXT, "--yes")
     finally:
@@ -160,7 +162,7 @@ def test_wait_follows_every_call_and_records_its_result_reason_duration_and_debi
     cli.on_sleep = sandbox.advance  # the sandbox's clock moves as the CLI waits between rounds
     result = batch(cli, sandbox, source, *TEXT, "--yes", *FAST, "--wait", "-o", "csv")
     assert result.exit_code == 5  # not all answered
-    ids = {call["to"]: call["callId"] for call in sandbox.state()["calls"]}
+    ids = call_ids(sandbox)
     assert result.stdout.splitlines() == [
         "line,to,callId,outcome,result,reason,duration,debit,currency,error",
         f"2,+46701234567,{ids['+46701234567']},placed,ANSWERED,CALLERHANGUP,2,0.025,EUR,",
@@ -353,15 +355,15 @@ def test_a_journal_that_cannot_be_written_stops_the_batch_before_that_request_le
                                                                                      monkeypatch):
     """A full disk cannot be made over a socket: the journal's write fails (a stand-in) as row 2 is about to go."""
     source = people(tmp_path, 3)
-    real = j.Journal.sending
+    real = Journal.sending
 
     def full_disk(self, row, line):
         if row == 1:
-            raise j.JournalError(f"cannot write the journal {self.path}: No space left on device; sending stopped",
+            raise JournalError(f"cannot write the journal {self.path}: No space left on device; sending stopped",
                                  hint="free some space or fix the folder, then run the same command again")
         real(self, row, line)
 
-    monkeypatch.setattr(j.Journal, "sending", full_disk)
+    monkeypatch.setattr(Journal, "sending", full_disk)
     result = batch(cli, sandbox, source, *TEXT, "--yes", *FAST, "--concurrency", "1")
     assert result.exit_code == 1
     assert len(posted(sandbox)) == 1  # the second request never left: no record, no request
@@ -369,7 +371,7 @@ def test_a_journal_that_cannot_be_written_stops_the_batch_before_that_request_le
     assert result.stderr.splitlines()[1] == (f"error: cannot write the journal {source}.journal.jsonl: No space left "
                                              "on device; sending stopped; 2 rows not sent")
     assert events(source + ".journal.jsonl")[-1] == ("intent", 1)  # not recorded as refused: it simply did not go
-    monkeypatch.setattr(j.Journal, "sending", real)
+    monkeypatch.setattr(Journal, "sending", real)
     assert batch(cli, sandbox, source, *TEXT, "--yes", *FAST).exit_code == 0
     assert per_destination(sandbox) == {n: 1 for n in numbers(3)}
 

@@ -123,7 +123,7 @@ def test_non_base64_secret_is_a_usage_error(cli, monkeypatch):
 
 
 def test_startup_imports_nothing_heavy():
-    code = ("import sys, sinchvoice.cli, sinchvoice.root; sinchvoice.root.build_app(); "
+    code = ("import sys, sinchvoice.cli, sinchvoice.tree; sinchvoice.tree.build_app(); "
             "heavy = ('httpx','rich','keyring','starlette','uvicorn','jsonschema'); "
             "print(sorted(m for m in heavy if m in sys.modules))")
     result = run_subprocess_python(code)
@@ -240,11 +240,11 @@ def test_ctrl_c_while_the_command_line_is_parsed_is_130_not_aborted(monkeypatch,
 
 def test_ctrl_c_while_the_command_tree_is_built_is_130(monkeypatch, capsys):
     from sinchvoice import cli as entry
-    from sinchvoice import root
+    from sinchvoice import tree
 
     def interrupted():
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(root, "build_app", interrupted)
+    monkeypatch.setattr(tree, "build_app", interrupted)
     assert entry.main(["calls", "get", "x"]) == 130
     assert capsys.readouterr().err == "interrupted\n"

@@ -15,7 +15,7 @@ import typer.main
 
 from sinchvoice import history
 from sinchvoice.completion_gen import FILES, SHELLS, generate, walk
-from sinchvoice.root import build_app
+from sinchvoice.tree import build_app
 from tests.conftest import ROOT, SENTINEL_SECRET
 
 CALL_IDS = ["4398599d-1ba0-4d29-8b1a-5a9f0ff8d0a1", "4398599d-1ba0-4d29-8b1a-5a9f0ff8d0b2", "9e5a1c2b-aaaa"]

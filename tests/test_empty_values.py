@@ -7,7 +7,7 @@ import re
 import pytest
 import typer.main
 
-from sinchvoice.root import build_app
+from sinchvoice.tree import build_app
 
 KEY = "aaaa1111-2222-4333-8444-555555555555"
 SECRET = "U2VjcmV0U2VjcmV0"

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sinchvoice import destinations, inputs, participants, signing, svaml
+from sinchvoice import destinations, inputs, signing, svaml
+from sinchvoice.commands.conferences import participants
 from sinchvoice.environment import Environment
 from sinchvoice.errors import UsageError
 from sinchvoice.output import Output, escape

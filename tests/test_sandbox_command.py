@@ -12,7 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from sinchvoice.commands.sandbox import sandbox
+from sinchvoice.commands.sandbox.commands import sandbox
 from tests.conftest import ROOT
 
 
@@ -89,7 +89,7 @@ def test_allow_remote_warns_then_serves():
 
 def test_serves_in_the_foreground_and_stops_on_ctrl_c():
     script = (
-        "import typer; from sinchvoice.commands.sandbox import sandbox; a = typer.Typer(); "
+        "import typer; from sinchvoice.commands.sandbox.commands import sandbox; a = typer.Typer(); "
         "a.command('sandbox')(sandbox); a.command('other')(lambda: None); a()"
     )
     proc = subprocess.Popen(

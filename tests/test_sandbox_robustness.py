@@ -6,9 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from sinchvoice.sandbox import journal as j
 from sinchvoice.sandbox.app import Sandbox
 from sinchvoice.sandbox.clock import ManualClock, RealClock
+from sinchvoice.sandbox.journal import MAX_BODY_CHARS, Journal
 from sinchvoice.sandbox.numbers import extra_number
 from sinchvoice.sandbox.server import run_in_thread
 from tests.sandbox_fixture import SandboxHandle
@@ -41,11 +41,11 @@ def test_a_json_body_is_journaled_as_json_and_a_long_one_is_cut_and_marked(sandb
     assert (first["body"], first["bodyTruncated"], first["response"]["callId"] != "") == (tts(), False, True)
     assert (second["status"], second["bodyTruncated"], second["bodySize"]) == (400, True, len(
         httpx.Request("POST", "/", json=tts(text=long_text)).content))
-    assert isinstance(second["body"], str) and len(second["body"]) == j.MAX_BODY_CHARS
+    assert isinstance(second["body"], str) and len(second["body"]) == MAX_BODY_CHARS
 
 
 def test_the_journal_keeps_the_newest_entries_and_says_how_many_went():
-    journal = j.Journal(max_entries=3)
+    journal = Journal(max_entries=3)
     for index in range(5):
         journal.add({"index": index}, b"{}", None)
     report = journal.report()
@@ -55,7 +55,7 @@ def test_the_journal_keeps_the_newest_entries_and_says_how_many_went():
 
 
 def test_the_journal_also_bounds_the_characters_it_holds():
-    journal = j.Journal(max_entries=100, max_total_chars=10_000)
+    journal = Journal(max_entries=100, max_total_chars=10_000)
     for _ in range(10):
         journal.add({}, b"x" * 4000, None)
     assert (len(journal.entries()), journal.dropped) == (2, 8)

@@ -183,9 +183,9 @@ elif phase == "binding":
 elif phase == "starting":  # in the server thread: the main thread is waiting for it to answer
     interrupt_as(uvicorn.Server, "startup")
 elif phase == "banner":
-    import sinchvoice.commands.listen, sinchvoice.commands.sandbox
-    interrupt_as(sinchvoice.commands.listen, "_announce")
-    interrupt_as(sinchvoice.commands.sandbox, "_announce")
+    import sinchvoice.commands.listen.commands, sinchvoice.commands.sandbox.commands
+    interrupt_as(sinchvoice.commands.listen.commands, "_announce")
+    interrupt_as(sinchvoice.commands.sandbox.commands, "_announce")
 elif phase == "shutting down":  # Ctrl-C again (twice) while the first one is being honoured
     interrupt_as(uvicorn.Server, "shutdown", times=2)
 

@@ -91,7 +91,7 @@ def test_a_batch_client_pool_makes_a_client_per_request_in_flight_sharing_one_tl
                                                                                                  tmp_path):
     import ssl
 
-    from sinchvoice.batch.clients import paced_client_pool
+    from sinchvoice.commands.callouts.batch.clients import paced_client_pool
     from sinchvoice.config import ConfigStore, Options, Settings
     from sinchvoice.context import AppContext
     from sinchvoice.environment import Environment

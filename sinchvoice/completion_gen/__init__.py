@@ -1,7 +1,7 @@
 """Static shell completion scripts (bash, zsh, fish) generated from the Typer command tree.
 
 The scripts hold the whole tree as data and read recent identifiers from the history files, so TAB never
-starts Python. `generate(shell)` walks whatever `build_app()` builds: new commands and options appear on the
+starts Python. `generate(shell)` walks whatever `sinchvoice.tree` builds: new commands and options appear on the
 next regeneration (`python -m sinchvoice.completion_gen --write completions/`).
 """
 
@@ -121,9 +121,9 @@ def walk(app: typer.Typer | None = None) -> tuple[list[Node], list[Option]]:
     The root's global options are valid after any subcommand too (root.hoist_global_options moves them), so
     the scripts offer them everywhere; a command's own option of the same name takes precedence.
     """
-    from sinchvoice import root
+    from sinchvoice import root, tree
 
-    command = typer.main.get_command(app if app is not None else root.build_app())
+    command = tree.full_command(app)
     help_names = list(command.context_settings.get("help_option_names", ["--help"]))
     help_option = Option(help_names, None, "Show help and exit")
     hoisted = root.GLOBAL_FLAGS | root.GLOBAL_VALUED

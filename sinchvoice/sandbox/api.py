@@ -6,9 +6,9 @@ from urllib.parse import unquote
 
 from sinchvoice import limits
 from sinchvoice.sandbox import live_checks, shapes
-from sinchvoice.sandbox import validation as v
 from sinchvoice.sandbox.configuration import Configuration
 from sinchvoice.sandbox.problems import Problem, invalid, not_found
+from sinchvoice.sandbox.validation import check_callout, check_participant_command, check_svaml_update, parse_json
 
 CALLOUTS = "/calling/v1/callouts"
 CALL = "/calling/v1/calls/id/{call_id}"
@@ -98,8 +98,8 @@ class Api:
     # ---- callouts and calls ------------------------------------------------------------------
 
     def create_callout(self, params, body):
-        doc = v.parse_json(body)
-        order = live_checks.check_callout(doc) if self.layout == "live" else v.check_callout(doc)
+        doc = parse_json(body)
+        order = live_checks.check_callout(doc) if self.layout == "live" else check_callout(doc)
         call = self.state.create_call(doc["method"], order)
         return 200, {"callId": call.call_id}
 
@@ -110,14 +110,14 @@ class Api:
             return 200, shapes.call(self.state.call_info(call, now), call, self.layout)
 
     def update_call(self, params, body):
-        action = v.check_svaml_update(v.parse_json(body))
+        action = check_svaml_update(parse_json(body))
         self._apply(params["call_id"], action)
         return 200, None
 
     def manage_leg(self, params, body):
         if params["leg"] not in limits.CALL_LEGS:
             raise invalid(f"call leg must be caller, callee or both, not '{params['leg'][:20]}'")
-        action = live_checks.check_leg(v.parse_json(body))
+        action = live_checks.check_leg(parse_json(body))
         self._apply(params["call_id"], action)
         return 200, None
 
@@ -142,11 +142,11 @@ class Api:
         return 200, None
 
     def manage_participant(self, params, body):
-        doc = v.parse_json(body)
+        doc = parse_json(body)
         if self.layout == "live":
             command, moh = live_checks.check_participant(doc)
         else:
-            command, moh = v.check_participant_command(doc), None
+            command, moh = check_participant_command(doc), None
         with self.state.lock:
             self.state.tick()
             participant = self.state.participant(params["conference_id"], params["call_id"])

@@ -9,12 +9,12 @@ import threading
 import anyio
 from starlette.responses import Response
 
-from sinchvoice.sandbox import defaults as d
 from sinchvoice.sandbox.api import Api
 from sinchvoice.sandbox.auth import authenticate
 from sinchvoice.sandbox.callbacks import Deliverer
 from sinchvoice.sandbox.clock import ManualClock, RealClock
 from sinchvoice.sandbox.control import Control
+from sinchvoice.sandbox.defaults import CALLBACK_TIMEOUT, KEY, MAX_BODY_BYTES, SECRET
 from sinchvoice.sandbox.faults import Faults, RawBody
 from sinchvoice.sandbox.journal import Journal, render
 from sinchvoice.sandbox.problems import Problem, error_body
@@ -36,11 +36,11 @@ class Sandbox:
     def __init__(
         self,
         *,
-        key: str = d.KEY,
-        secret: str = d.SECRET,
+        key: str = KEY,
+        secret: str = SECRET,
         clock: RealClock | ManualClock | None = None,
         seed: int | None = None,
-        callback_timeout: float = d.CALLBACK_TIMEOUT,
+        callback_timeout: float = CALLBACK_TIMEOUT,
         allow_remote_control: bool = False,
         api_layout: str = "live",
         numbers: int = 0,
@@ -133,10 +133,10 @@ class Sandbox:
             "headers": {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]},
         }
         try:
-            request["body"] = await read_body(receive, d.MAX_BODY_BYTES)
+            request["body"] = await read_body(receive, MAX_BODY_BYTES)
         except BodyTooLarge:
             request["body"] = b""
-            problem = Problem(413, 40001, f"Request body over {d.MAX_BODY_BYTES} bytes")
+            problem = Problem(413, 40001, f"Request body over {MAX_BODY_BYTES} bytes")
             status, payload, headers = problem.status, problem.body(), problem.headers
             return await self._reply(scope, receive, send, request, (status, payload, headers, None), None)
         if request["path"].startswith(CONTROL_PREFIX):

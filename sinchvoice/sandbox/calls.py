@@ -5,7 +5,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sinchvoice.sandbox import defaults as d
+from sinchvoice.sandbox.defaults import (
+    CALLEE_HANGUP_AFTER,
+    MIN_SPEAK_SECONDS,
+    NOANSWER_RING_SECONDS,
+    RESERVED_SUFFIXES,
+    RING_SECONDS,
+    WORDS_PER_MINUTE,
+)
 
 
 @dataclass
@@ -52,14 +59,14 @@ class Conference:
 def plan(method: str, order: dict) -> tuple[float | None, float | None, str, str]:
     """(answer_at, end_at, final result, final reason) relative to creation."""
     endpoint = order["destination"]["endpoint"]
-    forced = next((v for k, v in d.RESERVED_SUFFIXES.items() if endpoint.endswith(k)), None)
-    ring = d.RING_SECONDS
+    forced = next((v for k, v in RESERVED_SUFFIXES.items() if endpoint.endswith(k)), None)
+    ring = RING_SECONDS
     if forced and forced[0] == "NOANSWER":
-        return None, d.NOANSWER_RING_SECONDS, *forced
+        return None, NOANSWER_RING_SECONDS, *forced
     if forced and forced[0] != "ANSWERED":
         return None, ring, *forced
     if forced:
-        return ring, ring + d.CALLEE_HANGUP_AFTER, *forced
+        return ring, ring + CALLEE_HANGUP_AFTER, *forced
     if method == "ttsCallout":
         return ring, ring + speaking_time(order["text"]), "ANSWERED", "CALLERHANGUP"
     if order.get("limit"):
@@ -69,4 +76,4 @@ def plan(method: str, order: dict) -> tuple[float | None, float | None, str, str
 
 def speaking_time(text: str) -> float:
     """About 150 words a minute, at least 2 s, rounded up to whole seconds so durations are exact."""
-    return float(max(d.MIN_SPEAK_SECONDS, math.ceil(len(text.split()) * 60 / d.WORDS_PER_MINUTE)))
+    return float(max(MIN_SPEAK_SECONDS, math.ceil(len(text.split()) * 60 / WORDS_PER_MINUTE)))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sinchvoice.sandbox import defaults as d
 from sinchvoice.sandbox import live_checks
-from sinchvoice.sandbox import validation as v
+from sinchvoice.sandbox.defaults import CURRENCY, RATE_PER_MINUTE
 from sinchvoice.sandbox.problems import not_found
+from sinchvoice.sandbox.validation import check_callbacks, check_number_configuration, parse_json
 
 # A plausible answer of the deprecated number query: calling code -> (country, type of its mobile range).
 COUNTRIES = {"46": "SE", "44": "GB", "49": "DE", "33": "FR", "34": "ES", "47": "NO", "45": "DK", "358": "FI",
@@ -30,8 +30,8 @@ class Configuration:
             return 200, self.state.numbers.get(params["number"]).spec()
 
     def spec_update(self, params, body):
-        doc = v.parse_json(body)
-        v.check_number_configuration(doc, params["number"])
+        doc = parse_json(body)
+        check_number_configuration(doc, params["number"])
         with self.state.lock:
             entry = self.state.numbers.get(params["number"])
             entry.app = doc.get("applicationKey", self.key)
@@ -50,14 +50,14 @@ class Configuration:
             return 200, {"numbers": [n.live() for n in self.state.numbers.all()]}
 
     def live_assign(self, params, body):
-        doc = v.parse_json(body)
+        doc = parse_json(body)
         numbers = live_checks.check_assign(doc)
         with self.state.lock:
             self.state.numbers.assign(numbers, doc["applicationkey"], doc.get("capability"))
         return 204, None
 
     def live_unassign(self, params, body):
-        doc = v.parse_json(body)
+        doc = parse_json(body)
         number = live_checks.check_unassign(doc)
         with self.state.lock:
             self.state.numbers.unassign(number, doc["applicationkey"])
@@ -71,7 +71,7 @@ class Configuration:
             "numberType": "Mobile" if number.startswith(MOBILE_PREFIXES) else "Fixed" if code else "Unknown",
             "normalizedNumber": number,
             "restricted": False,
-            "rate": {"currencyId": d.CURRENCY, "amount": d.RATE_PER_MINUTE},
+            "rate": {"currencyId": CURRENCY, "amount": RATE_PER_MINUTE},
         }
         return 200, {"number": details}
 
@@ -88,8 +88,8 @@ class Configuration:
 
     def update_callbacks(self, params, body):
         self._own_application(params)
-        doc = v.parse_json(body)
-        v.check_callbacks(doc)
+        doc = parse_json(body)
+        check_callbacks(doc)
         with self.state.lock:
             for role, url in doc.get("url", {}).items():
                 if role not in ("primary", "fallback"):

@@ -6,8 +6,19 @@ import re
 
 from sinchvoice import limits
 from sinchvoice.sandbox import schemas
-from sinchvoice.sandbox import validation as v
 from sinchvoice.sandbox.problems import Problem, invalid, missing
+from sinchvoice.sandbox.validation import (
+    CALLOUT_NAMES,
+    check_conference,
+    check_destination,
+    check_dtmf,
+    check_instructions,
+    check_max_duration,
+    check_schema,
+    check_svaml_update,
+    is_url,
+    loads_strict,
+)
 
 # connect actions that say whom a custom callout calls, and how their callee becomes a destination.
 CALLEE_ACTIONS = ("connectPstn", "connectSip", "connectMxp")
@@ -15,7 +26,7 @@ PROMPT_MARKUP = re.compile(r"<[^>]*>|#\w+\[|[\[\];]")
 
 
 def check(name: str, document) -> None:
-    v.check_schema(schemas.validator(name), document)
+    check_schema(schemas.validator(name), document)
 
 
 def check_callout(doc) -> dict:
@@ -24,22 +35,22 @@ def check_callout(doc) -> dict:
     method = doc["method"]
     body = doc.get(method)
     if body is None:
-        raise missing(f"{v.CALLOUT_NAMES[method]} callout information missing")
-    v.check_dtmf(body.get("dtmf"))
+        raise missing(f"{CALLOUT_NAMES[method]} callout information missing")
+    check_dtmf(body.get("dtmf"))
     destination = body.get("destination")
     if destination is not None:
         destination = _destination(destination)
     if method == "ttsCallout":
         return _tts(body, destination)
     if method == "conferenceCallout":
-        v.check_conference(body)
+        check_conference(body)
         return _order(body, destination, conferenceId=body["conferenceId"], limit=body.get("maxDuration"))
     return _custom(body, destination)
 
 
 def _destination(destination: dict) -> dict:
     normalized = {"type": destination["type"].lower(), "endpoint": destination["endpoint"]}
-    v.check_destination(normalized)
+    check_destination(normalized)
     return normalized
 
 
@@ -65,7 +76,7 @@ def _tts(body: dict, destination: dict) -> dict:
 
 
 def _custom(body: dict, destination: dict | None) -> dict:
-    v.check_max_duration(body.get("maxDuration"))
+    check_max_duration(body.get("maxDuration"))
     documents = {field: _svaml(body, field) for field in ("ice", "ace", "pie")}
     cli = body.get("cli")
     if destination is None:
@@ -73,17 +84,17 @@ def _custom(body: dict, destination: dict | None) -> dict:
         cli = cli or action_cli
     ace = body.get("ace") or ""
     return _order(
-        {**body, "cli": cli}, destination, limit=body.get("maxDuration"), ace=ace if v.is_url(ace) else ""
+        {**body, "cli": cli}, destination, limit=body.get("maxDuration"), ace=ace if is_url(ace) else ""
     )
 
 
 def _svaml(body: dict, field: str) -> dict | None:
     """An inline SVAML document (None for a URL or nothing), its names known without regard to case."""
     value = body.get(field)
-    if value is None or v.is_url(value):
+    if value is None or is_url(value):
         return None
     try:
-        document = v.loads_strict(value.encode("utf-8"))
+        document = loads_strict(value.encode("utf-8"))
     except ValueError:
         raise invalid(f"customCallout.{field} is neither a URL nor a SVAML JSON document") from None
     if not isinstance(document, dict):
@@ -93,7 +104,7 @@ def _svaml(body: dict, field: str) -> dict | None:
     except Problem as problem:  # say which of ice/ace/pie was wrong
         problem.message = f"customCallout.{field}: {problem.message}"
         raise
-    v.check_instructions(document.get("instructions", []), limits.INSTRUCTIONS)
+    check_instructions(document.get("instructions", []), limits.INSTRUCTIONS)
     action = document.get("action")
     if action is not None and limits.canonical(action["name"], limits.ACTIONS) is None:
         raise invalid(f"customCallout.{field}: unknown SVAML action '{action['name'][:40]}'")
@@ -119,14 +130,14 @@ def _callee(action: dict) -> tuple[dict, str | None]:
 def check_leg(doc) -> str | None:
     """The call-leg operation: playFiles/say instructions only; an optional action as on a call update."""
     check("leg", doc)
-    names = v.check_instructions(doc["instructions"], limits.LEG_INSTRUCTIONS)
+    names = check_instructions(doc["instructions"], limits.LEG_INSTRUCTIONS)
     for instruction, name in zip(doc["instructions"], names, strict=True):
         check(f"leg.{name}", instruction)
         if name == "say" and len(instruction["text"]) > limits.MAX_TTS:
             raise invalid(f"say text is {len(instruction['text'])} characters (limit {limits.MAX_TTS})")
     if "action" not in doc:
         return None
-    return v.check_svaml_update({"action": doc["action"]})
+    return check_svaml_update({"action": doc["action"]})
 
 
 def check_participant(doc) -> tuple[str, str | None]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sinchvoice.sandbox import defaults as d
+from sinchvoice.sandbox.defaults import SEEDED_NUMBERS
 from sinchvoice.sandbox.problems import Problem, not_found
 
 EXTRA_PREFIX = "+4670001"  # then 5 digits: +467000100000, +467000100001, ...
@@ -43,7 +43,7 @@ class NumberBook:
 
     def reset(self) -> None:
         seeded = [Number(n["number"], n["capability"], self.key if "applicationKey" in n else None)
-                  for n in d.SEEDED_NUMBERS]
+                  for n in SEEDED_NUMBERS]
         generated = [Number(extra_number(i), "voice") for i in range(self.extra)]
         self.by_number = {n.number: n for n in seeded + generated}
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import uvicorn
 
 from sinchvoice import serving
-from sinchvoice.sandbox import defaults as d
 from sinchvoice.sandbox.app import Sandbox
+from sinchvoice.sandbox.defaults import HOST, PORT
 from sinchvoice.serving import bind
 
 
@@ -49,7 +49,7 @@ def _running(app: Sandbox, host: str, server: serving.Server) -> Running:
 
 
 @contextlib.contextmanager
-def run_in_thread(*, host: str = d.HOST, port: int = 0, allow_remote: bool = False, startup_timeout: float = 30.0,
+def run_in_thread(*, host: str = HOST, port: int = 0, allow_remote: bool = False, startup_timeout: float = 30.0,
                   **options):
     """Serve on a pre-bound socket (port 0 = ephemeral) in a daemon thread; yields a `Running`.
 
@@ -65,7 +65,7 @@ def run_in_thread(*, host: str = d.HOST, port: int = 0, allow_remote: bool = Fal
         app.close()
 
 
-def serve_forever(*, host: str = d.HOST, port: int = d.PORT, allow_remote: bool = False, on_ready=None,
+def serve_forever(*, host: str = HOST, port: int = PORT, allow_remote: bool = False, on_ready=None,
                   **options) -> None:
     """Serve in the foreground until Ctrl-C (see `serving.serve_forever`); `on_ready(Running)` prints the
     banner once requests are answered. Every other keyword argument goes to `Sandbox(...)`."""

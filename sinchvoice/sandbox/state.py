@@ -9,8 +9,8 @@ import random
 import threading
 import uuid
 
-from sinchvoice.sandbox import defaults as d
 from sinchvoice.sandbox.calls import Call, Conference, Participant, plan
+from sinchvoice.sandbox.defaults import CURRENCY, RATE_PER_MINUTE
 from sinchvoice.sandbox.numbers import NumberBook
 from sinchvoice.sandbox.problems import Problem, not_found
 from sinchvoice.signing import utc_timestamp
@@ -176,8 +176,8 @@ class State:
             "result": call.result,
             "reason": call.reason,
             "timestamp": self.timestamp(call.created),
-            "userRate": {"currencyId": d.CURRENCY, "amount": d.RATE_PER_MINUTE},
-            "debit": {"currencyId": d.CURRENCY, "amount": round(minutes * d.RATE_PER_MINUTE, 4)},
+            "userRate": {"currencyId": CURRENCY, "amount": RATE_PER_MINUTE},
+            "debit": {"currencyId": CURRENCY, "amount": round(minutes * RATE_PER_MINUTE, 4)},
         }
 
     def hangup(self, call: Call) -> None:

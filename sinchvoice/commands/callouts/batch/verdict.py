@@ -6,9 +6,9 @@ import shlex
 from dataclasses import fields
 from pathlib import Path
 
-from sinchvoice.batch import report
-from sinchvoice.batch.plan import count
 from sinchvoice.callstatus import DEFAULT_WAIT_TIMEOUT
+from sinchvoice.commands.callouts.batch import report
+from sinchvoice.commands.callouts.batch.plan import count
 from sinchvoice.errors import ExitCode, SinchVoiceError, TemporaryError, worst_exit_code
 
 

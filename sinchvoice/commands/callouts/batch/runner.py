@@ -11,8 +11,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 
-from sinchvoice.batch import journal as j
-from sinchvoice.batch.journal import JournalError
+from sinchvoice.commands.callouts.batch.journal import FAILED, MAYBE_SENT, NEW, NOT_SENT, UNKNOWN, JournalError, now
 from sinchvoice.errors import (
     OutcomeUnknown,
     RateLimited,
@@ -47,11 +46,11 @@ class RunCounts:
 
 def wanted(status: int, retry_failed: bool, retry_unknown: bool) -> bool:
     """Whether a row in this state is sent by this run."""
-    if status in (j.NEW, j.NOT_SENT):
+    if status in (NEW, NOT_SENT):
         return True
-    if status == j.FAILED:
+    if status == FAILED:
         return retry_failed
-    return status in (j.UNKNOWN, j.MAYBE_SENT) and retry_unknown
+    return status in (UNKNOWN, MAYBE_SENT) and retry_unknown
 
 
 class Sender:
@@ -113,14 +112,14 @@ class Sender:
                 from sinchvoice.client import call_id_of
 
                 call_id = call_id_of(answer)
-                self.journal.row("placed", index, line, callId=call_id, time=j.now())
+                self.journal.row("placed", index, line, callId=call_id, time=now())
                 self.counts.add("placed", call_id)
             finally:
                 client.transport.on_send = None
 
     def _outcome(self, event: str, index: int, line: int, error: SinchVoiceError) -> None:
         fields = {"error": as_json(error.message, error.details), "exitCode": int(error.exit_code)}
-        self.journal.row(event, index, line, time=j.now(), **fields)
+        self.journal.row(event, index, line, time=now(), **fields)
         self.counts.add(event)
 
     def _stop(self, error: SinchVoiceError) -> None:

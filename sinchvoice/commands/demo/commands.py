@@ -91,7 +91,7 @@ def _capture(out, variable: str, args: list[str]) -> tuple[int, str]:
 
 
 def _invoke(out, args: list[str], echo: bool = True) -> int:
-    from sinchvoice.root import build_app
+    from sinchvoice.tree import build_app
 
     if echo:
         out.note(f"$ sinchvoice {shlex.join(args)}")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from sinchvoice.batch import KINDS
-from sinchvoice.batch.template import Template
+from sinchvoice.commands.callouts.batch import KINDS
+from sinchvoice.commands.callouts.batch.template import Template
 from sinchvoice.errors import UsageError
 from sinchvoice.limits import MAX_CONFERENCE_ID
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from sinchvoice.batch import journal as j
-from sinchvoice.batch import report
-from sinchvoice.batch.display import Display, duration
-from sinchvoice.batch.plan import DUPLICATE, INVALID, count, some
-from sinchvoice.batch.verdict import verdict
+from sinchvoice.commands.callouts.batch import report
+from sinchvoice.commands.callouts.batch.display import Display, duration
+from sinchvoice.commands.callouts.batch.journal import PLACED, VERSION, Journal, default_path, now
+from sinchvoice.commands.callouts.batch.plan import DUPLICATE, INVALID, count, some
+from sinchvoice.commands.callouts.batch.verdict import verdict
 from sinchvoice.errors import UsageError
 
 # Sinch publishes no calls-per-second figure for callouts; platforms that do start accounts at 1 to 5 calls per
@@ -40,7 +40,7 @@ class Options:
 
 
 def run(app_ctx, options: Options) -> None:
-    from sinchvoice.batch.source import open_source
+    from sinchvoice.commands.callouts.batch.source import open_source
 
     options = _checked(options)
     text = _text(app_ctx, options)
@@ -78,9 +78,9 @@ def _text(app_ctx, options: Options) -> str | None:
 
 
 def _run(app_ctx, options: Options, source, text: str | None) -> None:
-    from sinchvoice.batch.plan import check_rows
-    from sinchvoice.batch.shape import Shape
-    from sinchvoice.batch.source import Reader
+    from sinchvoice.commands.callouts.batch.plan import check_rows
+    from sinchvoice.commands.callouts.batch.shape import Shape
+    from sinchvoice.commands.callouts.batch.source import Reader
 
     shape = Shape(options.kind, text, options.conference_id, options.caller_id or app_ctx.settings.caller_id,
                   options.locale, options.allow_duplicates)
@@ -88,14 +88,14 @@ def _run(app_ctx, options: Options, source, text: str | None) -> None:
     shape.check_columns(reader.header)
     plan = check_rows(reader, shape, options.skip_invalid)
     _warn_skipped(app_ctx.out, plan)
-    path = Path(options.journal).expanduser() if options.journal else j.default_path(source, app_ctx.env.state_dir)
+    path = Path(options.journal).expanduser() if options.journal else default_path(source, app_ctx.env.state_dir)
     if app_ctx.settings.dry_run:
         return _dry_run(app_ctx, reader, shape, plan, options, path)
     if not options.journal and source.spooled:
         from sinchvoice.files import private_dir
 
         private_dir(path.parent)
-    journal = j.Journal(path)
+    journal = Journal(path)
     try:
         _with_journal(app_ctx, options, source, reader, shape, plan, journal)
     except BaseException:
@@ -142,9 +142,9 @@ def _dry_run(app_ctx, reader, shape, plan, options, path) -> None:
 
 
 def _header(source, plan, shape) -> dict:
-    return {"event": "batch", "version": j.VERSION, "input": {"name": source.name, "sha256": source.digest,
+    return {"event": "batch", "version": VERSION, "input": {"name": source.name, "sha256": source.digest,
                                                               "rows": plan.rows},
-            "request": shape.fingerprint(), "created": j.now()}
+            "request": shape.fingerprint(), "created": now()}
 
 
 OPTION_NAMES = {"kind": "--kind", "text": "--text", "conference_id": "--conference-id",
@@ -155,21 +155,21 @@ OPTION_NAMES = {"kind": "--kind", "text": "--text", "conference_id": "--conferen
 def _check_header(header: dict, source, plan, shape, path: Path) -> None:
     """A journal resumes only the batch it was written for: the same rows, the same options."""
     hint = "give the input and options it was written for, or --journal FILE for a new batch"
-    if header.get("version") != j.VERSION:
+    if header.get("version") != VERSION:
         raise UsageError(f"the journal {path} was written by another version of sinchvoice", hint=hint)
     written = header.get("input") or {}
     if written.get("sha256") != source.digest or written.get("rows") != plan.rows:
         raise UsageError(f"the journal {path} belongs to other rows: {source.name} is not the input it was "
                          "written for", hint=hint)
-    before, now = header.get("request") or {}, shape.fingerprint()
-    for key, value in now.items():
+    before, current = header.get("request") or {}, shape.fingerprint()
+    for key, value in current.items():
         if before.get(key) != value:
             raise UsageError(f"the journal {path} was written with other options: {OPTION_NAMES[key]} was "
                              f"{before.get(key)!r} then, {value!r} now", hint=hint)
 
 
 def _with_journal(app_ctx, options, source, reader, shape, plan, journal) -> None:
-    from sinchvoice.batch.runner import wanted
+    from sinchvoice.commands.callouts.batch.runner import wanted
 
     ledger = journal.load(plan.rows)
     if ledger.header is not None:
@@ -178,11 +178,11 @@ def _with_journal(app_ctx, options, source, reader, shape, plan, journal) -> Non
                and wanted(status, options.retry_failed, options.retry_unknown))
     pool = None
     if todo or options.wait:
-        from sinchvoice.batch.clients import paced_client_pool
+        from sinchvoice.commands.callouts.batch.clients import paced_client_pool
 
         pool = paced_client_pool(app_ctx)  # no credentials, a bad --base-url: said before asking
     if todo:
-        placed_before = ledger.status.count(j.PLACED)
+        placed_before = ledger.status.count(PLACED)
         app_ctx.confirm(_question(shape, plan, todo, options.rate, placed_before))
     if not source.unchanged():
         raise UsageError(f"{source.name} changed while it was being checked; nothing was sent",
@@ -192,8 +192,8 @@ def _with_journal(app_ctx, options, source, reader, shape, plan, journal) -> Non
 
 
 def _send_and_report(app_ctx, options, reader, shape, plan, journal, ledger, todo: int, pool) -> None:
-    from sinchvoice.batch.follow import Follower, placed_without_result
-    from sinchvoice.batch.runner import Sender
+    from sinchvoice.commands.callouts.batch.follow import Follower, placed_without_result
+    from sinchvoice.commands.callouts.batch.runner import Sender
 
     display = Display(app_ctx)
     sender, follower = Sender(journal, pool, shape, plan, ledger, options), None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sinchvoice.client import application_key_of, objects
+from sinchvoice.client import application_key_of, no_such_operation, objects
 from sinchvoice.errors import ApiError, NotFoundError, SinchVoiceError, UsageError, as_json, batch_error
 
 # The table keeps human labels; csv uses the API's field names, like every other csv header (the contract's
@@ -111,18 +111,6 @@ def get_list(client) -> dict | None:
         return client.get_numbers()
     except NotFoundError as error:
         raise no_such_operation(client, error, "list the numbers") from None
-
-
-def no_such_operation(client, error: NotFoundError, doing: str) -> NotFoundError:
-    """A 404 for a path that always exists on the layout in use: say where it went and what to change."""
-    path = client.layout.config_path()
-    other = "spec" if client.layout.name == "live" else "live"
-    return NotFoundError(
-        f"could not {doing}: GET {client.transport.shown_host(path)}{path} answered 404 (no such operation on that "
-        f"server in the {client.layout.name} layout)",
-        hint=f"if the server implements the contract file, use --api-layout {other}; if numbers live on another "
-             "host, give it with --config-base-url URL",
-        **error.details)
 
 
 def not_found(number: str) -> NotFoundError:

@@ -4,8 +4,8 @@ from typing import Annotated, Callable, Optional
 
 import typer
 
-from sinchvoice import participants as p
 from sinchvoice.commands import group
+from sinchvoice.commands.conferences import participants
 from sinchvoice.context import app_context
 from sinchvoice.errors import ExitCode, NotFoundError, SinchVoiceError, UsageError, batch_error
 from sinchvoice.inputs import check_range
@@ -38,7 +38,7 @@ def get(
     (joined, left, muted, unmuted, held, resumed). It ends with exit 0 when the conference empties.
     """
     app_ctx = app_context(ctx)
-    p.check_conference_id(conference_id)
+    participants.check_conference_id(conference_id)
     interval = _check_interval(interval, watch)
     body = _fetch(app_ctx, conference_id)
     if body is None:  # --dry-run: the request was printed
@@ -46,15 +46,16 @@ def get(
     _remember(app_ctx, conference_id, body)
     if watch:
         try:
-            p.watch(app_ctx, conference_id, body, interval, lambda: _poll(app_ctx, conference_id))
+            participants.watch(app_ctx, conference_id, body, interval, lambda: _poll(app_ctx, conference_id))
         except KeyboardInterrupt:  # Ctrl-C is how a watch is meant to end: no traceback, cli.md's 130
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         return
     out = app_ctx.out
     if out.mode == "csv" and not out.quiet:
-        out.csv(p.CSV_COLUMNS, p.csv_rows(body))
+        out.csv(participants.CSV_COLUMNS, participants.csv_rows(body))
         return
-    out.render(body, columns=p.COLUMNS, rows=p.rows(body), ids=p.ids(body), footer=p.count(len(p.participants(body))))
+    out.render(body, columns=participants.COLUMNS, rows=participants.rows(body), ids=participants.ids(body),
+               footer=participants.count(len(participants.participants(body))))
 
 
 def _check_interval(interval: float | None, watch: bool) -> float:
@@ -95,7 +96,7 @@ def _conference_not_found(conference_id: str, error: SinchVoiceError) -> NotFoun
 
 def _remember(app_ctx, conference_id: str, body: dict) -> None:
     app_ctx.remember("conferences", conference_id)
-    app_ctx.remember("calls", *p.ids(body))
+    app_ctx.remember("calls", *participants.ids(body))
 
 
 # ---- participant commands: one request per participant, every one tried, per-item results ---------------
@@ -158,7 +159,7 @@ def kick(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = No
 def kick_all(ctx: typer.Context, conference_id: ConferenceId) -> None:
     """Remove everyone, which ends the conference. Asks on a terminal; needs --yes otherwise."""
     app_ctx = app_context(ctx)
-    p.check_conference_id(conference_id)
+    participants.check_conference_id(conference_id)
     app_ctx.confirm(f"kick everyone from conference {conference_id}")
     try:
         body = app_ctx.client().kick_all_from_conference(conference_id)
@@ -181,13 +182,13 @@ def _act(ctx, conference_id: str, call_ids, all_: bool, except_, action: Action,
     from sinchvoice.client import check_segment
 
     app_ctx = app_context(ctx)
-    p.check_conference_id(conference_id)
-    explicit, excluded = p.check_targets(list(call_ids or ()), all_, p.split_ids(except_))
+    participants.check_conference_id(conference_id)
+    explicit, excluded = participants.check_targets(list(call_ids or ()), all_, participants.split_ids(except_))
     # Every id that goes into a URL is checked before the first request: a bad one among good ones sends nothing.
     for value, name in [(conference_id, "conference_id"), *((call_id, "call_id") for call_id in explicit)]:
         check_segment(value, name)
     if destructive:
-        app_ctx.confirm(p.kick_question(conference_id, explicit, all_, excluded))
+        app_ctx.confirm(participants.kick_question(conference_id, explicit, all_, excluded))
     if moh is not None and not app_ctx.layout.moh:
         app_ctx.out.warn(f"--moh {moh} is not sent: the contract's participant command carries only \"command\"; "
                          "the music a held participant hears is the callout's mohClass")
@@ -212,11 +213,11 @@ def _run(app_ctx, client, conference_id: str, targets: list[str], action: Action
             if isinstance(error, NotFoundError) and not checked:  # the participant, or the whole conference?
                 checked = True
                 _stop_if_gone(app_ctx, client, conference_id, results)
-            results.append(p.failure(call_id, error))
+            results.append(participants.failure(call_id, error))
             codes.append(int(error.exit_code))
         else:
             if answer is not None:  # None: --dry-run printed the request
-                results.append(p.success(call_id, done))
+                results.append(participants.success(call_id, done))
     return results, codes
 
 
@@ -237,7 +238,7 @@ def _all_but(app_ctx, conference_id: str, excluded: list[str]) -> list[str]:
     dry_run = app_ctx.settings.dry_run
     with app_ctx.client().transport.reads_in_dry_run():
         body = _fetch(app_ctx, conference_id)
-    targets, absent = p.select(body, excluded)
+    targets, absent = participants.select(body, excluded)
     for call_id in absent:
         app_ctx.out.warn(f"--except {call_id}: not in conference {conference_id}")
     if dry_run:
@@ -248,8 +249,8 @@ def _all_but(app_ctx, conference_id: str, excluded: list[str]) -> list[str]:
 
 
 def _report(app_ctx, conference_id: str, results: list[dict]) -> None:
-    done = p.succeeded(results)
+    done = participants.succeeded(results)
     if done:
         app_ctx.remember("conferences", conference_id)
         app_ctx.remember("calls", *done)
-    p.show_results(app_ctx.out, results)
+    participants.show_results(app_ctx.out, results)

@@ -5,15 +5,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from sinchvoice import numbers as n
 from sinchvoice.commands import group
+from sinchvoice.commands.applications import numbers
 from sinchvoice.context import app_context
 
 app = group(help="Numbers and callback URLs of your Voice applications.")
-numbers = group(help="List, inspect, assign and unassign numbers.")
-callbacks = group(help="Show and set the application's callback URLs.")
-app.add_typer(numbers, name="numbers")
-app.add_typer(callbacks, name="callbacks")
+numbers_group = group(help="List, inspect, assign and unassign numbers.")
+callbacks_group = group(help="Show and set the application's callback URLs.")
+app.add_typer(numbers_group, name="numbers")
+app.add_typer(callbacks_group, name="callbacks")
 
 
 class Capability(str, Enum):
@@ -29,7 +29,7 @@ AppKey = Annotated[Optional[str], typer.Option("--app", metavar="KEY", help="App
                                                "profile's key, else the credentials' key).")]
 
 
-@numbers.command("list")
+@numbers_group.command("list")
 def numbers_list(
     ctx: typer.Context,
     app_key: Annotated[Optional[str], typer.Option("--app", metavar="KEY", help="Only numbers assigned to this "
@@ -44,22 +44,22 @@ def numbers_list(
     from sinchvoice.client import application_key_of
 
     app_ctx = app_context(ctx)
-    app_key = n.check_app(app_key)
-    body = n.get_list(app_ctx.client())
+    app_key = numbers.check_app(app_key)
+    body = numbers.get_list(app_ctx.client())
     if body is None:
         return
-    everything = n.listed(body)
+    everything = numbers.listed(body)
     app_ctx.remember("numbers", *[x["number"] for x in everything])
     items = [x for x in everything
              if (not app_key or str(application_key_of(x) or "").lower() == app_key.lower())
              and (not capability or x.get("capability") == capability.value)]
     if app_key or capability:
         body = {**body, "numbers": items}
-    app_ctx.out.render(body, columns=n.number_columns(app_ctx), rows=[n.row(x) for x in items],
-                       ids=[x["number"] for x in items], footer=n.plural(len(items)))
+    app_ctx.out.render(body, columns=numbers.number_columns(app_ctx), rows=[numbers.row(x) for x in items],
+                       ids=[x["number"] for x in items], footer=numbers.plural(len(items)))
 
 
-@numbers.command("get")
+@numbers_group.command("get")
 def numbers_get(ctx: typer.Context,
                 number: Annotated[str, typer.Argument(metavar="NUMBER", help="The number, E.164.")]) -> None:
     """Show one number's configuration: application key and capability (getNumberConfiguration).
@@ -71,17 +71,17 @@ def numbers_get(ctx: typer.Context,
     app_ctx = app_context(ctx)
     number = check_e164(number, "number")
     client = app_ctx.client()
-    body = n.found(f"number {number}", n.NUMBER_HINT, client.get_number, number)
+    body = numbers.found(f"number {number}", numbers.NUMBER_HINT, client.get_number, number)
     if body is None:
         return
     app_ctx.remember("numbers", number)
-    row = n.row(body)
+    row = numbers.row(body)
     panel = [("number", row[0] or number), ("application key", row[1] or "(not assigned)"), ("capability", row[2])]
-    app_ctx.out.render(body, columns=n.number_columns(app_ctx), rows=[row], ids=[row[0] or number], panel=panel,
+    app_ctx.out.render(body, columns=numbers.number_columns(app_ctx), rows=[row], ids=[row[0] or number], panel=panel,
                        title=f"Number {number}")
 
 
-@numbers.command("assign")
+@numbers_group.command("assign")
 def numbers_assign(
     ctx: typer.Context,
     number: Numbers = None,
@@ -97,12 +97,12 @@ def numbers_assign(
     is 0 only if all succeeded.
     """
     app_ctx = app_context(ctx)
-    items = n.collect(app_ctx, number, from_file)
-    key = n.app_key(app_ctx, app_key)
-    n.assign(app_ctx, app_ctx.client(), items, key, capability.value if capability else None)
+    items = numbers.collect(app_ctx, number, from_file)
+    key = numbers.app_key(app_ctx, app_key)
+    numbers.assign(app_ctx, app_ctx.client(), items, key, capability.value if capability else None)
 
 
-@numbers.command("unassign")
+@numbers_group.command("unassign")
 def numbers_unassign(
     ctx: typer.Context,
     number: Numbers = None,
@@ -114,28 +114,28 @@ def numbers_unassign(
     Asks for confirmation on a terminal; otherwise needs --yes. Every number is tried.
     """
     app_ctx = app_context(ctx)
-    items = n.collect(app_ctx, number, from_file)
+    items = numbers.collect(app_ctx, number, from_file)
     shown = ", ".join(items) if len(items) <= 3 else f"{', '.join(items[:3])}, ..."
-    app_ctx.confirm(f"unassign {n.plural(len(items))} ({shown})")
-    n.unassign(app_ctx, app_ctx.client(), items)
+    app_ctx.confirm(f"unassign {numbers.plural(len(items))} ({shown})")
+    numbers.unassign(app_ctx, app_ctx.client(), items)
 
 
-@callbacks.command("get")
+@callbacks_group.command("get")
 def callbacks_get(ctx: typer.Context, app_key: AppKey = None) -> None:
     """Show the application's primary and fallback callback URLs (getApplicationCallbacks)."""
     app_ctx = app_context(ctx)
-    key = n.app_key(app_ctx, app_key)
+    key = numbers.app_key(app_ctx, app_key)
     client = app_ctx.client()
-    body = n.found(f"application {key}", n.APP_HINT, client.get_application_callbacks, key)
+    body = numbers.found(f"application {key}", numbers.APP_HINT, client.get_application_callbacks, key)
     if body is None:
         return
-    values = [n.urls(body).get("primary"), n.urls(body).get("fallback")]
+    values = [numbers.urls(body).get("primary"), numbers.urls(body).get("fallback")]
     app_ctx.out.render(body, columns=["primary", "fallback"], rows=[values], ids=[u for u in values[:1] if u],
                        panel=[("primary", values[0] or "(none)"), ("fallback", values[1] or "(none)")],
                        title=f"Callbacks of application {key}")
 
 
-@callbacks.command("set")
+@callbacks_group.command("set")
 def callbacks_set(
     ctx: typer.Context,
     primary: Annotated[str, typer.Option("--primary", metavar="URL", help="Primary callback URL.")],
@@ -151,27 +151,28 @@ def callbacks_set(
     from sinchvoice.urls import check_url
 
     app_ctx = app_context(ctx)
-    sent = {"primary": check_url(primary, "--primary", hint=n.CALLBACK_URL_HINT)}
+    sent = {"primary": check_url(primary, "--primary", hint=numbers.CALLBACK_URL_HINT)}
     if fallback is not None:
-        sent["fallback"] = check_url(fallback, "--fallback", hint=n.CALLBACK_URL_HINT) if fallback.strip() else ""
-    key = n.app_key(app_ctx, app_key)
+        sent["fallback"] = check_url(fallback, "--fallback", hint=numbers.CALLBACK_URL_HINT) if fallback.strip() else ""
+    key = numbers.app_key(app_ctx, app_key)
     question, terminal = f"change the callback URLs of application {key}", app_ctx.env.stdin_isatty
     if not terminal:
         app_ctx.confirm(question)  # no terminal: --yes, or exit 2 before even the reading GET
     client, settings = app_ctx.client(), app_ctx.settings
 
     def read():
-        return n.found(f"application {key}", n.APP_HINT, client.get_application_callbacks, key)
+        return numbers.found(f"application {key}", numbers.APP_HINT, client.get_application_callbacks, key)
 
     old = None if settings.dry_run else read()
     if terminal:
         if not (settings.yes or settings.dry_run):
-            n.show_change(app_ctx, old, sent)  # so the user confirms knowing the change
+            numbers.show_change(app_ctx, old, sent)  # so the user confirms knowing the change
         app_ctx.confirm(question)
-    n.found(f"application {key}", n.APP_HINT, client.update_application_callbacks, key, {"url": sent})
+    numbers.found(f"application {key}", numbers.APP_HINT, client.update_application_callbacks, key, {"url": sent})
     if settings.dry_run:
         return
     new = read()  # what the API now holds, not what we think it should
-    rows = [[role, n.urls(old).get(role) or "(none)", n.urls(new).get(role) or "(none)"] for role in n.CALLBACK_ROLES]
+    rows = [[role, numbers.urls(old).get(role) or "(none)", numbers.urls(new).get(role) or "(none)"]
+            for role in numbers.CALLBACK_ROLES]
     app_ctx.out.render({"old": old, "new": new}, columns=["callback", "old", "new"], rows=rows,
-                       ids=[u for u in [n.urls(new).get("primary")] if u])
+                       ids=[u for u in [numbers.urls(new).get("primary")] if u])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sinchvoice.batch.shape import Shape
-from sinchvoice.batch.source import Reader
+from sinchvoice.commands.callouts.batch.shape import Shape
+from sinchvoice.commands.callouts.batch.source import Reader
 from sinchvoice.errors import SinchVoiceError, UsageError
 
 SHOWN_LINES = 5  # line numbers named in a message before "…"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sinchvoice.batch import journal as j
-from sinchvoice.batch.plan import count, some
+from sinchvoice.commands.callouts.batch.journal import FAILED, MAYBE_SENT, PLACED, UNKNOWN
+from sinchvoice.commands.callouts.batch.plan import count, some
 from sinchvoice.errors import as_json
 
 COLUMNS = ["line", "to", "call id", "outcome"]
@@ -68,15 +68,15 @@ def _result(row, plan, ledger, journal, wait: bool) -> tuple[dict, int]:
     if row.index in plan.skipped:
         kind, _, message = plan.skipped[row.index]
         item["outcome"], item["error"] = kind, as_json(message)
-    elif status in (j.PLACED, j.FAILED, j.UNKNOWN):
+    elif status in (PLACED, FAILED, UNKNOWN):
         record = journal.record_at(ledger.outcome_at[row.index])
         item["outcome"] = record["event"]
         item["callId"] = record.get("callId")
         item["error"] = record.get("error")
-        code = record.get("exitCode", 0) if status == j.FAILED else 7 if status == j.UNKNOWN else 0
-        if wait and status == j.PLACED:
+        code = record.get("exitCode", 0) if status == FAILED else 7 if status == UNKNOWN else 0
+        if wait and status == PLACED:
             code = _with_result(item, journal, ledger.result_at[row.index])
-    elif status == j.MAYBE_SENT:
+    elif status == MAYBE_SENT:
         item["outcome"], item["error"], code = "unknown", as_json(MAYBE_PLACED), 7
     return item, code
 

@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 import typer
 
 from sinchvoice import svaml
-from sinchvoice.batch import Kind
 from sinchvoice.commands import group
+from sinchvoice.commands.callouts.batch import Kind
 from sinchvoice.context import app_context
 from sinchvoice.errors import ExitCode, OutcomeUnknown, SinchVoiceError, UsageError
 from sinchvoice.limits import MAX_CONFERENCE_ID, MAX_DURATION
@@ -329,7 +329,7 @@ def batch(
     only what is left, and never a row whose outcome is unknown (exit 7) unless --retry-unknown.
     Asks first on a terminal; elsewhere it needs --yes.
     """
-    from sinchvoice.batch.command import Options, run
+    from sinchvoice.commands.callouts.batch.command import Options, run
 
     run(app_context(ctx), Options(str(source), text, kind.value, conference_id, caller_id, locale, journal, rate,
                                   concurrency, wait, wait_timeout, skip_invalid, allow_duplicates, retry_failed,

@@ -7,7 +7,7 @@ import typer
 
 from sinchvoice.errors import UsageError
 from sinchvoice.interrupts import stops_on_ctrl_c
-from sinchvoice.sandbox import defaults as d
+from sinchvoice.sandbox.defaults import HOST, KEY, PORT, SECRET
 
 MAX_SPEED = 10_000.0
 MAX_NUMBERS = 100_000
@@ -33,10 +33,10 @@ def _stopped(**_) -> None:
 
 @stops_on_ctrl_c(_stopped)  # at any moment: before binding, while starting, serving or shutting down
 def sandbox(
-    host: Annotated[str, typer.Option(help="Address to bind; loopback unless --allow-remote.")] = d.HOST,
-    port: Annotated[int, typer.Option(help="Port to bind (0 picks a free one).", min=0, max=65535)] = d.PORT,
-    key: Annotated[str, typer.Option(help="Application key the sandbox accepts.")] = d.KEY,
-    secret: Annotated[str, typer.Option(help="Application secret (base64) the sandbox accepts.")] = d.SECRET,
+    host: Annotated[str, typer.Option(help="Address to bind; loopback unless --allow-remote.")] = HOST,
+    port: Annotated[int, typer.Option(help="Port to bind (0 picks a free one).", min=0, max=65535)] = PORT,
+    key: Annotated[str, typer.Option(help="Application key the sandbox accepts.")] = KEY,
+    secret: Annotated[str, typer.Option(help="Application secret (base64) the sandbox accepts.")] = SECRET,
     speed: Annotated[
         Optional[float], typer.Option(help="Clock speed: 10 makes a 30 s call last 3 s (default 1).")
     ] = None,

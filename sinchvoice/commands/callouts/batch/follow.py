@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 import time
 
-from sinchvoice.batch import journal as j
 from sinchvoice.callstatus import FINAL, POLL_FIRST, POLL_MAX, fetch
+from sinchvoice.commands.callouts.batch.journal import PLACED, now
 from sinchvoice.errors import RateLimited, SinchVoiceError, TemporaryError, as_json
 from sinchvoice.pacing import NOT_RUN, Pacer
 
@@ -18,7 +18,7 @@ def placed_without_result(journal, ledger) -> list[tuple[int, int, str]]:
     """(row, line, call id) of every placed call whose end is not journaled yet, this run's or earlier ones'."""
     found = []
     for row, status in enumerate(ledger.status):
-        if status == j.PLACED and ledger.result_at[row] < 0:
+        if status == PLACED and ledger.result_at[row] < 0:
             record = journal.record_at(ledger.outcome_at[row])
             found.append((row, record["line"], record["callId"]))
     return found
@@ -72,7 +72,7 @@ class Follower:
 
     def _record(self, call, answered: bool, **fields) -> None:
         row, line, call_id = call
-        self.journal.row("result", row, line, callId=call_id, time=j.now(), **fields)
+        self.journal.row("result", row, line, callId=call_id, time=now(), **fields)
         with self._lock:
             self.ended += 1
             self.answered += answered

@@ -105,7 +105,7 @@ def _verify(app_ctx, credentials) -> None:
 
     A 404 is no verdict on the credentials: the server has no such operation, so the layout or host is wrong.
     """
-    from sinchvoice.numbers import no_such_operation
+    from sinchvoice.client import no_such_operation
 
     client = app_ctx.client_for(credentials)
     try:

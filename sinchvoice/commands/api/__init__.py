@@ -1,0 +1,1 @@
+"""The `api` area: raw authenticated requests."""

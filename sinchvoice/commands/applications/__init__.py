@@ -1,0 +1,1 @@
+"""The `applications` area: numbers (assigned in batches) and callback URLs."""

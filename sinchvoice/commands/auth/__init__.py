@@ -1,0 +1,1 @@
+"""The `auth` area: profiles and credentials."""

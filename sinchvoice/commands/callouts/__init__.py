@@ -1,0 +1,1 @@
+"""The `callouts` area: place calls, one at a time or in batches (batch/)."""

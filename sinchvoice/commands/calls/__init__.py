@@ -1,0 +1,1 @@
+"""The `calls` area: see and steer one call."""

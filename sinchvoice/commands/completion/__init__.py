@@ -1,0 +1,1 @@
+"""The `completion` area: print or install the generated shell completion scripts."""

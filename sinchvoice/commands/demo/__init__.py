@@ -1,0 +1,1 @@
+"""The `demo` area: the narrated tour against an in-process sandbox."""

@@ -1,0 +1,1 @@
+"""The `listen` area: the local callback listener's command (the server itself is sinchvoice.listener)."""

@@ -1,0 +1,1 @@
+"""The `sandbox` area: serve the emulator (the emulator itself is sinchvoice.sandbox)."""

@@ -1,0 +1,1 @@
+"""The `signature` area: sign and verify by hand."""
