@@ -77,8 +77,17 @@ def test_an_api_command_loads_no_server_no_rich_and_no_tls_for_a_loopback_url(en
     assert tls_for(sandbox.base_url).cert_store_stats()["x509_ca"] == 0
 
 
-@pytest.mark.parametrize("args", [["--help"], ["calls", "--help"], ["--version"]])
-def test_help_and_version_load_no_http_no_rich_no_server(env, args):
+@pytest.mark.parametrize("args", [["--help"], ["calls", "--help"], ["applications", "numbers", "-h"], ["--version"]])
+def test_help_and_version_load_not_even_typer(env, args):
+    """The root's and groups' help come from help_pages.py (tests/test_help_pages.py keeps them exact)."""
     report = loaded_by(args, env)
-    assert report["exit_code"] == 0 and report["stdout"].strip()
-    assert heavy(report["modules"], SERVERS | RENDERING | {"httpx", "httpcore", "keyring", "ssl"}) == []
+    assert report["exit_code"] == 0 and report["stdout"].startswith(("Usage: sinchvoice", "sinchvoice "))
+    assert heavy(report["modules"], SERVERS | RENDERING | {"typer", "httpx", "httpcore", "keyring", "ssl"}) == []
+    assert [name for name in report["modules"] if name.startswith("sinchvoice.commands")] == []
+
+
+def test_a_command_loads_its_own_area_only(env):
+    report = loaded_by(["calls", "get", "--help"], env)
+    assert report["exit_code"] == 0
+    areas = {name.split(".")[2] for name in report["modules"] if name.startswith("sinchvoice.commands.")}
+    assert areas == {"calls"}
