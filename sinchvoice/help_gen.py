@@ -50,8 +50,10 @@ def render(path: str) -> str:
 
 def generate() -> str:
     lines = [HEADER]
-    for path in group_paths():
-        lines.append(f"    {path!r}: {render(path)!r},\n")
+    for path in group_paths():  # one source line per help line, so a change reads as a diff of the help
+        lines.append(f"    {path!r}: (\n")
+        lines += [f"        {line!r}\n" for line in render(path).splitlines(keepends=True)]
+        lines.append("    ),\n")
     lines.append("}\n")
     return "".join(lines)
 

@@ -2,14 +2,175 @@
 as typer renders it on a terminal of 80 columns or more (cli.py prints these without importing typer)."""
 
 PAGES = {
-    '': "Usage: sinchvoice [OPTIONS] COMMAND [ARGS]...\n\n  Sinch Voice API from your shell: callouts, calls, conferences, numbers, and\n  an offline sandbox.\n\nOptions:\n  -p, --profile NAME              Stored profile to use.  [env var:\n                                  SINCHVOICE_PROFILE]\n  --region <global|euc1|use1|sae1|apse1|apse2>\n                                  API region (default global).  [env var:\n                                  SINCHVOICE_REGION]\n  --base-url URL                  Override the API host (http:// only on\n                                  loopback).  [env var: SINCHVOICE_BASE_URL]\n  --config-base-url URL           Host for numbers and callback URLs (default:\n                                  --base-url if given, else\n                                  https://callingapi.sinch.com).  [env var:\n                                  SINCHVOICE_CONFIG_BASE_URL]\n  --api-layout <live|spec>        live: the running Sinch platform (default);\n                                  spec: the contract file's paths and bodies.\n                                  [env var: SINCHVOICE_API_LAYOUT]\n  --auth <signed|basic>           Request authentication (default signed).\n                                  [env var: SINCHVOICE_AUTH]\n  -o, --output <table|json|csv>   table, json (the API body) or csv.  [env\n                                  var: SINCHVOICE_OUTPUT]\n  -q, --quiet                     Print only identifiers.\n  -v, --verbose                   Trace HTTP on stderr (redacted).\n  --dry-run                       Print the request instead of sending it.\n  --timeout SECONDS               Request timeout, 0.1-3600 s (default 30).\n                                  [env var: SINCHVOICE_TIMEOUT]\n  -y, --yes                       Skip confirmation of destructive actions.\n  --version                       Print the version and exit.\n  -h, --help                      Show this message and exit.\n\nCommands:\n  api           Send a raw authenticated request; print the JSON.\n  sandbox       Run a local Sinch Voice API, free and offline.\n  demo          Tour the main jobs on a built-in sandbox.\n  listen        Receive, verify and answer callbacks on a local URL.\n  auth          Credentials and profiles.\n  callouts      Place calls: text-to-speech, conference, custom.\n  calls         See and steer a call: status, say, play, hang up.\n  conferences   See who is in a conference; mute, hold, kick participants.\n  applications  Numbers and callback URLs of your Voice applications.\n  signature     Sign a request or check a callback's signature by hand.\n  completion    Shell completions that answer without starting Python.\n",
-    'auth': 'Usage: sinchvoice auth [OPTIONS] COMMAND [ARGS]...\n\n  Credentials and profiles.\n\nOptions:\n  -h, --help  Show this message and exit.\n\nCommands:\n  login   Store an application key and secret in a profile (secret in the...\n  status  Show which credentials would be used, and where the secret...\n  logout  Forget the active (or -p) profile and delete its secret.\n  list    List stored profiles; the active one is marked.\n  switch  Make NAME the active profile.\n',
-    'callouts': 'Usage: sinchvoice callouts [OPTIONS] COMMAND [ARGS]...\n\n  Place calls: text-to-speech, conference, custom.\n\nOptions:\n  -h, --help  Show this message and exit.\n\nCommands:\n  tts         Call DEST and speak a text, or TTS/SSML prompts...\n  conference  Call DEST and put them into a conference...\n  custom      Call someone and steer the call with your own SVAML...\n  batch       Place one callout per row of FILE: checked first, paced,...\n',
-    'calls': "Usage: sinchvoice calls [OPTIONS] COMMAND [ARGS]...\n\n  See and steer a call: status, say, play, hang up.\n\nOptions:\n  -h, --help  Show this message and exit.\n\nCommands:\n  get     Show a call's status; --watch follows it until it ends.\n  update  Send a SVAML document to a live call (updateCall).\n  hangup  End a call (updateCall with the hangup action).\n  say     Speak a text into a live call, then continue or hang up.\n  play    Play audio files into a live call, then continue or hang up.\n  leg     Speak a text or play audio files to one side of a call, or both...\n",
-    'conferences': 'Usage: sinchvoice conferences [OPTIONS] COMMAND [ARGS]...\n\n  See who is in a conference; mute, hold, kick participants.\n\nOptions:\n  -h, --help  Show this message and exit.\n\nCommands:\n  get       Who is in a conference: call id, caller id, time in...\n  mute      Mute participants: CALL_ID...\n  unmute    Unmute participants: CALL_ID...\n  hold      Put participants on hold: CALL_ID...\n  resume    Take participants off hold: CALL_ID...\n  kick      Remove participants (hangs up their calls): CALL_ID...\n  kick-all  Remove everyone, which ends the conference.\n',
-    'applications': "Usage: sinchvoice applications [OPTIONS] COMMAND [ARGS]...\n\n  Numbers and callback URLs of your Voice applications.\n\nOptions:\n  -h, --help  Show this message and exit.\n\nCommands:\n  numbers    List, inspect, assign and unassign numbers.\n  callbacks  Show and set the application's callback URLs.\n",
-    'applications numbers': "Usage: sinchvoice applications numbers [OPTIONS] COMMAND [ARGS]...\n\n  List, inspect, assign and unassign numbers.\n\nOptions:\n  -h, --help  Show this message and exit.\n\nCommands:\n  list      List the numbers and the application each is assigned to...\n  get       Show one number's configuration: application key and...\n  assign    Assign numbers to an application (updateNumberConfiguration).\n  unassign  Unassign numbers from their application, one request each...\n",
-    'applications callbacks': "Usage: sinchvoice applications callbacks [OPTIONS] COMMAND [ARGS]...\n\n  Show and set the application's callback URLs.\n\nOptions:\n  -h, --help  Show this message and exit.\n\nCommands:\n  get  Show the application's primary and fallback callback URLs...\n  set  Set the application's callback URLs and show the old and new...\n",
-    'signature': "Usage: sinchvoice signature [OPTIONS] COMMAND [ARGS]...\n\n  Sign a request or check a callback's signature by hand.\n\nOptions:\n  -h, --help  Show this message and exit.\n\nCommands:\n  sign    Print the headers of a correctly signed request.\n  verify  Say whether a captured callback's signature is valid.\n",
-    'completion': 'Usage: sinchvoice completion [OPTIONS] COMMAND [ARGS]...\n\n  Shell completions that answer without starting Python.\n\nOptions:\n  -h, --help  Show this message and exit.\n\nCommands:\n  show     Print the completion script for SHELL (generated from the...\n  install  Write the completion script where SHELL loads it from, and...\n',
+    '': (
+        'Usage: sinchvoice [OPTIONS] COMMAND [ARGS]...\n'
+        '\n'
+        '  Sinch Voice API from your shell: callouts, calls, conferences, numbers, and\n'
+        '  an offline sandbox.\n'
+        '\n'
+        'Options:\n'
+        '  -p, --profile NAME              Stored profile to use.  [env var:\n'
+        '                                  SINCHVOICE_PROFILE]\n'
+        '  --region <global|euc1|use1|sae1|apse1|apse2>\n'
+        '                                  API region (default global).  [env var:\n'
+        '                                  SINCHVOICE_REGION]\n'
+        '  --base-url URL                  Override the API host (http:// only on\n'
+        '                                  loopback).  [env var: SINCHVOICE_BASE_URL]\n'
+        '  --config-base-url URL           Host for numbers and callback URLs (default:\n'
+        '                                  --base-url if given, else\n'
+        '                                  https://callingapi.sinch.com).  [env var:\n'
+        '                                  SINCHVOICE_CONFIG_BASE_URL]\n'
+        '  --api-layout <live|spec>        live: the running Sinch platform (default);\n'
+        "                                  spec: the contract file's paths and bodies.\n"
+        '                                  [env var: SINCHVOICE_API_LAYOUT]\n'
+        '  --auth <signed|basic>           Request authentication (default signed).\n'
+        '                                  [env var: SINCHVOICE_AUTH]\n'
+        '  -o, --output <table|json|csv>   table, json (the API body) or csv.  [env\n'
+        '                                  var: SINCHVOICE_OUTPUT]\n'
+        '  -q, --quiet                     Print only identifiers.\n'
+        '  -v, --verbose                   Trace HTTP on stderr (redacted).\n'
+        '  --dry-run                       Print the request instead of sending it.\n'
+        '  --timeout SECONDS               Request timeout, 0.1-3600 s (default 30).\n'
+        '                                  [env var: SINCHVOICE_TIMEOUT]\n'
+        '  -y, --yes                       Skip confirmation of destructive actions.\n'
+        '  --version                       Print the version and exit.\n'
+        '  -h, --help                      Show this message and exit.\n'
+        '\n'
+        'Commands:\n'
+        '  api           Send a raw authenticated request; print the JSON.\n'
+        '  sandbox       Run a local Sinch Voice API, free and offline.\n'
+        '  demo          Tour the main jobs on a built-in sandbox.\n'
+        '  listen        Receive, verify and answer callbacks on a local URL.\n'
+        '  auth          Credentials and profiles.\n'
+        '  callouts      Place calls: text-to-speech, conference, custom.\n'
+        '  calls         See and steer a call: status, say, play, hang up.\n'
+        '  conferences   See who is in a conference; mute, hold, kick participants.\n'
+        '  applications  Numbers and callback URLs of your Voice applications.\n'
+        "  signature     Sign a request or check a callback's signature by hand.\n"
+        '  completion    Shell completions that answer without starting Python.\n'
+    ),
+    'auth': (
+        'Usage: sinchvoice auth [OPTIONS] COMMAND [ARGS]...\n'
+        '\n'
+        '  Credentials and profiles.\n'
+        '\n'
+        'Options:\n'
+        '  -h, --help  Show this message and exit.\n'
+        '\n'
+        'Commands:\n'
+        '  login   Store an application key and secret in a profile (secret in the...\n'
+        '  status  Show which credentials would be used, and where the secret...\n'
+        '  logout  Forget the active (or -p) profile and delete its secret.\n'
+        '  list    List stored profiles; the active one is marked.\n'
+        '  switch  Make NAME the active profile.\n'
+    ),
+    'callouts': (
+        'Usage: sinchvoice callouts [OPTIONS] COMMAND [ARGS]...\n'
+        '\n'
+        '  Place calls: text-to-speech, conference, custom.\n'
+        '\n'
+        'Options:\n'
+        '  -h, --help  Show this message and exit.\n'
+        '\n'
+        'Commands:\n'
+        '  tts         Call DEST and speak a text, or TTS/SSML prompts...\n'
+        '  conference  Call DEST and put them into a conference...\n'
+        '  custom      Call someone and steer the call with your own SVAML...\n'
+        '  batch       Place one callout per row of FILE: checked first, paced,...\n'
+    ),
+    'calls': (
+        'Usage: sinchvoice calls [OPTIONS] COMMAND [ARGS]...\n'
+        '\n'
+        '  See and steer a call: status, say, play, hang up.\n'
+        '\n'
+        'Options:\n'
+        '  -h, --help  Show this message and exit.\n'
+        '\n'
+        'Commands:\n'
+        "  get     Show a call's status; --watch follows it until it ends.\n"
+        '  update  Send a SVAML document to a live call (updateCall).\n'
+        '  hangup  End a call (updateCall with the hangup action).\n'
+        '  say     Speak a text into a live call, then continue or hang up.\n'
+        '  play    Play audio files into a live call, then continue or hang up.\n'
+        '  leg     Speak a text or play audio files to one side of a call, or both...\n'
+    ),
+    'conferences': (
+        'Usage: sinchvoice conferences [OPTIONS] COMMAND [ARGS]...\n'
+        '\n'
+        '  See who is in a conference; mute, hold, kick participants.\n'
+        '\n'
+        'Options:\n'
+        '  -h, --help  Show this message and exit.\n'
+        '\n'
+        'Commands:\n'
+        '  get       Who is in a conference: call id, caller id, time in...\n'
+        '  mute      Mute participants: CALL_ID...\n'
+        '  unmute    Unmute participants: CALL_ID...\n'
+        '  hold      Put participants on hold: CALL_ID...\n'
+        '  resume    Take participants off hold: CALL_ID...\n'
+        '  kick      Remove participants (hangs up their calls): CALL_ID...\n'
+        '  kick-all  Remove everyone, which ends the conference.\n'
+    ),
+    'applications': (
+        'Usage: sinchvoice applications [OPTIONS] COMMAND [ARGS]...\n'
+        '\n'
+        '  Numbers and callback URLs of your Voice applications.\n'
+        '\n'
+        'Options:\n'
+        '  -h, --help  Show this message and exit.\n'
+        '\n'
+        'Commands:\n'
+        '  numbers    List, inspect, assign and unassign numbers.\n'
+        "  callbacks  Show and set the application's callback URLs.\n"
+    ),
+    'applications numbers': (
+        'Usage: sinchvoice applications numbers [OPTIONS] COMMAND [ARGS]...\n'
+        '\n'
+        '  List, inspect, assign and unassign numbers.\n'
+        '\n'
+        'Options:\n'
+        '  -h, --help  Show this message and exit.\n'
+        '\n'
+        'Commands:\n'
+        '  list      List the numbers and the application each is assigned to...\n'
+        "  get       Show one number's configuration: application key and...\n"
+        '  assign    Assign numbers to an application (updateNumberConfiguration).\n'
+        '  unassign  Unassign numbers from their application, one request each...\n'
+    ),
+    'applications callbacks': (
+        'Usage: sinchvoice applications callbacks [OPTIONS] COMMAND [ARGS]...\n'
+        '\n'
+        "  Show and set the application's callback URLs.\n"
+        '\n'
+        'Options:\n'
+        '  -h, --help  Show this message and exit.\n'
+        '\n'
+        'Commands:\n'
+        "  get  Show the application's primary and fallback callback URLs...\n"
+        "  set  Set the application's callback URLs and show the old and new...\n"
+    ),
+    'signature': (
+        'Usage: sinchvoice signature [OPTIONS] COMMAND [ARGS]...\n'
+        '\n'
+        "  Sign a request or check a callback's signature by hand.\n"
+        '\n'
+        'Options:\n'
+        '  -h, --help  Show this message and exit.\n'
+        '\n'
+        'Commands:\n'
+        '  sign    Print the headers of a correctly signed request.\n'
+        "  verify  Say whether a captured callback's signature is valid.\n"
+    ),
+    'completion': (
+        'Usage: sinchvoice completion [OPTIONS] COMMAND [ARGS]...\n'
+        '\n'
+        '  Shell completions that answer without starting Python.\n'
+        '\n'
+        'Options:\n'
+        '  -h, --help  Show this message and exit.\n'
+        '\n'
+        'Commands:\n'
+        '  show     Print the completion script for SHELL (generated from the...\n'
+        '  install  Write the completion script where SHELL loads it from, and...\n'
+    ),
 }
