@@ -1,7 +1,9 @@
-"""Entry point: `sinchvoice` and `python -m sinchvoice`; answers --version before importing anything heavy."""
+"""Entry point: `sinchvoice` and `python -m sinchvoice`; answers --version and the root's and groups' --help
+before importing anything heavy."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 from sinchvoice import __version__
@@ -34,6 +36,8 @@ def _run(args: list[str]) -> int:
     if args == ["--version"]:  # the cheapest possible start: no typer, no command tree
         print(f"sinchvoice {__version__}", flush=True)
         return 0
+    if args and args[-1] in ("--help", "-h") and _printed_help_page(args[:-1]):
+        return 0
     try:
         from sinchvoice.tree import build_app
 
@@ -47,3 +51,33 @@ def _run(args: list[str]) -> int:
         code = exit_.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     return 0
+
+
+def _printed_help_page(path: list[str]) -> bool:
+    """`sinchvoice [GROUP...] --help` from help_pages.py (rendered from the real tree at development time and
+    checked by tests/test_help_pages.py), without importing typer. Only where typer would print the same bytes:
+    click wraps help at min(terminal width, 80), so a narrower terminal takes the long way."""
+    if any(word.startswith("-") for word in path) or _terminal_columns() < 80:
+        return False
+    from sinchvoice.help_pages import PAGES
+
+    page = PAGES.get(" ".join(path))
+    if page is None:
+        return False
+    sys.stdout.write(page)
+    sys.stdout.flush()
+    return True
+
+
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size().columns (what click asks) without importing shutil: COLUMNS, else stdout's size."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 80  # shutil's fallback
+    return columns

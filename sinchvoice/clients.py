@@ -52,15 +52,11 @@ class Discard:
 
 def paced_client_pool(app_ctx) -> ClientPool:
     """Clients like the command's own (same settings and credentials), that hand 429s back to the Pacer."""
-    import httpx
-
     credentials = app_ctx.client().transport.credentials  # checks the base URL and credentials once
-    shared = httpx.create_ssl_context()  # the default, verifying context, made once for every client
 
     def make():
         client = app_ctx.client_for(credentials)
         client.transport.hand_back_429 = True
-        client.transport.ssl_context = shared
         if not app_ctx.settings.verbose:  # piped, a batch prints its summary only, not every worker's retries
             client.transport.trace = Discard()
         return client

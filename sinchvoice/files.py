@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +41,8 @@ def private_dir(directory: Path) -> None:
 
 def write_atomic(path: Path, text: str, mode: int) -> None:
     """Replace PATH with TEXT in one step (never half written), with exactly MODE whatever the umask."""
+    import tempfile  # only writers need it (1.6 ms at start for every command otherwise)
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mkstemp makes it 0600
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import random
 import re
@@ -130,6 +131,25 @@ def check_base_url(url: str, what: str = "--base-url") -> str:
     return check_url(url, what, hint=LOOPBACK_HINT + " (e.g. the sandbox)").rstrip("/")
 
 
+def tls_for(*base_urls: str):
+    """What httpx checks TLS with, one context per kind per process (batches share it across their clients).
+    Every host http:// (loopback only, see check_base_url): a context with no CA store, which costs nothing to
+    make and refuses any TLS peer (say, an https proxy from the environment). Otherwise the verifying context:
+    making one loads the CA store (about 25 ms and 1 MB), so never for a loopback sandbox."""
+    return _tls_context(verifying=not all(url.startswith("http://") for url in base_urls))
+
+
+@functools.cache
+def _tls_context(verifying: bool):
+    import ssl
+
+    import httpx
+
+    if not verifying:
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies peers, and trusts nobody
+    return httpx.create_ssl_context()  # httpx's default: certifi, or SSL_CERT_FILE/SSL_CERT_DIR from the environment
+
+
 def is_configuration(path: str) -> bool:
     """Paths under /v1/ are the configuration host's (numbers, callback URLs); everything else is traffic."""
     return (route(path) + "/").startswith("/v1/")
@@ -149,8 +169,7 @@ class Transport:
     as each attempt's first byte is about to leave (httpcore's `send_request_headers.started`), so a journal can
     record "may have been sent" before it is true; with `hand_back_429` a 429 is raised at once as RateLimited
     (with its Retry-After) instead of being slept on here, so one shared pause serves every request in flight.
-    Such callers run one transport per request in flight and share one `ssl_context` (verifying, as always):
-    each context would cost its own CA store (about 1 MB and 25 ms).
+    Such callers run one transport per request in flight; they share the process's one TLS context (tls_for).
     """
 
     def __init__(self, *, base_url: str, credentials, auth_scheme: str, timeout: float, verbose: bool = False,
@@ -176,7 +195,6 @@ class Transport:
         self._reads_in_dry_run = False
         self.on_send: Callable[[], None] | None = None
         self.hand_back_429 = False
-        self.ssl_context = None  # None: httpx's own verifying context
 
     @contextlib.contextmanager
     def reads_in_dry_run(self):
@@ -202,7 +220,7 @@ class Transport:
                 auth=make_auth(self.auth_scheme, self.credentials.key, self.credentials.secret),
                 headers={"user-agent": f"sinchvoice/{__version__}", "accept": "application/json"},
                 follow_redirects=False,
-                verify=self.ssl_context if self.ssl_context is not None else True,
+                verify=tls_for(self.base_url, self.config_url),
             )
             self._trace(f"* traffic host {self.shown_url}, configuration host {self.shown_config_url}")
         return self._client

@@ -87,7 +87,7 @@ def test_an_on_send_that_fails_stops_the_request_before_any_byte_leaves(sandbox)
     assert sandbox.requests() == [] and sandbox.state()["calls"] == []
 
 
-def test_a_batch_client_pool_makes_a_client_per_request_in_flight_sharing_one_verifying_context(sandbox, monkeypatch,
+def test_a_batch_client_pool_makes_a_client_per_request_in_flight_sharing_one_tls_context(sandbox, monkeypatch,
                                                                                                  tmp_path):
     import ssl
 
@@ -104,13 +104,28 @@ def test_a_batch_client_pool_makes_a_client_per_request_in_flight_sharing_one_ve
         with pool.client() as first, pool.client() as second:
             assert first is not second  # two requests in flight: two clients
             assert first.transport.hand_back_429 and second.transport.hand_back_429
-            context = first.transport.ssl_context
-            assert context is second.transport.ssl_context and isinstance(context, ssl.SSLContext)
-            assert (context.verify_mode, context.check_hostname) == (ssl.CERT_REQUIRED, True)
             assert first.get_numbers()["numbers"]
-            assert first.transport._http()._transport._pool._ssl_context is context
+            context = first.transport._http()._transport._pool._ssl_context
+            assert context is second.transport._http()._transport._pool._ssl_context  # one for the whole batch
+            assert (context.verify_mode, context.check_hostname) == (ssl.CERT_REQUIRED, True)
         with pool.client() as again:
             assert again in (first, second)  # free clients are reused
     finally:
         pool.close()
         app_ctx.close()
+
+
+def test_tls_set_up_only_for_https_and_once_per_process():
+    """A loopback http:// sandbox never loads the CA store (25 ms); https hosts share one verifying context."""
+    import ssl
+
+    from sinchvoice.transport import tls_for
+
+    plain = tls_for("http://127.0.0.1:8080", "http://localhost:9")
+    assert plain.cert_store_stats()["x509_ca"] == 0  # trusts nobody: a TLS peer on this path would be refused
+    assert (plain.verify_mode, plain.check_hostname) == (ssl.CERT_REQUIRED, True)
+    verifying = tls_for("http://127.0.0.1:8080", "https://callingapi.sinch.com")  # one https host is enough
+    assert verifying.cert_store_stats()["x509_ca"] > 0
+    assert (verifying.verify_mode, verifying.check_hostname) == (ssl.CERT_REQUIRED, True)
+    assert tls_for("https://calling.api.sinch.com") is verifying
+    assert tls_for("http://[::1]:1") is plain
