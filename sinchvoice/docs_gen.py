@@ -105,7 +105,7 @@ def section(path: tuple[str, ...], command, ctx) -> list[str]:
         lines.append("")
     examples = helptext.examples_of(command)
     if examples:
-        lines += ["Examples:", "", "```sh", *(f"$ {line}" for line in examples), "```", ""]
+        lines += ["Examples:", "", "```console", *(f"$ {line}" for line in examples), "```", ""]
     return lines
 
 

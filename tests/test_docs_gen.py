@@ -50,7 +50,7 @@ def test_every_command_has_its_usage_options_and_examples(path, command, ctx):
             if param.default not in (None, False, ()) and param.show_default is not False:
                 assert re.search(r"\| `[^`]+` \|$", row), row  # the default, in the last column
     examples = helptext.examples_of(command)
-    assert "```sh\n" + "".join(f"$ {line}\n" for line in examples) + "```" in body
+    assert "```console\n" + "".join(f"$ {line}\n" for line in examples) + "```" in body
     for name in getattr(command, "commands", {}):
         assert f"[`{name}`]({docs_gen.anchor(path + (name,))})" in body
 
