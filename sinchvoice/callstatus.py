@@ -135,8 +135,9 @@ def change_key(info: dict) -> tuple:
 
 
 def follow(client, call_id: str, sleep: Callable[[float], None], *, timeout: float | None = None,
-           on_update: Callable[[dict], None] | None = None) -> dict | None:
-    """Poll getCall with backoff (0.5 s doubling to 2 s) until FINAL.
+           on_update: Callable[[dict], None] | None = None, until_joined: bool = False) -> dict | None:
+    """Poll getCall with backoff (0.5 s doubling to 2 s) until FINAL (until_joined: or answered, for a
+    conference call, which stays up for as long as the conference does).
 
     The timeout counts the seconds slept, not wall time, so a test's manual clock makes it exact.
     Giving up (WaitTimeout) and Ctrl-C (StoppedFollowing) both carry the last known state as `.last`.
@@ -149,7 +150,7 @@ def follow(client, call_id: str, sleep: Callable[[float], None], *, timeout: flo
                 return None
             if on_update is not None:
                 on_update(info)
-            if info.get("status") == FINAL:
+            if info.get("status") == FINAL or until_joined and info.get("result") == "ANSWERED":
                 return info
             if timeout is not None and waited >= timeout:
                 raise _stopped(WaitTimeout(f"gave up waiting after {timeout:g} s: call {call_id} is still in "
@@ -217,7 +218,7 @@ def wait_line(call_id: str, info: dict, followed: float) -> str:
     return f"Call {call_id}: {now} (Ctrl-C to stop)"
 
 
-def wait(app_ctx, call_id: str, timeout: float) -> None:
+def wait(app_ctx, call_id: str, timeout: float, *, until_joined: bool = False) -> None:
     """callouts --wait: follow the call with a live status line on stderr, then show it and give the verdict.
 
     Whatever stops the wait, what is known about the call is printed (and its id named), so a script
@@ -236,7 +237,7 @@ def wait(app_ctx, call_id: str, timeout: float) -> None:
         line.update(wait_line(call_id, info, slept[0]))
 
     try:
-        info = follow(app_ctx.client(), call_id, sleep, timeout=timeout, on_update=update)
+        info = follow(app_ctx.client(), call_id, sleep, timeout=timeout, on_update=update, until_joined=until_joined)
     except (WaitTimeout, StoppedFollowing) as stop:
         line.close()
         show_last(app_ctx.out, call_id, stop.last)

@@ -9,6 +9,7 @@ from tests.following import interrupt_on_sleep, stopped
 
 FROM = "+46700000100"
 TO = "+46701234567"
+LONG = "word " * 100  # spoken in about 40 s: a call that stays up while a test follows it
 CALLOUTS = "/calling/v1/callouts"
 ICE = '{"instructions": [{"name": "say", "text": "Hi"}], "action": {"name": "hangup"}}'
 NOT_PLACED = ("error: the callout may have been placed ({}); it was not retried to avoid calling twice\n"
@@ -252,13 +253,31 @@ def test_wait_not_answered_exits_5(cli, sandbox, suffix, result_, reason, said, 
 
 def test_wait_callee_hangs_up_is_still_answered(cli, sandbox):
     cli.on_sleep = sandbox.advance
-    result = run(cli, sandbox, "callouts", "conference", "--to", "+46701230004", "--conference-id", "c", "--wait",
-                 "-o", "json")
+    result = run(cli, sandbox, "callouts", "tts", "--to", "+46701230004", "--text", LONG, "--wait", "-o", "json")
     assert result.exit_code == 0, result.stderr
     body = json.loads(result.stdout)
     assert (body["status"], body["result"], body["reason"], body["duration"]) == ("FINAL", "ANSWERED",
                                                                                   "CALLEEHANGUP", 3)
     assert body == {k: v for k, v in only_call(sandbox).items() if k not in ("method", "conferenceId")}
+
+
+def test_wait_on_a_conference_call_ends_when_it_joins(cli, sandbox):
+    """A conference call stays up as long as the bridge: answered (joined) is as far as --wait can follow it."""
+    cli.on_sleep = sandbox.advance
+    result = run(cli, sandbox, "callouts", "conference", "--to", TO, "--conference-id", "c", "--wait", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert (body["status"], body["result"], body["reason"]) == ("ONGOING", "ANSWERED", "N/A")
+    assert result.sleeps == [0.5, 1.0, 2.0]  # answered 2 s after the callout: no poll after that
+    assert only_call(sandbox)["status"] == "ONGOING"  # still in the conference
+
+
+def test_wait_on_a_conference_call_that_is_not_answered_exits_5(cli, sandbox):
+    cli.on_sleep = sandbox.advance
+    result = run(cli, sandbox, "callouts", "conference", "--to", "+46701230001", "--conference-id", "c", "--wait",
+                 "-q")
+    assert (result.exit_code, result.stdout) == (5, f"{only_call(sandbox)['callId']}\n")
+    assert result.stderr.startswith("error: the call was not answered: the line was busy (BUSY)")
 
 
 def test_wait_quiet_prints_only_the_call_id(cli, sandbox):
@@ -270,7 +289,7 @@ def test_wait_quiet_prints_only_the_call_id(cli, sandbox):
 
 def test_wait_timeout_exits_6_after_summed_sleeps(cli, sandbox):
     cli.on_sleep = sandbox.advance
-    result = run(cli, sandbox, "callouts", "conference", "--to", TO, "--conference-id", "c", "--wait",
+    result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", LONG, "--wait",
                  "--wait-timeout", "5")
     assert result.exit_code == 6
     call_id = only_call(sandbox)["callId"]
@@ -286,7 +305,7 @@ def test_wait_timeout_exits_6_after_summed_sleeps(cli, sandbox):
 
 def test_wait_timeout_quiet_still_prints_the_call_id(cli, sandbox):
     cli.on_sleep = sandbox.advance
-    result = run(cli, sandbox, "callouts", "conference", "--to", TO, "--conference-id", "c", "--wait",
+    result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", LONG, "--wait",
                  "--wait-timeout", "1", "-q")
     assert (result.exit_code, result.stdout) == (6, f"{only_call(sandbox)['callId']}\n")
 
@@ -301,7 +320,7 @@ def test_wait_timeout_quiet_still_prints_the_call_id(cli, sandbox):
 ])
 def test_ctrl_c_while_waiting_names_the_call_and_exits_130(cli, sandbox, sleeps, state, mode, stdout):
     cli.on_sleep = interrupt_on_sleep(sandbox, sleeps)
-    result = run(cli, sandbox, "callouts", "conference", "--to", TO, "--conference-id", "c", "--wait", *mode)
+    result = run(cli, sandbox, "callouts", "tts", "--to", TO, "--text", LONG, "--wait", *mode)
     assert result.exit_code == 130
     call = only_call(sandbox)
     if stdout == "panel":  # the last known state, as on --wait-timeout

@@ -129,7 +129,8 @@ def conference(
     ace: Ace = False,
     dice: Dice = False,
     pie: Pie = False,
-    wait: Wait = False,
+    wait: Annotated[bool, typer.Option("--wait", help="Follow the call until it joins the conference (answered) "
+                                                      "or ends; exit 5 if not answered.")] = False,
     wait_timeout: WaitTimeout = None,
 ) -> None:
     """Call someone into a conference; prints the call id.
@@ -316,7 +317,8 @@ def _accepted(app_ctx, body: dict, label: str, call_id: str, print_call_id, wait
                 else "whom the ICE SVAML says")
         app_ctx.out.note(f"Calling {whom} ({label})")
     if wait:
-        callstatus.wait(app_ctx, call_id, wait_timeout)  # prints what it knows, however it ends
+        # A conference call stays up as long as the bridge: answered is as far as there is to wait.
+        callstatus.wait(app_ctx, call_id, wait_timeout, until_joined="conferenceId" in body)  # prints what it knows
     else:
         print_call_id()
 
