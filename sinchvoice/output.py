@@ -267,6 +267,10 @@ class Output:
         if not self.quiet:  # a note's own line breaks are layout; every other control character is shown
             print("\n".join(escape(line) for line in text.split("\n")), file=self.env.stderr, flush=True)
 
+    def status(self, text: str) -> None:
+        """A line on stderr that -q leaves in: what a server says about itself (its banner, its request log)."""
+        print(escape(text), file=self.env.stderr, flush=True)
+
     def warn(self, text: str) -> None:
         print(f"warning: {escape(text)}", file=self.env.stderr, flush=True)
 

@@ -40,6 +40,10 @@ class SandboxHandle:
             **layout,
         }
 
+    def run(self, cli, *args: str, env: dict | None = None, **kwargs):
+        """The CLI (the `cli` fixture) against this sandbox: its URL and credentials, plus ENV."""
+        return cli(*args, env={**self.env(), **(env or {})}, **kwargs)
+
     def _call(self, method: str, route: str, body=None) -> dict:
         response = self._control.request(method, f"/_sandbox/{route}", json=body)
         response.raise_for_status()

@@ -14,7 +14,7 @@ def sandbox(any_sandbox):
 
 
 def run(cli, sandbox, *args, **kwargs):
-    return cli("applications", *args, env=sandbox.env(), **kwargs)
+    return sandbox.run(cli, "applications", *args, **kwargs)
 
 
 def journal(sandbox):

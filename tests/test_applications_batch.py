@@ -22,8 +22,8 @@ BATCH_HINT = ("hint: see the per-item results on stdout; fix the failed ones and
               "(what succeeded stays done)")
 
 
-def run(cli, sandbox, *args, env=None, **kwargs):
-    return cli("applications", "numbers", *args, env=env or sandbox.env(), **kwargs)
+def run(cli, sandbox, *args, **kwargs):
+    return sandbox.run(cli, "applications", "numbers", *args, **kwargs)
 
 
 def journal(sandbox):
@@ -217,7 +217,7 @@ def test_without_a_profile_the_environment_key_is_the_default(cli, sandbox):
 
 
 def test_no_credentials_at_all_exits_4_before_sending(cli, sandbox):
-    result = run(cli, sandbox, "assign", "+46700000102", env={"SINCHVOICE_BASE_URL": sandbox.base_url})
+    result = cli("applications", "numbers", "assign", "+46700000102", env={"SINCHVOICE_BASE_URL": sandbox.base_url})
     assert result.exit_code == 4
     assert sandbox.requests() == []
 

@@ -17,7 +17,7 @@ LIST = NUMBERS["live"]
 
 
 def run(cli, sandbox, *args, **kwargs):
-    return cli("applications", "numbers", *args, env=sandbox.env(), **kwargs)
+    return sandbox.run(cli, "applications", "numbers", *args, **kwargs)
 
 
 def journal(sandbox):

@@ -17,7 +17,7 @@ NOT_PLACED = ("error: the callout may have been placed ({}); it was not retried 
 
 
 def run(cli, sandbox, *args, env=None, **kwargs):
-    return cli(*args, env={**sandbox.env(), "SINCHVOICE_FROM": FROM, **(env or {})}, **kwargs)
+    return sandbox.run(cli, *args, env={"SINCHVOICE_FROM": FROM, **(env or {})}, **kwargs)
 
 
 def only_call(sandbox) -> dict:

@@ -19,7 +19,7 @@ def sandbox(any_sandbox):
 
 
 def run(cli, sandbox, *args, **kwargs):
-    return cli(*args, env=sandbox.env(), **kwargs)
+    return sandbox.run(cli, *args, **kwargs)
 
 
 @pytest.fixture

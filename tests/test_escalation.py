@@ -17,7 +17,7 @@ WALK = ("callouts", "tts", "--text", "Disk full on db1", "--until-answered")
 
 
 def run(cli, sandbox, *args, **kwargs):
-    return cli(*args, env={**sandbox.env(), "SINCHVOICE_FROM": FROM}, **kwargs)
+    return sandbox.run(cli, *args, env={"SINCHVOICE_FROM": FROM}, **kwargs)
 
 
 def walk(cli, sandbox, *destinations, extra=()):

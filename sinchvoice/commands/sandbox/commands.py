@@ -89,29 +89,33 @@ def sandbox(
         raise UsageError("--secret must be base64, as Sinch application secrets are")
     clock = _clock(speed, manual_clock)
 
+    out = _output(ctx)
     if check_bind_host(host, allow_remote, "serve"):
-        typer.echo(f"warning: serving on {host}: anyone who can reach it may use the sandbox", err=True)
+        out.warn(f"serving on {host}: anyone who can reach it may use the sandbox")
     from sinchvoice.sandbox.server import serve_forever
 
     # A busy port fails here before the banner, as one error line (exit 1), the same as `listen`. The banner
     # comes once requests are answered; serving ends only by Ctrl-C, which `stops_on_ctrl_c` turns into 130.
     serve_forever(key=key, secret=secret, clock=clock, seed=seed, host=host, port=port,
-                  allow_remote=allow_remote, on_ready=_announce, api_layout=api_layout.value, numbers=numbers,
-                  rate_limit=rate_limit, on_request=None if _quiet(ctx) else _log_request)
+                  allow_remote=allow_remote, on_ready=lambda running: _announce(out, running),
+                  api_layout=api_layout.value, numbers=numbers, rate_limit=rate_limit,
+                  on_request=None if out.quiet else lambda *request: _log_request(out, *request))
 
 
-def _quiet(ctx) -> bool:
-    settings = getattr(ctx.find_root().obj, "settings", None)  # mounted alone (tests), there are no globals
-    return bool(settings and settings.quiet)
+def _output(ctx):
+    """The command's Output; mounted alone (tests), there is no root context: a plain one on the real streams."""
+    from sinchvoice.environment import Environment
+    from sinchvoice.output import Output
+
+    app_ctx = ctx.find_root().obj
+    return app_ctx.out if hasattr(app_ctx, "out") else Output(Environment())
 
 
-def _log_request(method: str, path: str, status: int, milliseconds: float) -> None:
+def _log_request(out, method: str, path: str, status: int, milliseconds: float) -> None:
     """One line per API request served, like a web server's access log (what the CLI under test sent)."""
     import time
 
-    from sinchvoice.output import escape  # a path is whatever a client sent
-
-    typer.echo(f"{time.strftime('%H:%M:%S')}  {method} {escape(path)}  {status}  {milliseconds:.0f} ms", err=True)
+    out.status(f"{time.strftime('%H:%M:%S')}  {method} {path}  {status}  {milliseconds:.0f} ms")  # escaped there
 
 
 def _clock(speed: float | None, manual: bool):
@@ -134,26 +138,25 @@ def _clock(speed: float | None, manual: bool):
     return RealClock(speed)
 
 
-def _announce(running) -> None:
-    err = {"err": True}
-    typer.echo(f"sinchvoice sandbox listening on {running.base_url} (Ctrl-C stops it)", **err)
-    typer.echo(f"  application key:    {running.key}", **err)
-    typer.echo(f"  application secret: {running.secret}", **err)
-    typer.echo(
-        "  reserved endings:   0001 BUSY, 0002 NOANSWER, 0003 FAILED, 0004 callee hangs up after 3 s", **err
-    )
-    typer.echo(f"  api layout:         {running.app.api_layout}", **err)
+def _announce(out, running) -> None:
+    lines = [f"sinchvoice sandbox listening on {running.base_url} (Ctrl-C stops it)",
+             f"  application key:    {running.key}",
+             f"  application secret: {running.secret}",
+             "  reserved endings:   0001 BUSY, 0002 NOANSWER, 0003 FAILED, 0004 callee hangs up after 3 s",
+             f"  api layout:         {running.app.api_layout}"]
     if running.app.rate_limit is not None:
         limit = running.app.rate_limit.per_second
-        typer.echo(f"  rate limit:         {limit} callout{'' if limit == 1 else 's'} per second, then 429 "
-                   "with Retry-After", **err)
+        lines.append(f"  rate limit:         {limit} callout{'' if limit == 1 else 's'} per second, then 429 "
+                     "with Retry-After")
     if running.clock.manual:
-        typer.echo("  clock:              manual: POST /_sandbox/clock/advance {\"seconds\": N} moves it", **err)
+        lines.append("  clock:              manual: POST /_sandbox/clock/advance {\"seconds\": N} moves it")
     elif running.clock.speed == 1:
-        typer.echo("  clock:              real time (--speed 10 makes a 30 s call last 3 s)", **err)
+        lines.append("  clock:              real time (--speed 10 makes a 30 s call last 3 s)")
     else:
-        typer.echo(f"  clock:              {running.clock.speed:g}x: a 30 s call lasts {30 / running.clock.speed:g} s",
-                   **err)
-    typer.echo("Point the CLI at it:", **err)
-    env = running.env()
-    typer.echo(" ".join(["export"] + [f"{name}={value}" for name, value in env.items()]))
+        speed = running.clock.speed
+        lines.append(f"  clock:              {speed:g}x: a 30 s call lasts {30 / speed:g} s")
+    lines.append("Point the CLI at it:")
+    for line in lines:
+        out.status(line)
+    print(" ".join(["export"] + [f"{name}={value}" for name, value in running.env().items()]), file=out.env.stdout,
+          flush=True)
