@@ -14,7 +14,7 @@ from sinchvoice.errors import (
     WaitTimeout,
     reworded,
 )
-from sinchvoice.output import cell, escape, minutes
+from sinchvoice.text import cell, escape, minutes
 
 FINAL = "FINAL"
 POLL_FIRST = 0.5

@@ -51,7 +51,7 @@ class Attempt:
     def outcome(self) -> str:
         """For the attempt's line on stderr: BUSY, ANSWERED, still ringing, refused: ..., outcome unknown: ..."""
         from sinchvoice import callstatus
-        from sinchvoice.output import minutes
+        from sinchvoice.text import minutes
 
         if self.error is not None and self.call_id is None:
             kind = "outcome unknown" if isinstance(self.error, OutcomeUnknown) else "refused"
@@ -180,7 +180,7 @@ def _end(app_ctx, attempts: list[Attempt], destinations: list[dict], stopped: Si
 
 
 def _show(out, attempts: list[Attempt]) -> None:
-    from sinchvoice.output import minutes
+    from sinchvoice.text import minutes
 
     records = [a.record() for a in attempts]
     if out.mode == "csv" and not out.quiet:

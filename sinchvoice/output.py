@@ -1,7 +1,7 @@
 """Rendering: tables and panels (rich, on a TTY), plain columns when piped, json, csv, quiet, errors.
 
-The only module that imports rich, and only inside functions, when something is drawn on a terminal. Also the
-one place where text from the API or a user is made safe to show: see escape().
+Every write of a command goes through Output. What rich draws is in drawing.py and how values become safe text
+in text.py (escape); rich itself is imported only inside functions, when something is drawn on a terminal.
 """
 
 from __future__ import annotations
@@ -9,47 +9,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import itertools
-import json
-import re
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
+from sinchvoice import drawing
+from sinchvoice.drawing import Fit
 from sinchvoice.environment import Environment
+from sinchvoice.text import cell, encodable, escape, json_text
 
 Row = Sequence[Any]
-
-# What would steer a terminal or forge the layout if printed as is: C0 and C1 controls and DEL (cursor moves,
-# colours, titles, fake lines), bidi overrides and isolates (text that reads backwards), line and paragraph
-# separators; and lone surrogates, which no UTF-8 stream can carry at all.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-# In JSON text these can only stand inside strings, where \uXXXX means the same character: JSON output stays
-# exact, and a C1 CSI (\x9b), a bidi override or U+2028 in a server's data cannot act on a terminal or split a line.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _shown(match: re.Match) -> str:
-    char = match.group()
-    return _NAMED.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
-
-
-def escape(text: str) -> str:
-    """Text for people: `\\x1b`, `\\n`, `\\u202e` shown as such, so an id or a server's message cannot move the
-    cursor, recolour the terminal or fake a line. Everything printable (accents, emoji) stays as it is."""
-    return _UNSAFE.sub(_shown, text)
-
-
-def _encodable(text: str) -> str:
-    """Data kept exact (csv, piped ids): only a lone surrogate, unprintable as UTF-8, becomes its escape."""
-    return _SURROGATE.sub(_shown, text)
-
-
-def _json_text(data: Any, **options) -> str:
-    """json.dumps escapes the C0 controls itself; the rest of what could act on a terminal is escaped alike."""
-    text = json.dumps(data, ensure_ascii=False, **options)
-    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-
 
 # 128 + SIGPIPE: what a shell reports for git, gh or cat when the reader of their output has gone (`| head -1`).
 CLOSED_PIPE = 141
@@ -73,27 +40,6 @@ def _to_devnull(stream) -> None:
         os.close(devnull)
     except (OSError, ValueError, AttributeError):  # not a real file: a test's captured stream
         pass
-
-
-def cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
-
-def minutes(seconds: Any) -> str:
-    """m:ss, the way people read call durations; anything but a number of seconds is shown as the API gave it
-    (a server's "abc", -5 or 1e999 must not crash the panel)."""
-    if seconds is None or seconds == "":
-        return ""
-    if isinstance(seconds, str) and seconds.isascii() and seconds.isdigit() and len(seconds) < 19:
-        seconds = int(seconds)
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds < float("inf"):
-        return cell(seconds)
-    seconds = int(seconds)
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 class Output:
@@ -124,13 +70,13 @@ class Output:
     # data on stdout ---------------------------------------------------------------------------------
 
     def json(self, data: Any) -> None:
-        print(_json_text(data, indent=2), file=self.env.stdout, flush=True)
+        print(json_text(data, indent=2), file=self.env.stdout, flush=True)
 
     def json_line(self, data: Any) -> None:
-        print(_json_text(data, separators=(",", ":")), file=self.env.stdout, flush=True)
+        print(json_text(data, separators=(",", ":")), file=self.env.stdout, flush=True)
 
     def ids(self, values: Iterable[Any]) -> None:
-        shown = escape if self.rich_enabled else _encodable  # piped, an id is data: exact
+        shown = escape if self.rich_enabled else encodable  # piped, an id is data: exact
         for value in values:
             print(shown(cell(value)), file=self.env.stdout)
         self.env.stdout.flush()
@@ -139,15 +85,15 @@ class Output:
         """header=False: more rows under a header already written (a --watch stream)."""
         writer = csv.writer(self.env.stdout, lineterminator="\n")
         if header:
-            writer.writerow([_encodable(c) for c in columns])
-        writer.writerows([_encodable(cell(v)) for v in row] for row in rows)  # streamed: rows may be many
+            writer.writerow([encodable(c) for c in columns])
+        writer.writerows([encodable(cell(v)) for v in row] for row in rows)  # streamed: rows may be many
         self.env.stdout.flush()
 
     def json_array(self, items: Iterable[Any]) -> None:
         """The same text as json(list(items)), written item by item: a batch's results may be many."""
         out, first = self.env.stdout, True
         for item in items:
-            out.write(("[\n  " if first else ",\n  ") + _json_text(item, indent=2).replace("\n", "\n  "))
+            out.write(("[\n  " if first else ",\n  ") + json_text(item, indent=2).replace("\n", "\n  "))
             first = False
         print("[]" if first else "\n]", file=out, flush=True)
 
@@ -173,7 +119,7 @@ class Output:
             self._plain_table(columns, rows, title, footer)
             return
         console = self._console()
-        console.print(_rich_table(columns, rows, title, footer, fit, console.width))
+        console.print(drawing.table(columns, rows, title, footer, fit, console.width))
 
     def panel(self, title: str, fields: Sequence[tuple[str, Any]]) -> None:
         if not self.rich_enabled:
@@ -183,7 +129,7 @@ class Output:
             print("\n".join(lines), file=self.env.stdout, flush=True)
             return
         console = self._console()
-        console.print(_rich_panel(title, fields, console.width))
+        console.print(drawing.panel(title, fields, console.width))
 
     @contextlib.contextmanager
     def live_panel(self, title: str):
@@ -192,7 +138,7 @@ class Output:
 
         console = self._console()
         with Live(console=console, auto_refresh=False, transient=False) as live:
-            yield lambda fields: live.update(_rich_panel(title, fields, console.width), refresh=True)
+            yield lambda fields: live.update(drawing.panel(title, fields, console.width), refresh=True)
 
     @contextlib.contextmanager
     def live_table(self, columns: Sequence[str], fit: Fit | None = None):
@@ -201,7 +147,7 @@ class Output:
 
         console = self._console()
         with Live(console=console, auto_refresh=False, transient=False) as live:
-            yield lambda rows, footer=None: live.update(_rich_table(columns, rows, None, footer, fit, console.width),
+            yield lambda rows, footer=None: live.update(drawing.table(columns, rows, None, footer, fit, console.width),
                                                         refresh=True)
 
     @contextlib.contextmanager
@@ -280,7 +226,7 @@ class Output:
         if self.json_errors:
             from sinchvoice.errors import as_json
 
-            lines.append(_json_text({"error": as_json(message, details)}))
+            lines.append(json_text({"error": as_json(message, details)}))
         try:
             print("\n".join(lines), file=self.env.stderr, flush=True)
         except BrokenPipeError:  # stderr's reader has gone: the exit code still says what happened
@@ -290,81 +236,3 @@ class Output:
 def _csv_value(value: Any) -> Any:
     """true/false as JSON writes them, so a csv cell means the same as the json field."""
     return str(value).lower() if isinstance(value, bool) else value
-
-
-def _text(value: Any):
-    """A rich Text, never a str: rich would read `[/]` or `[link=...]` in data as markup (and raise on some)."""
-    from rich.text import Text
-
-    return Text(escape(cell(value)))
-
-
-@dataclass(frozen=True)
-class Fit:
-    """How a table meets a narrow terminal. `whole` columns (ids, which people copy into the next command) are
-    never cut; `drop` columns, least useful first, are left out while the table is too wide; the others fold."""
-
-    whole: tuple[str, ...] = ()
-    drop: tuple[str, ...] = ()
-
-
-def _fitted(columns: Sequence[str], rows: Sequence[Row], fit: Fit | None, width: int):
-    """(kept column indexes, widths or None per kept column, whether whole columns must fold) for `width`."""
-    fit = fit or Fit(whole=tuple(columns[:1]))
-    natural = [max([len(escape(cell(row[i]))) for row in rows] + [len(column)]) for i, column in enumerate(columns)]
-    kept = list(range(len(columns)))
-
-    def needed(indexes) -> int:  # rich's heavy box: a border and a space either side of every cell
-        return sum(natural[i] for i in indexes) + 3 * len(indexes) + 1
-
-    for name in fit.drop:
-        if needed(kept) <= width:
-            break
-        kept = [i for i in kept if columns[i] != name]
-    whole = [i for i in kept if columns[i] in fit.whole]
-    others = [i for i in kept if i not in whole]
-    room = width - needed(whole) - 3 * len(others)
-    if needed(kept) <= width or room < 3 * len(others):
-        return kept, {}, needed(kept) > width
-    widths = {}
-    for count, i in enumerate(sorted(others, key=lambda i: natural[i])):  # narrow ones whole, the rest share
-        widths[i] = min(natural[i], room // (len(others) - count))
-        room -= widths[i]
-    return kept, widths, False
-
-
-def _rich_table(columns: Sequence[str], rows: Sequence[Row], title: str | None, footer: str | None,
-                fit: Fit | None = None, width: int = 80):
-    from rich.table import Table
-
-    kept, widths, squeezed = _fitted(columns, rows, fit, width)
-    whole = (fit or Fit(whole=tuple(columns[:1]))).whole
-    table = Table(title=title and _text(title), caption=footer and _text(footer), header_style="bold",
-                  title_justify="left", caption_justify="left")
-    for i in kept:
-        # A whole column is never cut with an ellipsis; if even the ids alone are wider than the terminal they
-        # fold onto a second line, still whole. Everything else folds rather than being cut.
-        no_wrap = columns[i] in whole and not squeezed
-        table.add_column(_text(columns[i]), no_wrap=no_wrap, overflow="fold", width=widths.get(i))
-    for row in rows:
-        table.add_row(*[_text(row[i]) for i in kept])
-    return table
-
-
-def _rich_panel(title: str, fields: Sequence[tuple[str, Any]], width: int = 80):
-    from rich.console import Group
-    from rich.panel import Panel
-    from rich.table import Table
-
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for label, value in fields:
-        grid.add_row(_text(label), _text(value))
-    heading = _text(title)
-    if len(heading) + 6 > width:  # a title rich would cut (it holds an id): a line of its own above the panel
-        return Group(heading, Panel(grid, expand=False))
-    content = max((len(escape(label)) for label, _ in fields), default=0) + 2 + max(
-        (len(escape(cell(value))) for _, value in fields), default=0)
-    return Panel(grid, title=heading, title_align="left", expand=False,
-                 width=min(width, max(content + 4, len(heading) + 6)))

@@ -18,7 +18,8 @@ from sinchvoice import destinations, inputs, signing, svaml
 from sinchvoice.commands.conferences import participants
 from sinchvoice.environment import Environment
 from sinchvoice.errors import UsageError
-from sinchvoice.output import Output, escape
+from sinchvoice.output import Output
+from sinchvoice.text import escape
 from tests.fuzzing import ANY_CHAR, FAST, HOSTILE, MANY, number, text
 
 

@@ -12,7 +12,8 @@ import json
 import pytest
 
 from sinchvoice.environment import Environment
-from sinchvoice.output import Output, escape
+from sinchvoice.output import Output
+from sinchvoice.text import escape
 
 HOSTILE = "a\x1b[2J\x1b]0;owned\x07b\nerror: fake\r\x9b\u202etxt.exe\u2028\udcff"
 SHOWN = "a\\x1b[2J\\x1b]0;owned\\x07b\\nerror: fake\\r\\x9b\\u202etxt.exe\\u2028\\udcff"

@@ -32,7 +32,7 @@ def table_row(app_ctx, config: dict) -> list:
 
 def fit():
     """Numbers and application keys are copied whole; on a narrow terminal the capability goes."""
-    from sinchvoice.output import Fit
+    from sinchvoice.drawing import Fit
 
     return Fit(whole=("number", "application key"), drop=("capability",))
 
@@ -273,7 +273,7 @@ def urls(body: dict | None) -> dict:
 
 def show_change(app_ctx, old: dict, sent: dict) -> None:
     """Before the question on a terminal: what each URL is now and what it will be (stderr, even with -q)."""
-    from sinchvoice.output import escape  # the URLs come from the API
+    from sinchvoice.text import escape  # the URLs come from the API
 
     before = urls(old)
     after = {**before, **sent}

@@ -16,7 +16,7 @@ RESULT_COLUMNS = ("call id", "outcome", "detail")
 
 def fit():
     """Ids whole; on a narrow terminal "held" goes first, then "muted" (`mute`, `hold` and --watch say them)."""
-    from sinchvoice.output import Fit
+    from sinchvoice.drawing import Fit
 
     return Fit(whole=("call id",), drop=("held", "muted", "time"))
 RESULT_CSV_COLUMNS = ("callId", "outcome", "detail")
@@ -72,7 +72,7 @@ def ids(body: dict | None) -> list[str]:
 
 
 def rows(body: dict) -> list[list]:
-    from sinchvoice.output import minutes
+    from sinchvoice.text import minutes
 
     return [[participant_id(p), p.get("cli"), minutes(p.get("duration")), bool(p.get("muted")),
              bool(p.get("onhold"))] for p in participants(body)]

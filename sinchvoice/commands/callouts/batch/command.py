@@ -218,7 +218,7 @@ def _send_and_report(app_ctx, options, reader, shape, plan, journal, ledger, tod
     for _ in report.results(reader, plan, ledger, journal, options.wait, tally):
         pass
     report.show(app_ctx.out, lambda: report.results(reader, plan, ledger, journal, options.wait), options.wait)
-    from sinchvoice.output import escape  # result words come from the API
+    from sinchvoice.text import escape  # result words come from the API
 
     print(escape(report.summary(tally, sender.counts.placed, options.wait)), file=app_ctx.env.stderr, flush=True)
     app_ctx.remember("calls", *sender.counts.call_ids)

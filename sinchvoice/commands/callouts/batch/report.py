@@ -112,7 +112,7 @@ def show(out, items, wait: bool) -> None:
     elif out.mode == "csv":
         out.csv(CSV_COLUMNS + (CSV_WAIT_COLUMNS if wait else []) + ["error"], (_csv(i, wait) for i in items()))
     else:
-        from sinchvoice.output import Fit
+        from sinchvoice.drawing import Fit
 
         out.long_table(COLUMNS + (WAIT_COLUMNS if wait else []) + ["error"], lambda: (_row(i, wait) for i in items()),
                        fit=Fit(whole=("call id",), drop=("debit", "duration", "reason", "line")))
@@ -123,7 +123,7 @@ def _message(item: dict) -> str | None:
 
 
 def _row(item: dict, wait: bool) -> list:
-    from sinchvoice.output import minutes
+    from sinchvoice.text import minutes
 
     row = [item["line"], item["to"], item["callId"], item["outcome"]]
     if wait:
