@@ -59,7 +59,7 @@ class Fanout:
     def _at_once(self, items: Sequence, action: Callable) -> list:
         from sinchvoice.clients import paced_client_pool
         from sinchvoice.pacing import NOT_RUN, Pacer
-        from sinchvoice.transport import MAX_ATTEMPTS
+        from sinchvoice.retries import MAX_ATTEMPTS
 
         pool = paced_client_pool(self.app_ctx)
         self._pacer = pacer = Pacer(None, min(self.concurrency, len(items)))

@@ -2,10 +2,10 @@
 
 import pytest
 
-from sinchvoice import transport
+from sinchvoice import retries, transport
 from sinchvoice.answers import error_for
 from sinchvoice.errors import ApiError, AuthError, NotFoundError, TemporaryError, UsageError
-from sinchvoice.transport import MAYBE_SENT, NOT_SENT, REFUSED_HERE, should_retry
+from sinchvoice.retries import MAYBE_SENT, NOT_SENT, REFUSED_HERE, should_retry
 
 CALLOUT = ("POST", "/calling/v1/callouts")
 GET_CALL = ("GET", "/calling/v1/calls/id/abc")
@@ -80,19 +80,19 @@ def test_retry_policy(request_, failure, expected):
     ("POST", "/calling/v1/calloutsx", False),
 ])
 def test_is_callout_reads_the_parsed_path(method, path, callout):
-    assert transport.is_callout(method, path) is callout
+    assert retries.is_callout(method, path) is callout
 
 
 def test_backoff_honours_retry_after_and_jitters():
-    assert transport.backoff_delay(0, 7.0) == 7.0
-    assert transport.backoff_delay(0, None, rng=lambda: 0.0) == 0.25
-    assert transport.backoff_delay(0, None, rng=lambda: 1.0) == 0.5
-    assert transport.backoff_delay(10, None, rng=lambda: 1.0) == transport.BACKOFF_MAX
+    assert retries.backoff_delay(0, 7.0) == 7.0
+    assert retries.backoff_delay(0, None, rng=lambda: 0.0) == 0.25
+    assert retries.backoff_delay(0, None, rng=lambda: 1.0) == 0.5
+    assert retries.backoff_delay(10, None, rng=lambda: 1.0) == retries.BACKOFF_MAX
 
 
 @pytest.mark.parametrize("value, expected", [("3", 3.0), ("0", 0.0), ("-4", 0.0), ("soon", None), (None, None)])
 def test_parse_retry_after(value, expected):
-    assert transport.parse_retry_after(value) == expected
+    assert retries.parse_retry_after(value) == expected
 
 
 @pytest.mark.parametrize("status, body, kind, exit_code, message", [
