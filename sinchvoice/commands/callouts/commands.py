@@ -7,9 +7,10 @@ import typer
 
 from sinchvoice import svaml
 from sinchvoice.commands import group
+from sinchvoice.commands.callouts import bodies, placing
 from sinchvoice.commands.callouts.batch import Kind
 from sinchvoice.context import app_context
-from sinchvoice.errors import CalloutInterrupted, OutcomeUnknown, UsageError
+from sinchvoice.errors import UsageError
 from sinchvoice.helptext import examples
 from sinchvoice.limits import MAX_CONFERENCE_ID, MAX_DURATION, MAX_TTS
 
@@ -89,13 +90,13 @@ def tts(
     destinations = [parse_destination(value) for value in to]
     body = {"cli": app_ctx.caller_id(caller_id), "destination": destinations[0]}
     body.update(_spoken(app_ctx, text, prompts))
-    _set(body, locale=_checked(svaml.check_locale, locale), dtmf=_checked(svaml.check_dtmf, dtmf), enableAce=ace,
-         enableDice=dice, enablePie=pie)
+    bodies.add_given(body, locale=bodies.checked(svaml.check_locale, locale),
+                     dtmf=bodies.checked(svaml.check_dtmf, dtmf), enableAce=ace, enableDice=dice, enablePie=pie)
     if until_answered:
         from sinchvoice.escalation import walk
 
-        return walk(app_ctx, destinations, body, _wait_timeout(True, wait_timeout))
-    _place(app_ctx, "ttsCallout", body, "tts", wait, wait_timeout)
+        return walk(app_ctx, destinations, body, placing.check_wait(True, wait_timeout))
+    placing.place(app_ctx, "ttsCallout", body, "tts", wait, wait_timeout)
 
 
 def _spoken(app_ctx, text: str | None, prompts: str | None) -> dict:
@@ -140,14 +141,14 @@ def conference(
     from sinchvoice.inputs import read_value
 
     app_ctx = app_context(ctx)
-    body = _parties(app_ctx, to, caller_id)
-    body["conferenceId"] = _conference_id(conference_id)
+    body = bodies.parties(app_ctx, to, caller_id)
+    body["conferenceId"] = bodies.conference_id(conference_id)
     if greeting is not None:
         greeting = svaml.check_text(read_value(greeting, what="--greeting", stdin=app_ctx.env.stdin), "--greeting")
-    _set(body, greeting=greeting, locale=_checked(svaml.check_locale, locale), mohClass=moh and moh.value,
-         dtmf=_checked(svaml.check_dtmf, dtmf), maxDuration=_max_duration(max_duration),
-         enableAce=ace, enableDice=dice, enablePie=pie)
-    _place(app_ctx, "conferenceCallout", body, f"conference {conference_id}", wait, wait_timeout)
+    bodies.add_given(body, greeting=greeting, locale=bodies.checked(svaml.check_locale, locale),
+                     mohClass=moh and moh.value, dtmf=bodies.checked(svaml.check_dtmf, dtmf),
+                     maxDuration=bodies.max_duration(max_duration), enableAce=ace, enableDice=dice, enablePie=pie)
+    placing.place(app_ctx, "conferenceCallout", body, f"conference {conference_id}", wait, wait_timeout)
 
 
 @app.command(epilog=examples(
@@ -185,142 +186,13 @@ def custom(
     if [ice, ace, pie].count("-") > 1:
         raise UsageError("only one of --ice, --ace and --pie can read standard input (-)",
                          hint="give the others inline or as @FILE")
-    body = _custom_parties(app_ctx, to, caller_id, ice)
+    body = bodies.custom_parties(app_ctx, to, caller_id, ice)
     for name, value in (("ice", ice), ("ace", ace), ("pie", pie)):
         if value is not None:
             body[name] = svaml.callout_svaml(value, what=f"--{name}", stdin=app_ctx.env.stdin, warn=app_ctx.out.warn)
-    _set(body, dtmf=_checked(svaml.check_dtmf, dtmf), custom=_custom_data(custom_data),
-         maxDuration=_max_duration(max_duration))
-    _place(app_ctx, "customCallout", body, "custom", wait, wait_timeout)
-
-
-INLINE_ICE_HINT = ('leave out --to and --from: the ICE\'s action names the callee and caller ID, e.g. {"action": '
-                   '{"name": "connectPstn", "number": "+46700000000", "cli": "+46700000100"}}; or give --ice as a URL')
-
-
-def _custom_parties(app_ctx, to: str | None, caller_id: str | None, ice: str | None) -> dict:
-    """Inline ICE on the platform calls whom its SVAML says; otherwise the callout names the callee and caller ID."""
-    inline = ice is not None and not svaml.is_url(ice)
-    if inline and app_ctx.layout.inline_ice_calls_alone:
-        typed = [flag for flag, value in (("--to", to), ("--from", caller_id)) if value is not None]
-        if typed:
-            raise UsageError(f"{' and '.join(typed)} cannot go with inline ICE SVAML: the SVAML says whom to call",
-                             hint=INLINE_ICE_HINT)
-        return {}
-    if to is None:
-        unless = " (or inline ICE SVAML that says whom to call)" if app_ctx.layout.inline_ice_calls_alone else ""
-        raise UsageError(f"a custom callout needs --to{unless}",
-                         hint=f"e.g. --to +46700000000 --ice '{svaml.SKELETON}'")
-    body = _parties(app_ctx, to, caller_id)
-    if ice is None and not app_ctx.layout.inline_ice_calls_alone:  # the contract requires it
-        raise UsageError("a custom callout needs --ice", hint=f"e.g. --ice '{svaml.SKELETON}', or --ice @ice.json")
-    return body
-
-
-def _custom_data(value: str | None) -> str | None:
-    from sinchvoice.inputs import is_text
-
-    if value is not None and not is_text(value):
-        raise UsageError("--custom is not valid UTF-8 text", hint="check the terminal's encoding")
-    return value
-
-
-def _parties(app_ctx, to: str, caller_id: str | None) -> dict:
-    from sinchvoice.destinations import parse_destination
-
-    destination = parse_destination(to)
-    return {"cli": app_ctx.caller_id(caller_id), "destination": destination}
-
-
-def _set(body: dict, **values) -> None:
-    """Add the optional fields that were given; a flag that is off is left out rather than sent as false."""
-    body.update({key: value for key, value in values.items() if value is not None and value is not False})
-
-
-def _checked(check, value: str | None) -> str | None:
-    # `value and check(value)` skipped the check for "" and dropped the option silently.
-    return None if value is None else check(value)
-
-
-def _conference_id(value: str) -> str:
-    if not value.strip():
-        raise UsageError("--conference-id is empty", hint="name the conference, e.g. --conference-id standup")
-    if len(value) > MAX_CONFERENCE_ID:
-        raise UsageError(f"--conference-id is {len(value)} characters long; at most {MAX_CONFERENCE_ID} are allowed",
-                         hint="use a shorter conference id")
-    return value
-
-
-def _max_duration(seconds: int | None) -> int | None:
-    if seconds is not None and not 1 <= seconds <= MAX_DURATION:
-        raise UsageError(f"--max-duration {seconds} is out of range; use 1 to {MAX_DURATION} seconds (4 hours)")
-    return seconds
-
-
-def _wait_timeout(wait: bool, seconds: float | None) -> float:
-    from sinchvoice import callstatus
-
-    if seconds is not None and not wait:  # ignoring it would let a script believe it waited
-        raise UsageError("--wait-timeout only applies with --wait",
-                         hint=f"add --wait to follow the call: --wait --wait-timeout {seconds:g}")
-    return callstatus.check_wait_timeout(callstatus.DEFAULT_WAIT_TIMEOUT if seconds is None else seconds)
-
-
-def _place(app_ctx, method: str, body: dict, label: str, wait: bool, wait_timeout: float | None) -> None:
-    """Send the callout once (the transport never replays it), then print its id or follow it.
-
-    Once the API has accepted it the call exists and costs money, so whatever happens next (Ctrl-C, a --wait
-    that cannot follow it, a closed stdout) its id is printed, or named in the error when stdout is gone.
-    """
-    from sinchvoice.client import call_id_of
-
-    wait_timeout = _wait_timeout(wait, wait_timeout)
-    result = app_ctx.client().create_callout({"method": method, method: body})
-    if result is None:  # --dry-run: the request was printed, nothing was sent
-        return
-    call_id, printed = call_id_of(result), []
-
-    def print_call_id() -> None:
-        if not printed:
-            printed.append(call_id)
-            app_ctx.out.one_id(result, "callId", call_id)
-
-    try:
-        try:
-            _accepted(app_ctx, body, label, call_id, print_call_id, wait, wait_timeout)
-        except KeyboardInterrupt:
-            from sinchvoice.callstatus import next_steps
-
-            print_call_id()
-            # The API accepted the callout: the call goes on, so name it.
-            raise CalloutInterrupted(f"interrupted; call {call_id} was placed", hint=next_steps(call_id)) from None
-    except (BrokenPipeError, StdoutClosed):
-        raise OutcomeUnknown(f"call {call_id} was placed, but its id could not be written to stdout (it is closed)",
-                             hint=f"see it with `sinchvoice calls get {call_id}`; do not place it again") from None
-
-
-class StdoutClosed(Exception):
-    """Started with no stdout at all (`>&-`): Python's sys.stdout is None and every print would vanish."""
-
-
-def _accepted(app_ctx, body: dict, label: str, call_id: str, print_call_id, wait: bool, wait_timeout: float) -> None:
-    from sinchvoice import callstatus
-    from sinchvoice.destinations import describe_destination
-
-    app_ctx.remember("calls", call_id)
-    if "conferenceId" in body:
-        app_ctx.remember("conferences", body["conferenceId"])
-    if app_ctx.env.stdout_closed:  # say so now, with the id, rather than follow a call whose result nobody sees
-        raise StdoutClosed
-    if app_ctx.env.stdout_isatty or app_ctx.env.stderr_isatty:
-        whom = (f"{describe_destination(body['destination'])} from {body['cli']}" if "destination" in body
-                else "whom the ICE SVAML says")
-        app_ctx.out.note(f"Calling {whom} ({label})")
-    if wait:
-        # A conference call stays up as long as the bridge: answered is as far as there is to wait.
-        callstatus.wait(app_ctx, call_id, wait_timeout, until_joined="conferenceId" in body)  # prints what it knows
-    else:
-        print_call_id()
+    bodies.add_given(body, dtmf=bodies.checked(svaml.check_dtmf, dtmf), custom=bodies.custom_data(custom_data),
+                     maxDuration=bodies.max_duration(max_duration))
+    placing.place(app_ctx, "customCallout", body, "custom", wait, wait_timeout)
 
 
 @app.command(epilog=examples(
