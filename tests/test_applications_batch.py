@@ -36,13 +36,17 @@ def numbers(sandbox):
 
 # ---- assign ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("mode, expected", [
+# One number assigned, as each output mode shows it (the same in both layouts: test_applications_live.py too)
+ASSIGNED_ONE = [
     ([], "number        outcome   detail\n+46700000102  assigned  was not assigned\n"),
     (["-q"], "+46700000102\n"),
     (["-o", "csv"], "number,outcome,detail\n+46700000102,assigned,was not assigned\n"),
     (["-o", "json"], json.dumps([{"number": "+46700000102", "outcome": "assigned", "detail": "was not assigned"}],
                                 indent=2) + "\n"),
-])
+]
+
+
+@pytest.mark.parametrize("mode, expected", ASSIGNED_ONE)
 def test_assign_one_number_in_each_output_mode(cli, sandbox, mode, expected):
     result = run(cli, sandbox, "assign", "+46700000102", *mode)
     assert result.exit_code == 0, result.stderr

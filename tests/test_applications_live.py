@@ -11,7 +11,7 @@ import pytest
 from sinchvoice.sandbox.numbers import extra_number
 from sinchvoice.sandbox.server import run_in_thread
 from tests.layouts import KEY, NUMBERS, seeded
-from tests.test_applications_batch import BATCH_HINT, OTHER, UNKNOWN
+from tests.test_applications_batch import ASSIGNED_ONE, BATCH_HINT, OTHER, UNKNOWN
 
 LIST = NUMBERS["live"]
 
@@ -33,13 +33,7 @@ READ = ("GET", LIST, None)
 
 # ---- assign ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("mode, expected", [
-    ([], "number        outcome   detail\n+46700000102  assigned  was not assigned\n"),
-    (["-q"], "+46700000102\n"),
-    (["-o", "csv"], "number,outcome,detail\n+46700000102,assigned,was not assigned\n"),
-    (["-o", "json"], json.dumps([{"number": "+46700000102", "outcome": "assigned", "detail": "was not assigned"}],
-                                indent=2) + "\n"),
-])
+@pytest.mark.parametrize("mode, expected", ASSIGNED_ONE)
 def test_assign_one_number_in_each_output_mode(cli, sandbox, mode, expected):
     result = run(cli, sandbox, "assign", "+46700000102", *mode)
     assert result.exit_code == 0, result.stderr

@@ -24,15 +24,13 @@ SEEDED_LIVE = [
 
 
 @pytest.fixture
-def live():
-    with sandbox_handle("live") as handle:
-        yield handle
+def live(sandbox_live):
+    return sandbox_live
 
 
 @pytest.fixture
-def spec():
-    with sandbox_handle("spec") as handle:
-        yield handle
+def spec(sandbox_spec):
+    return sandbox_spec
 
 
 @pytest.fixture(params=["signed", "basic"])
