@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from sinchvoice import helptext
+from sinchvoice.generated import settle
 
 HEADER = """\
 # Command reference
@@ -125,13 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     action.add_argument("--write", metavar="FILE", type=Path, help="write the reference to FILE")
     action.add_argument("--check", metavar="FILE", type=Path, help="exit 1 if FILE is not what would be written")
     args = parser.parse_args(argv)
-    text = generate()
-    if args.write:
-        args.write.parent.mkdir(parents=True, exist_ok=True)
-        args.write.write_text(text, encoding="utf-8")
-        print(f"wrote {args.write}")
-        return 0
-    if not args.check.exists() or args.check.read_text(encoding="utf-8") != text:
+    if not settle(args.write or args.check, generate(), write=args.write is not None):
         print(f"stale (run with --write): {args.check}", file=sys.stderr)
         return 1
     return 0

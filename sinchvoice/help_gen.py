@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from sinchvoice.generated import settle
+
 PAGES_FILE = Path(__file__).with_name("help_pages.py")
 WIDTH = "80"  # click wraps help at min(terminal width, 80): one rendering serves every terminal this wide or wider
 
@@ -64,12 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     action.add_argument("--write", action="store_true", help=f"write {PAGES_FILE.name}")
     action.add_argument("--check", action="store_true", help=f"exit 1 if {PAGES_FILE.name} is stale")
     args = parser.parse_args(argv)
-    text = generate()
-    if args.write:
-        PAGES_FILE.write_text(text, encoding="utf-8")
-        print(f"wrote {PAGES_FILE}")
-        return 0
-    if not PAGES_FILE.exists() or PAGES_FILE.read_text(encoding="utf-8") != text:
+    if not settle(PAGES_FILE, generate(), write=args.write):
         print(f"stale (run `python -m sinchvoice.help_gen --write`): {PAGES_FILE}", file=sys.stderr)
         return 1
     return 0

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from sinchvoice.completion_gen import FILES, SHELLS, generate
+from sinchvoice.generated import settle
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,12 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.write or args.check
     stale = []
     for shell in SHELLS:
-        target, text = folder / FILES[shell], generate(shell)
-        if args.write:
-            folder.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-            print(f"wrote {target}")
-        elif not target.exists() or target.read_text(encoding="utf-8") != text:
+        target = folder / FILES[shell]
+        if not settle(target, generate(shell), write=args.write is not None):
             stale.append(str(target))
     if stale:
         print("stale (run with --write): " + ", ".join(stale), file=sys.stderr)
