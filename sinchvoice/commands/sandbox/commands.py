@@ -5,6 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from sinchvoice.config import ApiLayout
+from sinchvoice.context import app_context
 from sinchvoice.errors import Interrupted, UsageError
 from sinchvoice.helptext import examples, single_command
 from sinchvoice.interrupts import stops_on_ctrl_c
@@ -89,7 +90,7 @@ def sandbox(
         raise UsageError("--secret must be base64, as Sinch application secrets are")
     clock = _clock(speed, manual_clock)
 
-    out = _output(ctx)
+    out = app_context(ctx).out
     if check_bind_host(host, allow_remote, "serve"):
         out.warn(f"serving on {host}: anyone who can reach it may use the sandbox")
     from sinchvoice.sandbox.server import serve_forever
@@ -100,15 +101,6 @@ def sandbox(
                   allow_remote=allow_remote, on_ready=lambda running: _announce(out, running),
                   api_layout=api_layout.value, numbers=numbers, rate_limit=rate_limit,
                   on_request=None if out.quiet else lambda *request: _log_request(out, *request))
-
-
-def _output(ctx):
-    """The command's Output; mounted alone (tests), there is no root context: a plain one on the real streams."""
-    from sinchvoice.environment import Environment
-    from sinchvoice.output import Output
-
-    app_ctx = ctx.find_root().obj
-    return app_ctx.out if hasattr(app_ctx, "out") else Output(Environment())
 
 
 def _log_request(out, method: str, path: str, status: int, milliseconds: float) -> None:
