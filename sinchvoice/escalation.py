@@ -168,28 +168,35 @@ def _end(app_ctx, attempts: list[Attempt], destinations: list[dict], stopped: Si
     _show(app_ctx.out, attempts)
     left = len(destinations) - len(attempts)
     not_called = f"; {left} not called" if left else ""
-    if stopped is not None:
-        error = SinchVoiceError(f"{stopped.message}{not_called}", hint=stopped.hint, **stopped.details)
-        error.exit_code = stopped.exit_code
-        raise error
-    outcomes = ", ".join(f"{a.to} {a.info.get('result') if a.error is None and a.info else 'refused'}"
-                         for a in attempts)
-    error = SinchVoiceError(f"nobody answered: {outcomes}", hint="every attempt's result is on stdout")
-    error.exit_code = worst_exit_code(a.code() for a in attempts)
-    raise error
+    if stopped is not None:  # its own class and exit code; the message says who was not called
+        stopped.message += not_called
+        raise stopped
+    raise NobodyAnswered(attempts)
+
+
+class NobodyAnswered(SinchVoiceError):
+    """The walk's end when no attempt was answered: exit 5, or the worst refusal among them (the batch rule)."""
+
+    def __init__(self, attempts: list[Attempt]):
+        self.codes = [a.code() for a in attempts]
+        outcomes = ", ".join(f"{a.to} {a.info.get('result') if a.error is None and a.info else 'refused'}"
+                             for a in attempts)
+        super().__init__(f"nobody answered: {outcomes}", hint="every attempt's result is on stdout")
+
+    @property
+    def exit_code(self) -> int:
+        return worst_exit_code(self.codes)
 
 
 def _show(out, attempts: list[Attempt]) -> None:
     from sinchvoice.text import minutes
 
     records = [a.record() for a in attempts]
-    if out.mode == "csv" and not out.quiet:
-        out.csv(CSV_COLUMNS, [[*[r[c] for c in CSV_COLUMNS[:-1]], (r["error"] or {}).get("message")]
-                              for r in records])
-        return
     rows = [[r["to"], r["callId"], r["result"], r["reason"], minutes(r["duration"]), (r["error"] or {}).get("message")]
             for r in records]
-    out.render(records, columns=COLUMNS, rows=rows, ids=[r["callId"] for r in records if r["callId"]])
+    csv_rows = [[*[r[c] for c in CSV_COLUMNS[:-1]], (r["error"] or {}).get("message")] for r in records]
+    out.render(records, columns=COLUMNS, rows=rows, ids=[r["callId"] for r in records if r["callId"]],
+               csv_columns=CSV_COLUMNS, csv_rows=csv_rows)
 
 
 def _dry_run(app_ctx, client, destinations: list[dict], body: dict) -> None:
