@@ -351,6 +351,19 @@ def test_ctrl_c_while_following_says_how_many_calls_are_still_going_and_how_to_g
     assert len(posted(sandbox)) == 2
 
 
+def test_the_command_to_go_on_keeps_the_layout_and_hosts_given(cli, sandbox_spec, tmp_path):
+    """Resumed against the other layout or host, the rest of the batch would go somewhere else."""
+    source = people(tmp_path, 2)
+    sandbox_spec.fault(method="POST", path=CALLOUTS, status=429, retryAfter=3600, count=1)
+    url = sandbox_spec.base_url
+    result = batch(cli, sandbox_spec, source, *TEXT, "--yes", *FAST, "--concurrency", "1", "--api-layout", "spec",
+                   "--base-url", url, "--config-base-url", url)
+    assert result.exit_code == 75
+    assert result.stderr.splitlines()[-1] == (
+        f"hint: to go on, run: sinchvoice --base-url {url} --config-base-url {url} --api-layout spec --yes "
+        f"callouts batch {source} --text 'Hi {{name}}' --rate 1000 --concurrency 1 --journal {source}.journal.jsonl")
+
+
 def test_a_journal_that_cannot_be_written_stops_the_batch_before_that_request_leaves(cli, sandbox, tmp_path,
                                                                                      monkeypatch):
     """A full disk cannot be made over a socket: the journal's write fails (a stand-in) as row 2 is about to go."""

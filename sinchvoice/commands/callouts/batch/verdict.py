@@ -55,7 +55,8 @@ def resume_command(app_ctx, options, path: Path) -> str:
     settings = app_ctx.settings.options
     given = settings.on_command_line
     words = ["sinchvoice"]
-    for name, flag in (("profile", "-p"), ("region", "--region"), ("base_url", "--base-url"), ("auth", "--auth"),
+    for name, flag in (("profile", "-p"), ("region", "--region"), ("base_url", "--base-url"),
+                       ("config_base_url", "--config-base-url"), ("api_layout", "--api-layout"), ("auth", "--auth"),
                        ("timeout", "--timeout"), ("output", "-o")):
         if name in given and getattr(settings, name) is not None:
             words += [flag, f"{getattr(settings, name):g}" if name == "timeout" else str(getattr(settings, name))]
