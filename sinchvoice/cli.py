@@ -39,6 +39,11 @@ def _run(args: list[str]) -> int:
     if args and args[-1] in ("--help", "-h") and _printed_help_page(args[:-1]):
         return 0
     try:
+        from sinchvoice.fastpath import run
+
+        code = run(args)  # a well-formed command line, without typer; None: typer's to run
+        if code is not None:
+            return code
         from sinchvoice.tree import build_app
 
         app = build_app()

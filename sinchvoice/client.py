@@ -7,8 +7,7 @@ and ask `client.layout` only what exists on it (a call-leg operation, music on h
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from sinchvoice.errors import NotFoundError, UsageError, reworded
@@ -36,8 +35,7 @@ LIVE_CALLOUT_FIELDS = {
 }
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """Everything that differs between the two layouts, as data; VoiceClient reads it, commands may ask it."""
 
     name: str

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from sinchvoice.errors import SinchVoiceError, UsageError
 from sinchvoice.files import json_kind, locked, read_json, write_private
@@ -211,8 +211,7 @@ class ConfigStore:
         self._change(change)
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """The root command's values (typer folded in their environment variables); None where not given."""
 
     profile: str | None = None

@@ -16,6 +16,23 @@ class AppContext:
         self.settings = settings
         self._client = None
 
+    @classmethod
+    def from_options(cls, env: Environment, values: dict, given: frozenset) -> AppContext:
+        """From the root's option values (`given`: the names typed on the command line, not taken from the
+        environment). Nothing is read from disk here: the settings read the config file when first needed."""
+        from sinchvoice.config import Options, OutputMode, parse_timeout
+
+        timeout = values["timeout"]
+        # Checked now, so a bad one is refused even by a command that would not use it.
+        seconds = None if timeout is None else parse_timeout(timeout, "--timeout" if "timeout" in given
+                                                             else "SINCHVOICE_TIMEOUT")
+        options = Options(profile=values["profile"], region=values["region"], base_url=values["base_url"],
+                          config_base_url=values["config_base_url"], api_layout=values["api_layout"],
+                          auth=values["auth"], timeout=seconds, output=values["output"] or OutputMode.table,
+                          quiet=values["quiet"], verbose=values["verbose"], dry_run=values["dry_run"],
+                          yes=values["yes"], on_command_line=given)
+        return cls(env, Settings(ConfigStore(env.config_dir), options))
+
     @property
     def store(self) -> ConfigStore:
         return self.settings.store

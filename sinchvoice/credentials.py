@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from sinchvoice.config import ConfigStore
 from sinchvoice.errors import AuthError
@@ -18,8 +18,7 @@ ENV_KEY = "SINCH_APPLICATION_KEY"
 ENV_SECRET = "SINCH_APPLICATION_SECRET"
 
 
-@dataclass(frozen=True)
-class Credentials:
+class Credentials(NamedTuple):
     key: str
     secret: str
     source: str  # "environment", "keyring" or "file": where the secret came from

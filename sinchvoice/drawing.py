@@ -5,8 +5,7 @@ Imported only when something is drawn (output.py), so `-o json`, csv, `-q` and p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from sinchvoice.text import cell, escape
 
@@ -20,8 +19,7 @@ def text(value: Any):
     return Text(escape(cell(value)))
 
 
-@dataclass(frozen=True)
-class Fit:
+class Fit(NamedTuple):
     """How a table meets a narrow terminal. `whole` columns (ids, which people copy into the next command) are
     never cut; `drop` columns, least useful first, are left out while the table is too wide; the others fold."""
 

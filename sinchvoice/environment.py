@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TextIO
 
@@ -27,17 +26,18 @@ def _xdg(var: str, fallback: str) -> Path:
     return Path(base) / "sinchvoice"
 
 
-@dataclass
 class Environment:
-    """Streams default to the process's current ones at the moment of use (CliRunner swaps them)."""
+    """Streams default to the process's current ones at the moment of use (CliRunner swaps them). (A plain class,
+    not a dataclass: importing dataclasses costs every command about 8 ms, for its use of inspect.)"""
 
-    stdin_override: TextIO | None = None
-    stdout_override: TextIO | None = None
-    stderr_override: TextIO | None = None
-    stdin_isatty_override: bool | None = None
-    stdout_isatty_override: bool | None = None
-    sleep: Callable[[float], None] = field(default=time.sleep)
-    keyring_timeout: float = 5.0
+    def __init__(self, stdin_override: TextIO | None = None, stdout_override: TextIO | None = None,
+                 stderr_override: TextIO | None = None, stdin_isatty_override: bool | None = None,
+                 stdout_isatty_override: bool | None = None, sleep: Callable[[float], None] = time.sleep,
+                 keyring_timeout: float = 5.0):
+        self.stdin_override, self.stdout_override, self.stderr_override = stdin_override, stdout_override, \
+            stderr_override
+        self.stdin_isatty_override, self.stdout_isatty_override = stdin_isatty_override, stdout_isatty_override
+        self.sleep, self.keyring_timeout = sleep, keyring_timeout
 
     @property
     def stdin(self) -> TextIO:

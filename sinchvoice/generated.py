@@ -1,5 +1,6 @@
-"""The files generated from the command tree (completion scripts, docs/commands.md, help_pages.py): each
-generator writes its file, or checks that the file holds what it would write (a test runs every check)."""
+"""The files generated from the command tree (completion scripts, docs/commands.md, help_pages.py,
+fastpath_table.py): each generator writes its file, or checks that the file holds what it would write (a test
+runs every check)."""
 
 from __future__ import annotations
 

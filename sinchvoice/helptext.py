@@ -1,8 +1,8 @@
 """How every --help page reads: plain usage words, whole sentences in command lists, and examples as written.
 
-The text itself lives in the command definitions (docstrings, option help, `epilog=examples(...)`), where
-typer reads it; the classes here only decide how click lays it out. `adopt` gives an area's typer app these
-classes before the tree builds it (sinchvoice.tree.load_area).
+The text itself lives in the command definitions (docstrings, option help, `epilog=examples(...)` from
+sinchvoice.commands), where typer reads it; the classes here only decide how click lays it out. `adopt` gives
+an area's typer app these classes before the tree builds it (sinchvoice.tree.load_area).
 """
 
 from __future__ import annotations
@@ -12,26 +12,11 @@ import re
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-EXAMPLES = "Examples:"
+from sinchvoice.declare import EXAMPLES
+
 _BRACED = re.compile(r"\{(.+)\}")  # typer's usage form of a required argument, `{CALL_ID}`
 # click's machine form of a number range (`0<=x<=65535`, `x>=1`): each option says its range in its help.
 _RANGE = re.compile(r"^(?:-?[\d.]+<=?)?x(?:<=?-?[\d.]+|>=?-?[\d.]+)?$")
-
-
-def examples(*lines: str) -> str:
-    """A command's epilog: its examples, each a whole `sinchvoice ...` command line, printed as written."""
-    # `\b` keeps click from rewrapping the lines wherever the epilog is shown by plain click.
-    return f"{EXAMPLES}\n\n\b\n" + "\n".join(f"$ {line}" for line in lines)
-
-
-def single_command(**settings):
-    """For an area that is one function (`api`, `sandbox`...): what `@app.command(...)` would take, e.g. its
-    epilog; sinchvoice.tree.load_area passes it on when it makes the command."""
-    def mark(function):
-        function.command_settings = settings
-        return function
-
-    return mark
 
 
 def examples_of(command) -> list[str]:

@@ -1,6 +1,6 @@
-"""The root command: global options, and the one place errors become exit codes (the tree: sinchvoice.tree)."""
+"""The root command: global options, and click's errors in our shape (exit codes: sinchvoice.exits; the tree:
+sinchvoice.tree)."""
 
-import os
 import sys
 from typing import Annotated, Optional
 
@@ -9,6 +9,7 @@ import typer
 from sinchvoice import __version__
 from sinchvoice.config import ApiLayout, AuthScheme, OutputMode, Region
 from sinchvoice.errors import Interrupted, SinchVoiceError
+from sinchvoice.exits import exit_code, report
 from sinchvoice.helptext import HelpGroup
 from sinchvoice.option_values import parameter_source, refuse_empty_values
 
@@ -119,26 +120,12 @@ class RootGroup(HelpGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except SinchVoiceError as error:
-            raise typer.Exit(report(ctx, error)) from None
-        except KeyboardInterrupt:
-            # click would turn this into "Aborted!" and exit 1; the contract says 130 for Ctrl-C.
-            raise typer.Exit(report(ctx, Interrupted())) from None
-        except typer.TyperException as error:  # a subcommand's bad option or missing argument
-            raise typer.Exit(report_usage(ctx, error)) from None
         except (typer.Exit, typer.Abort):
             raise
-        except BrokenPipeError:  # stdout's reader has gone (`| head -1`): whatever was done stays done
-            from sinchvoice.output import stdout_closed
-
-            raise typer.Exit(stdout_closed()) from None
-        except Exception as error:
-            if os.environ.get("SINCHVOICE_DEBUG"):
-                raise
-            # A bug, not user input: one line, and the way to get the details, never locals or secrets.
-            report(ctx, SinchVoiceError(f"unexpected failure: {type(error).__name__}: {error}",
-                                        hint="run again with SINCHVOICE_DEBUG=1 for a traceback, and report it"))
-            raise typer.Exit(1) from None
+        except typer.TyperException as error:  # a subcommand's bad option or missing argument
+            raise typer.Exit(report_usage(ctx, error)) from None
+        except (Exception, KeyboardInterrupt) as error:
+            raise typer.Exit(exit_code(ctx, error)) from None
 
 
 def report_usage(ctx, error) -> int:
@@ -155,45 +142,6 @@ def report_usage(ctx, error) -> int:
     path = error.ctx.command_path if getattr(error, "ctx", None) else "sinchvoice"
     report(ctx, SinchVoiceError(message[:1].lower() + message[1:], hint=f"see `{path} --help`"))
     return getattr(error, "exit_code", 2)
-
-
-def report(ctx, error: SinchVoiceError) -> int:
-    """Say what went wrong, once, on stderr; the exit code it means."""
-    if type(error) is Interrupted:
-        _report_interrupted(ctx, error)
-    else:
-        _output(ctx).error(error.message, error.hint, error.details)
-    return int(error.exit_code)
-
-
-def _report_interrupted(ctx, error: Interrupted) -> None:
-    """Every Ctrl-C ends here: its word (`interrupted`, a server's `stopped`) on a line of its own. On a terminal
-    the echoed ^C leaves the cursor mid-line, so that line is ended first unless the code that caught the
-    interrupt did (a prompt ends its own line). An empty word: the command has said all there is to say."""
-    from sinchvoice.environment import isatty
-    from sinchvoice.interrupts import end_like
-
-    stderr = _output(ctx).env.stderr
-    if error.message:
-        if not error.line_ended and isatty(stderr):
-            print(file=stderr)
-        print(error.message, file=stderr, flush=True)
-    end_like(error)
-
-
-def _output(ctx):
-    from sinchvoice.context import AppContext
-    from sinchvoice.environment import Environment
-    from sinchvoice.output import Output
-
-    obj = ctx.obj
-    if isinstance(obj, AppContext):
-        out = obj.out
-    else:  # before the root callback finished: -o may still ask for the JSON error object
-        mode = ctx.params.get("output")  # click's raw value, or typer's enum
-        mode = getattr(mode, "value", mode) or "table"
-        out = Output(obj if isinstance(obj, Environment) else Environment(), mode)
-    return out
 
 
 def _show_version(value: bool) -> None:
@@ -234,18 +182,11 @@ def root(
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """Sinch Voice API from your shell: callouts, calls, conferences, numbers, and an offline sandbox."""
-    from sinchvoice.config import ConfigStore, Options, Settings, parse_timeout
+    values = dict(locals())  # the options as typer converted them (ctx.params holds click's raw strings)
     from sinchvoice.context import AppContext
     from sinchvoice.environment import Environment
 
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
     given = frozenset(name for name in ctx.params if parameter_source(ctx, name) == "COMMANDLINE")
-    # Checked now, so a bad one is refused even by a command that would not use it.
-    seconds = None if timeout is None else parse_timeout(timeout, "--timeout" if "timeout" in given
-                                                         else "SINCHVOICE_TIMEOUT")
-    options = Options(profile=profile, region=region, base_url=base_url, config_base_url=config_base_url,
-                      api_layout=api_layout, auth=auth, timeout=seconds, output=output or OutputMode.table,
-                      quiet=quiet, verbose=verbose, dry_run=dry_run, yes=yes, on_command_line=given)
-    # Nothing is read from disk here: the settings read the config file when a command first needs them.
-    ctx.obj = AppContext(env, Settings(ConfigStore(env.config_dir), options))
+    ctx.obj = AppContext.from_options(env, values, given)
     ctx.call_on_close(ctx.obj.close)

@@ -6,8 +6,8 @@ import base64
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 MAX_SKEW_SECONDS = 15 * 60
 
@@ -68,8 +68,7 @@ def parse_timestamp(value: str) -> datetime | None:
     return parsed
 
 
-@dataclass(frozen=True)
-class SignedHeaders:
+class SignedHeaders(NamedTuple):
     """What a signed request carries, plus the string it was computed from (for display)."""
 
     authorization: str
@@ -98,8 +97,7 @@ def sign_request(
     )
 
 
-@dataclass(frozen=True)
-class Verification:
+class Verification(NamedTuple):
     ok: bool
     reason: str
     string_to_sign: str = ""

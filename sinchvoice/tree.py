@@ -12,11 +12,12 @@ from collections.abc import MutableMapping
 
 import typer
 
-from sinchvoice.helptext import HelpCommand, adopt, examples, write_commands
+from sinchvoice.declare import Group, examples, for_typer
+from sinchvoice.helptext import HelpCommand, adopt, write_commands
 from sinchvoice.root import RootGroup, prepare_area, root
 
 # name -> (module, attribute, the one-line help `sinchvoice --help` shows), in the order of that listing.
-# The attribute is a typer.Typer (a group) or a function (a single command). test_tree checks the help here
+# The attribute is a Group (sinchvoice.commands) or a function (a single command). test_tree checks the help here
 # against the area's own.
 AREAS: dict[str, tuple[str, str, str]] = {
     "api": ("sinchvoice.commands.api.commands", "api", "Send a raw authenticated request; print the JSON."),
@@ -43,12 +44,13 @@ def load_area(name: str, root_command):
     from importlib import import_module
 
     module, attribute, _ = AREAS[name]
-    target = getattr(import_module(module), attribute)
-    if not isinstance(target, typer.Typer):  # a single command: typer builds it from a one-command app
-        single = typer.Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
-        single.command(name, cls=HelpCommand, **getattr(target, "command_settings", {}))(target)
-        target = single
-    command = typer.main.get_command(adopt(target))
+    declared = getattr(import_module(module), attribute)
+    if isinstance(declared, Group):
+        app = declared.typer()
+    else:  # a single command: typer builds it from a one-command app
+        app = typer.Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
+        app.command(name, cls=HelpCommand, **getattr(declared, "command_settings", {}))(for_typer(declared))
+    command = typer.main.get_command(adopt(app))
     command.name = name
     prepare_area(command, name, root_command)
     return command

@@ -243,6 +243,18 @@ def test_ctrl_c_while_the_command_line_is_parsed_is_130_not_aborted(monkeypatch,
         raise KeyboardInterrupt
 
     monkeypatch.setattr(root, "hoist_global_options", interrupted)
+    assert entry.main(["calls", "get", "--", "x"]) == 130  # `--`: typer's to parse, not the fast path's
+    assert capsys.readouterr().err == "interrupted\n"
+
+
+def test_ctrl_c_while_the_fast_path_reads_the_command_line_is_130(monkeypatch, capsys):
+    from sinchvoice import cli as entry
+    from sinchvoice import fastpath
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fastpath, "parse", interrupted)
     assert entry.main(["calls", "get", "x"]) == 130
     assert capsys.readouterr().err == "interrupted\n"
 
@@ -255,7 +267,7 @@ def test_ctrl_c_while_the_command_tree_is_built_is_130(monkeypatch, capsys):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(tree, "build_app", interrupted)
-    assert entry.main(["calls", "get", "x"]) == 130
+    assert entry.main(["calls", "get", "--", "x"]) == 130
     assert capsys.readouterr().err == "interrupted\n"
 
 

@@ -2,12 +2,10 @@
 
 from typing import Annotated, Optional
 
-import typer
-
 from sinchvoice.client import METHODS
 from sinchvoice.context import app_context
+from sinchvoice.declare import Argument, Context, Option, examples, single_command
 from sinchvoice.errors import UsageError
-from sinchvoice.helptext import examples, single_command
 
 
 @single_command(epilog=examples(
@@ -16,11 +14,11 @@ from sinchvoice.helptext import examples, single_command
     "sinchvoice api PATCH /calling/v1/calls/id/CALL_ID --data @svaml.json",
 ))
 def api(
-    ctx: typer.Context,
-    method: Annotated[str, typer.Argument(metavar="METHOD", help="GET, POST, PUT, PATCH or DELETE.")],
-    path: Annotated[str, typer.Argument(metavar="PATH", help="Path, e.g. /calling/v1/calls/id/CALL_ID; paths "
+    ctx: Context,
+    method: Annotated[str, Argument(metavar="METHOD", help="GET, POST, PUT, PATCH or DELETE.")],
+    path: Annotated[str, Argument(metavar="PATH", help="Path, e.g. /calling/v1/calls/id/CALL_ID; paths "
                                                          "under /v1/ go to the configuration host.")],
-    data: Annotated[Optional[str], typer.Option("--data", "-d", metavar="JSON|@FILE|-",
+    data: Annotated[Optional[str], Option("--data", "-d", metavar="JSON|@FILE|-",
                                                                help="JSON body: inline, @FILE or -.")] = None,
 ) -> None:
     """Send a raw authenticated request; print the JSON.

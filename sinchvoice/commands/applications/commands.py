@@ -3,14 +3,11 @@
 from enum import Enum
 from typing import Annotated, Optional
 
-import typer
-
-from sinchvoice.commands import group
 from sinchvoice.commands.applications import numbers
 from sinchvoice.context import app_context
+from sinchvoice.declare import Argument, Context, Option, examples, group
 from sinchvoice.fanout import DEFAULT_CONCURRENCY
 from sinchvoice.fanout import HELP as CONCURRENCY_HELP
-from sinchvoice.helptext import examples
 
 app = group(help="Numbers and callback URLs of your Voice applications.", epilog=examples(
     "sinchvoice applications numbers list",
@@ -37,13 +34,13 @@ class Capability(str, Enum):
     sms = "sms"
 
 
-Numbers = Annotated[Optional[list[str]], typer.Argument(metavar="NUMBER...", help="Numbers (E.164).",
-                                                        show_default=False)]
-FromFile = Annotated[Optional[str], typer.Option("--from-file", metavar="FILE|-", help="Read numbers from FILE "
-                                                 "(- for stdin), one per line; # starts a comment.")]
-Concurrency = Annotated[int, typer.Option("--concurrency", metavar="N", help=CONCURRENCY_HELP)]
-AppKey = Annotated[Optional[str], typer.Option("--app", metavar="KEY", help="Application key (default: the "
-                                               "profile's key, else the credentials' key).")]
+Numbers = Annotated[Optional[list[str]], Argument(metavar="NUMBER...", help="Numbers (E.164).",
+                                                  show_default=False)]
+FromFile = Annotated[Optional[str], Option("--from-file", metavar="FILE|-", help="Read numbers from FILE "
+                                           "(- for stdin), one per line; # starts a comment.")]
+Concurrency = Annotated[int, Option("--concurrency", metavar="N", help=CONCURRENCY_HELP)]
+AppKey = Annotated[Optional[str], Option("--app", metavar="KEY", help="Application key (default: the "
+                                         "profile's key, else the credentials' key).")]
 
 
 @numbers_group.command("list", epilog=examples(
@@ -52,10 +49,10 @@ AppKey = Annotated[Optional[str], typer.Option("--app", metavar="KEY", help="App
     "sinchvoice applications numbers list --app KEY -o json",
 ))
 def numbers_list(
-    ctx: typer.Context,
-    app_key: Annotated[Optional[str], typer.Option("--app", metavar="KEY", help="Only numbers assigned to this "
-                                                   "application key (filtered locally).")] = None,
-    capability: Annotated[Optional[Capability], typer.Option(help="Only voice or only sms numbers "
+    ctx: Context,
+    app_key: Annotated[Optional[str], Option("--app", metavar="KEY", help="Only numbers assigned to this "
+                                             "application key (filtered locally).")] = None,
+    capability: Annotated[Optional[Capability], Option(help="Only voice or only sms numbers "
                                                                    "(filtered locally).")] = None,
 ) -> None:
     """List your numbers and the application of each.
@@ -86,8 +83,8 @@ def numbers_list(
     "sinchvoice applications numbers get +46700000102",
     "sinchvoice applications numbers get +46700000102 -o json",
 ))
-def numbers_get(ctx: typer.Context,
-                number: Annotated[str, typer.Argument(metavar="NUMBER", help="The number, E.164.")]) -> None:
+def numbers_get(ctx: Context,
+                number: Annotated[str, Argument(metavar="NUMBER", help="The number, E.164.")]) -> None:
     """Show one number's application and capability.
 
     The getNumberConfiguration operation. On the live platform this is the number list, filtered here (there is no
@@ -114,11 +111,11 @@ def numbers_get(ctx: typer.Context,
     "sinchvoice applications numbers assign --from-file numbers.txt --app KEY",
 ))
 def numbers_assign(
-    ctx: typer.Context,
+    ctx: Context,
     number: Numbers = None,
     from_file: FromFile = None,
     app_key: AppKey = None,
-    capability: Annotated[Optional[Capability], typer.Option(help="voice or sms (default: leave as is).")] = None,
+    capability: Annotated[Optional[Capability], Option(help="voice or sms (default: leave as is).")] = None,
     concurrency: Concurrency = DEFAULT_CONCURRENCY,
 ) -> None:
     """Assign numbers to an application.
@@ -142,7 +139,7 @@ def numbers_assign(
     "sinchvoice applications numbers unassign --from-file old.txt --yes",
 ))
 def numbers_unassign(
-    ctx: typer.Context,
+    ctx: Context,
     number: Numbers = None,
     from_file: FromFile = None,
     concurrency: Concurrency = DEFAULT_CONCURRENCY,
@@ -167,7 +164,7 @@ def numbers_unassign(
     "sinchvoice applications callbacks get",
     "sinchvoice applications callbacks get --app KEY -o json",
 ))
-def callbacks_get(ctx: typer.Context, app_key: AppKey = None) -> None:
+def callbacks_get(ctx: Context, app_key: AppKey = None) -> None:
     """Show the application's callback URLs.
 
     The primary and fallback URLs (getApplicationCallbacks).
@@ -189,10 +186,10 @@ def callbacks_get(ctx: typer.Context, app_key: AppKey = None) -> None:
     "sinchvoice applications callbacks set --primary http://127.0.0.1:8800/ --yes",
 ))
 def callbacks_set(
-    ctx: typer.Context,
-    primary: Annotated[str, typer.Option("--primary", metavar="URL", help="Primary callback URL.")],
-    fallback: Annotated[Optional[str], typer.Option("--fallback", metavar="URL", help="Fallback callback URL "
-                                                    "(omit to leave it as is; '' clears it).")] = None,
+    ctx: Context,
+    primary: Annotated[str, Option("--primary", metavar="URL", help="Primary callback URL.")],
+    fallback: Annotated[Optional[str], Option("--fallback", metavar="URL", help="Fallback callback URL "
+                                              "(omit to leave it as is; '' clears it).")] = None,
     app_key: AppKey = None,
 ) -> None:
     """Set the application's callback URLs.

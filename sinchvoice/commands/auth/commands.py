@@ -2,12 +2,9 @@
 
 from typing import Annotated, Optional
 
-import typer
-
-from sinchvoice.commands import group
 from sinchvoice.context import app_context
+from sinchvoice.declare import Argument, Context, Option, examples, group
 from sinchvoice.errors import AuthError, NotFoundError, UsageError
-from sinchvoice.helptext import examples
 
 app = group(help="Credentials and profiles.", epilog=examples(
     "sinchvoice auth login",
@@ -46,15 +43,15 @@ def _ask(app_ctx, prompt: str, hidden: bool, flag: str) -> str:
     "sinchvoice -p work auth login --insecure-storage",
 ))
 def login(
-    ctx: typer.Context,
-    key: Annotated[Optional[str], typer.Option("--key", metavar="KEY",
-                                               help="Application key (prompted if missing).")] = None,
-    secret_stdin: Annotated[bool, typer.Option("--secret-stdin", help="Read the secret from stdin.")] = False,
-    caller_id: Annotated[Optional[str], typer.Option("--from", metavar="NUMBER",
-                                                     help="Default caller ID for callouts (E.164).")] = None,
-    insecure_storage: Annotated[bool, typer.Option("--insecure-storage",
-                                                   help="No keyring: keep the secret in a 0600 file.")] = False,
-    no_verify: Annotated[bool, typer.Option("--no-verify", help="Skip the test request.")] = False,
+    ctx: Context,
+    key: Annotated[Optional[str], Option("--key", metavar="KEY",
+                                         help="Application key (prompted if missing).")] = None,
+    secret_stdin: Annotated[bool, Option("--secret-stdin", help="Read the secret from stdin.")] = False,
+    caller_id: Annotated[Optional[str], Option("--from", metavar="NUMBER",
+                                               help="Default caller ID for callouts (E.164).")] = None,
+    insecure_storage: Annotated[bool, Option("--insecure-storage",
+                                             help="No keyring: keep the secret in a 0600 file.")] = False,
+    no_verify: Annotated[bool, Option("--no-verify", help="Skip the test request.")] = False,
 ) -> None:
     """Store an application's key and secret in a profile.
 
@@ -144,7 +141,7 @@ def _verify(app_ctx, credentials) -> str:
     "sinchvoice auth status",
     "sinchvoice -p work auth status -o json",
 ))
-def status(ctx: typer.Context) -> None:
+def status(ctx: Context) -> None:
     """Show which credentials are used and where the secret lives.
 
     The key is shown masked; the secret never is.
@@ -177,7 +174,7 @@ def status(ctx: typer.Context) -> None:
     "sinchvoice auth logout",
     "sinchvoice -p work auth logout",
 ))
-def logout(ctx: typer.Context) -> None:
+def logout(ctx: Context) -> None:
     """Forget a profile and delete its secret.
 
     The active profile, or the one -p names.
@@ -205,7 +202,7 @@ def logout(ctx: typer.Context) -> None:
     "sinchvoice auth list",
     "sinchvoice auth list -o csv",
 ))
-def list_profiles(ctx: typer.Context) -> None:
+def list_profiles(ctx: Context) -> None:
     """List stored profiles; the active one is marked."""
     from sinchvoice.credentials import mask
 
@@ -232,8 +229,8 @@ def list_profiles(ctx: typer.Context) -> None:
     "sinchvoice auth switch work",
     "sinchvoice auth switch default",
 ))
-def switch(ctx: typer.Context,
-           name: Annotated[str, typer.Argument(metavar="NAME", help="Profile to make active.")]) -> None:
+def switch(ctx: Context,
+           name: Annotated[str, Argument(metavar="NAME", help="Profile to make active.")]) -> None:
     """Make a profile the active one.
 
     Commands use it unless -p or SINCHVOICE_PROFILE names another.

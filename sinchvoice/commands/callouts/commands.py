@@ -3,15 +3,12 @@
 from pathlib import Path
 from typing import Annotated, Optional
 
-import typer
-
 from sinchvoice import svaml
-from sinchvoice.commands import group
 from sinchvoice.commands.callouts import bodies, placing
 from sinchvoice.commands.callouts.batch import Kind
 from sinchvoice.context import app_context
+from sinchvoice.declare import Argument, Context, Option, examples, group
 from sinchvoice.errors import UsageError
-from sinchvoice.helptext import examples
 from sinchvoice.limits import MAX_CONFERENCE_ID, MAX_DURATION, MAX_TTS
 
 app = group(help="Place calls: text-to-speech, conference, custom.", epilog=examples(
@@ -22,30 +19,30 @@ app = group(help="Place calls: text-to-speech, conference, custom.", epilog=exam
 ))
 
 TO_HELP = "Who to call: +E164, sip:user@host or user:NAME."
-To = Annotated[str, typer.Option("--to", metavar="DEST", help=TO_HELP)]
-From = Annotated[Optional[str], typer.Option("--from", "--cli", metavar="NUMBER",
-                                             help="Caller ID (default: SINCHVOICE_FROM or the profile's).")]
-Locale = Annotated[Optional[str], typer.Option("--locale", metavar="LOCALE",
-                                               help="Text-to-speech language or voice, e.g. en-US.")]
-Text = Annotated[Optional[str], typer.Option("--text", metavar="TEXT",
-                                             help=f"Words to speak: inline, @FILE or - (stdin); max {MAX_TTS} chars.")]
-Prompts = Annotated[Optional[str], typer.Option(
+To = Annotated[str, Option("--to", metavar="DEST", help=TO_HELP)]
+From = Annotated[Optional[str], Option("--from", "--cli", metavar="NUMBER",
+                                       help="Caller ID (default: SINCHVOICE_FROM or the profile's).")]
+Locale = Annotated[Optional[str], Option("--locale", metavar="LOCALE",
+                                         help="Text-to-speech language or voice, e.g. en-US.")]
+Text = Annotated[Optional[str], Option("--text", metavar="TEXT",
+                                       help=f"Words to speak: inline, @FILE or - (stdin); max {MAX_TTS} chars.")]
+Prompts = Annotated[Optional[str], Option(
     "--prompts", metavar="PROMPTS", help="Instead of --text: TTS/SSML prompts, e.g. '#ssml[<speak>Hi</speak>]' "
                                          "(live layout): inline, @FILE or -.")]
-Greeting = Annotated[Optional[str], typer.Option(metavar="TEXT", help="Text spoken on joining: inline, @FILE or -.")]
-Moh = Annotated[Optional[svaml.MohClass], typer.Option(metavar="MUSIC",
+Greeting = Annotated[Optional[str], Option(metavar="TEXT", help="Text spoken on joining: inline, @FILE or -.")]
+Moh = Annotated[Optional[svaml.MohClass], Option(metavar="MUSIC",
                                                       help="Music on hold: ring, music1, music2 or music3.")]
-Dtmf = Annotated[Optional[str], typer.Option(metavar="DIGITS", help="Digits to send when answered (0-9, #, *, w).")]
-MaxDuration = Annotated[Optional[int], typer.Option(metavar="SECONDS",
-                                                    help=f"End the call after SECONDS, 1-{MAX_DURATION}.")]
-Ace = Annotated[bool, typer.Option("--ace", help="Send the answered-call event (ace) to the callback URL.")]
-Pie = Annotated[bool, typer.Option("--pie", help="Send prompt-input events (pie) to the callback URL.")]
-Dice = Annotated[bool, typer.Option("--dice", help="Send the disconnected-call event (dice) to the callback URL.")]
-Wait = Annotated[bool, typer.Option("--wait", help="Follow the call until it ends; exit 5 if not answered.")]
+Dtmf = Annotated[Optional[str], Option(metavar="DIGITS", help="Digits to send when answered (0-9, #, *, w).")]
+MaxDuration = Annotated[Optional[int], Option(metavar="SECONDS",
+                                              help=f"End the call after SECONDS, 1-{MAX_DURATION}.")]
+Ace = Annotated[bool, Option("--ace", help="Send the answered-call event (ace) to the callback URL.")]
+Pie = Annotated[bool, Option("--pie", help="Send prompt-input events (pie) to the callback URL.")]
+Dice = Annotated[bool, Option("--dice", help="Send the disconnected-call event (dice) to the callback URL.")]
+Wait = Annotated[bool, Option("--wait", help="Follow the call until it ends; exit 5 if not answered.")]
 ICE_HELP = ("Reply to the call's start: SVAML inline, @FILE or -, or an https URL. Inline SVAML says whom to "
             "call (live): no --to/--from then. Required in the spec layout.")
-WaitTimeout = Annotated[Optional[float], typer.Option("--wait-timeout", metavar="SECONDS",
-                                                      help="With --wait: give up after SECONDS (exit 6).")]
+WaitTimeout = Annotated[Optional[float], Option("--wait-timeout", metavar="SECONDS",
+                                                help="With --wait: give up after SECONDS (exit 6).")]
 
 
 @app.command(epilog=examples(
@@ -55,9 +52,9 @@ WaitTimeout = Annotated[Optional[float], typer.Option("--wait-timeout", metavar=
     "sinchvoice callouts tts --to user:alice --prompts '#ssml[<speak>Hi</speak>]'",
 ))
 def tts(
-    ctx: typer.Context,
-    to: Annotated[list[str], typer.Option("--to", metavar="DEST", show_default=False,
-                                          help=TO_HELP + " Several, with --until-answered.")],
+    ctx: Context,
+    to: Annotated[list[str], Option("--to", metavar="DEST", show_default=False,
+                                    help=TO_HELP + " Several, with --until-answered.")],
     text: Text = None,
     prompts: Prompts = None,
     caller_id: From = None,
@@ -68,8 +65,8 @@ def tts(
     pie: Pie = False,
     wait: Wait = False,
     wait_timeout: WaitTimeout = None,
-    until_answered: Annotated[bool, typer.Option("--until-answered", help="Call each --to in turn, following each "
-                                                 "call to its end, until one answers; exit 5 if nobody does.")]
+    until_answered: Annotated[bool, Option("--until-answered", help="Call each --to in turn, following each "
+                                           "call to its end, until one answers; exit 5 if nobody does.")]
     = False,
 ) -> None:
     """Call someone and speak a text; prints the call id.
@@ -117,10 +114,10 @@ def _spoken(app_ctx, text: str | None, prompts: str | None) -> dict:
     "sinchvoice callouts conference --to sip:bob@example.com --conference-id ops",
 ))
 def conference(
-    ctx: typer.Context,
+    ctx: Context,
     to: To,
-    conference_id: Annotated[str, typer.Option("--conference-id", metavar="CONFERENCE_ID",
-                                               help=f"Conference to join (max {MAX_CONFERENCE_ID}).")],
+    conference_id: Annotated[str, Option("--conference-id", metavar="CONFERENCE_ID",
+                                         help=f"Conference to join (max {MAX_CONFERENCE_ID}).")],
     caller_id: From = None,
     greeting: Greeting = None,
     locale: Locale = None,
@@ -130,7 +127,7 @@ def conference(
     ace: Ace = False,
     dice: Dice = False,
     pie: Pie = False,
-    wait: Annotated[bool, typer.Option("--wait", help="Follow the call until it joins the conference (answered) "
+    wait: Annotated[bool, Option("--wait", help="Follow the call until it joins the conference (answered) "
                                                       "or ends; exit 5 if not answered.")] = False,
     wait_timeout: WaitTimeout = None,
 ) -> None:
@@ -157,18 +154,18 @@ def conference(
     "sinchvoice callouts custom --to +46701234567 --ice https://example.com/ice",
 ))
 def custom(
-    ctx: typer.Context,
-    to: Annotated[Optional[str], typer.Option("--to", metavar="DEST", help=TO_HELP + " Not with inline ICE.")]
+    ctx: Context,
+    to: Annotated[Optional[str], Option("--to", metavar="DEST", help=TO_HELP + " Not with inline ICE.")]
     = None,
-    ice: Annotated[Optional[str], typer.Option(metavar="SVAML", help=ICE_HELP)] = None,
-    ace: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply when answered: SVAML inline, @FILE or "
+    ice: Annotated[Optional[str], Option(metavar="SVAML", help=ICE_HELP)] = None,
+    ace: Annotated[Optional[str], Option(metavar="SVAML", help="Reply when answered: SVAML inline, @FILE or "
                                                                      "-, or an https URL.")] = None,
-    pie: Annotated[Optional[str], typer.Option(metavar="SVAML", help="Reply to prompt input: SVAML inline, @FILE "
+    pie: Annotated[Optional[str], Option(metavar="SVAML", help="Reply to prompt input: SVAML inline, @FILE "
                                                                      "or -, or an https URL.")] = None,
     caller_id: From = None,
     dtmf: Dtmf = None,
-    custom_data: Annotated[Optional[str], typer.Option("--custom", metavar="TEXT",
-                                                       help="Data for your callbacks (live layout).")] = None,
+    custom_data: Annotated[Optional[str], Option("--custom", metavar="TEXT",
+                                                 help="Data for your callbacks (live layout).")] = None,
     max_duration: MaxDuration = None,
     wait: Wait = False,
     wait_timeout: WaitTimeout = None,
@@ -202,32 +199,32 @@ def custom(
     'sinchvoice callouts batch people.csv --text "Hi {name}" --dry-run',
 ))
 def batch(
-    ctx: typer.Context,
-    source: Annotated[Path, typer.Argument(metavar="FILE|-", allow_dash=True, show_default=False,
-                                           help="Rows: a CSV file with a header row, or JSON Lines; - reads stdin.")],
-    text: Annotated[Optional[str], typer.Option("--text", metavar="TEXT", help="Words to speak (conference: the "
-                                                "greeting); {column} puts in the row's value; inline or @FILE.")]
+    ctx: Context,
+    source: Annotated[Path, Argument(metavar="FILE|-", allow_dash=True, show_default=False,
+                                     help="Rows: a CSV file with a header row, or JSON Lines; - reads stdin.")],
+    text: Annotated[Optional[str], Option("--text", metavar="TEXT", help="Words to speak (conference: the "
+                                          "greeting); {column} puts in the row's value; inline or @FILE.")]
     = None,
-    kind: Annotated[Kind, typer.Option("--kind", help="tts: speak the text; conference: join a conference.")]
+    kind: Annotated[Kind, Option("--kind", help="tts: speak the text; conference: join a conference.")]
     = Kind.tts,
-    conference_id: Annotated[Optional[str], typer.Option("--conference-id", metavar="CONFERENCE_ID", help="With --kind "
-                                                         "conference: the conference everyone joins.")] = None,
+    conference_id: Annotated[Optional[str], Option("--conference-id", metavar="CONFERENCE_ID", help="With --kind "
+                                                   "conference: the conference everyone joins.")] = None,
     caller_id: From = None,
     locale: Locale = None,
-    journal: Annotated[Optional[str], typer.Option("--journal", metavar="FILE", help="Where the batch is recorded "
-                                                   "(default: beside the input, FILE.journal.jsonl).")] = None,
-    rate: Annotated[float, typer.Option("--rate", metavar="N", help="Callouts per second.")] = 5.0,
-    concurrency: Annotated[int, typer.Option("--concurrency", metavar="N", help="Requests in flight at most.")] = 8,
-    wait: Annotated[bool, typer.Option("--wait", help="Follow every placed call to its end.")] = False,
+    journal: Annotated[Optional[str], Option("--journal", metavar="FILE", help="Where the batch is recorded "
+                                             "(default: beside the input, FILE.journal.jsonl).")] = None,
+    rate: Annotated[float, Option("--rate", metavar="N", help="Callouts per second.")] = 5.0,
+    concurrency: Annotated[int, Option("--concurrency", metavar="N", help="Requests in flight at most.")] = 8,
+    wait: Annotated[bool, Option("--wait", help="Follow every placed call to its end.")] = False,
     wait_timeout: WaitTimeout = None,
-    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Skip bad rows instead of exiting 2.")]
+    skip_invalid: Annotated[bool, Option("--skip-invalid", help="Skip bad rows instead of exiting 2.")]
     = False,
-    allow_duplicates: Annotated[bool, typer.Option("--allow-duplicates", help="Call a destination once per row "
-                                                   "that has it.")] = False,
-    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Send the rows the API refused again.")]
+    allow_duplicates: Annotated[bool, Option("--allow-duplicates", help="Call a destination once per row "
+                                             "that has it.")] = False,
+    retry_failed: Annotated[bool, Option("--retry-failed", help="Send the rows the API refused again.")]
     = False,
-    retry_unknown: Annotated[bool, typer.Option("--retry-unknown", help="Send again the rows that may have been "
-                                                "placed (check first!).")] = False,
+    retry_unknown: Annotated[bool, Option("--retry-unknown", help="Send again the rows that may have been "
+                                          "placed (check first!).")] = False,
 ) -> None:
     """Place one callout per row of a CSV or JSON Lines file.
 

@@ -3,13 +3,10 @@
 from enum import Enum
 from typing import Annotated, Callable, List, Optional
 
-import typer
-
 from sinchvoice import svaml
-from sinchvoice.commands import group
 from sinchvoice.context import app_context
+from sinchvoice.declare import Argument, Context, Option, examples, group
 from sinchvoice.errors import NotFoundError, StoppedFollowing, UsageError, reworded
-from sinchvoice.helptext import examples
 from sinchvoice.limits import CALL_LEGS, MAX_TTS
 
 app = group(help="See and steer a call: status, say, play, hang up.", epilog=examples(
@@ -20,11 +17,11 @@ app = group(help="See and steer a call: status, say, play, hang up.", epilog=exa
 ))
 LegName = Enum("LegName", {name: name for name in CALL_LEGS}, type=str)
 
-CallId = Annotated[str, typer.Argument(metavar="CALL_ID", help="The call id a callout printed.")]
-Text = Annotated[str, typer.Option("--text", metavar="TEXT",
-                                   help=f"Words to speak: inline, @FILE or - (stdin); max {MAX_TTS} chars.")]
-Locale = Annotated[Optional[str], typer.Option("--locale", metavar="LOCALE", help="Language or voice, e.g. en-US.")]
-Then = Annotated[svaml.ThenAction, typer.Option("--then", help="What the call does afterwards.")]
+CallId = Annotated[str, Argument(metavar="CALL_ID", help="The call id a callout printed.")]
+Text = Annotated[str, Option("--text", metavar="TEXT",
+                             help=f"Words to speak: inline, @FILE or - (stdin); max {MAX_TTS} chars.")]
+Locale = Annotated[Optional[str], Option("--locale", metavar="LOCALE", help="Language or voice, e.g. en-US.")]
+Then = Annotated[svaml.ThenAction, Option("--then", help="What the call does afterwards.")]
 
 
 @app.command("get", epilog=examples(
@@ -34,9 +31,9 @@ Then = Annotated[svaml.ThenAction, typer.Option("--then", help="What the call do
     "sinchvoice calls get CALL_ID -o csv",
 ))
 def get(
-    ctx: typer.Context,
+    ctx: Context,
     call_id: CallId,
-    watch: Annotated[bool, typer.Option("--watch", help="Refresh until the call ends (JSON lines when piped).")]
+    watch: Annotated[bool, Option("--watch", help="Refresh until the call ends (JSON lines when piped).")]
     = False,
 ) -> None:
     """Show a call's status, or follow it until it ends.
@@ -111,10 +108,10 @@ def _follow_shown(app_ctx, call_id: str) -> dict | None:
     "sinchvoice calls update CALL_ID --svaml @svaml.json",
 ))
 def update(
-    ctx: typer.Context,
+    ctx: Context,
     call_id: CallId,
-    svaml_value: Annotated[str, typer.Option("--svaml", metavar="JSON|@FILE|-",
-                                             help="SVAML document; the action must be hangup, continue or park.")],
+    svaml_value: Annotated[str, Option("--svaml", metavar="JSON|@FILE|-",
+                                       help="SVAML document; the action must be hangup, continue or park.")],
 ) -> None:
     """Send a SVAML document to a live call (updateCall)."""
 
@@ -128,7 +125,7 @@ def update(
     "sinchvoice calls hangup CALL_ID",
     "sinchvoice calls hangup CALL_ID --dry-run",
 ))
-def hangup(ctx: typer.Context, call_id: CallId) -> None:
+def hangup(ctx: Context, call_id: CallId) -> None:
     """End a call (updateCall with the hangup action)."""
 
     _update(app_context(ctx), call_id, svaml.hangup(), "Hung up call {}")
@@ -139,7 +136,7 @@ def hangup(ctx: typer.Context, call_id: CallId) -> None:
     "sinchvoice calls say CALL_ID --text @goodbye.txt --then hangup",
 ))
 def say(
-    ctx: typer.Context,
+    ctx: Context,
     call_id: CallId,
     text: Text,
     locale: Locale = None,
@@ -158,9 +155,9 @@ def say(
     "sinchvoice calls play CALL_ID --file https://example.com/a.wav --then hangup",
 ))
 def play(
-    ctx: typer.Context,
+    ctx: Context,
     call_id: CallId,
-    files: Annotated[List[str], typer.Option("--file", metavar="URL", help="Audio file URL; repeat for several.")],
+    files: Annotated[List[str], Option("--file", metavar="URL", help="Audio file URL; repeat for several.")],
     then: Then = svaml.ThenAction("continue"),
 ) -> None:
     """Play audio into a live call, then continue or hang up.
@@ -177,13 +174,13 @@ def play(
     "sinchvoice calls leg CALL_ID --leg both --play https://example.com/a.wav",
 ))
 def leg(
-    ctx: typer.Context,
+    ctx: Context,
     call_id: CallId,
-    side: Annotated[LegName, typer.Option("--leg", help="Which side hears it: caller, callee or both.")],
-    text: Annotated[Optional[str], typer.Option("--say", metavar="TEXT", help="Words to speak: inline, @FILE or - "
-                                                f"(stdin); max {MAX_TTS} chars.")] = None,
-    files: Annotated[Optional[List[str]], typer.Option("--play", metavar="URL", help="Audio file URL; repeat for "
-                                                       "several.")] = None,
+    side: Annotated[LegName, Option("--leg", help="Which side hears it: caller, callee or both.")],
+    text: Annotated[Optional[str], Option("--say", metavar="TEXT", help="Words to speak: inline, @FILE or - "
+                                          f"(stdin); max {MAX_TTS} chars.")] = None,
+    files: Annotated[Optional[List[str]], Option("--play", metavar="URL", help="Audio file URL; repeat for "
+                                                 "several.")] = None,
     locale: Locale = None,
 ) -> None:
     """Speak or play to one side of a call, or to both.

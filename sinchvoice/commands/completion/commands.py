@@ -5,12 +5,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
-import typer
-
-from sinchvoice.commands import group
 from sinchvoice.context import app_context
+from sinchvoice.declare import Argument, Context, examples, group
 from sinchvoice.errors import SinchVoiceError, UsageError
-from sinchvoice.helptext import examples
 
 app = group(help="Shell completions that answer without starting Python.", epilog=examples(
     "sinchvoice completion install",
@@ -28,8 +25,8 @@ class Shell(str, Enum):
     "sinchvoice completion show zsh",
     "sinchvoice completion show fish",
 ))
-def show(ctx: typer.Context,
-         shell: Annotated[Shell, typer.Argument(metavar="SHELL", help="bash, zsh or fish.")]) -> None:
+def show(ctx: Context,
+         shell: Annotated[Shell, Argument(metavar="SHELL", help="bash, zsh or fish.")]) -> None:
     """Print the completion script of a shell.
 
     It is generated from the command tree; put it wherever your shell loads completions from.
@@ -45,9 +42,9 @@ def show(ctx: typer.Context,
     "sinchvoice completion install zsh",
 ))
 def install(
-    ctx: typer.Context,
-    shell: Annotated[Optional[Shell], typer.Argument(metavar="SHELL",
-                                                     help="bash, zsh or fish (default: from $SHELL).")] = None,
+    ctx: Context,
+    shell: Annotated[Optional[Shell], Argument(metavar="SHELL",
+                                               help="bash, zsh or fish (default: from $SHELL).")] = None,
 ) -> None:
     """Install the completion script where the shell loads it.
 

@@ -2,15 +2,12 @@
 
 from typing import Annotated, Optional
 
-import typer
-
-from sinchvoice.commands import group
 from sinchvoice.commands.conferences import acting, participants
 from sinchvoice.context import app_context
+from sinchvoice.declare import Argument, Context, Option, examples, group
 from sinchvoice.errors import NotFoundError, UsageError
 from sinchvoice.fanout import DEFAULT_CONCURRENCY
 from sinchvoice.fanout import HELP as CONCURRENCY_HELP
-from sinchvoice.helptext import examples
 from sinchvoice.inputs import check_range
 from sinchvoice.limits import MOH_CLASSES
 from sinchvoice.svaml import MohClass
@@ -26,15 +23,15 @@ app = group(help="See who is in a conference; mute, hold, kick participants.", e
 
 DEFAULT_INTERVAL, MIN_INTERVAL, MAX_INTERVAL = 2.0, 0.5, 3600.0
 
-ConferenceId = Annotated[str, typer.Argument(metavar="CONFERENCE_ID",
+ConferenceId = Annotated[str, Argument(metavar="CONFERENCE_ID",
                                                      help="The --conference-id of the callouts.")]
-CallIds = Annotated[Optional[list[str]], typer.Argument(metavar="[CALL_ID]...", show_default=False,
-                                                        help="Participants' call ids (see `conferences get`).")]
-All = Annotated[bool, typer.Option("--all", help="Every current participant (the list is read first).")]
-Except = Annotated[Optional[list[str]], typer.Option(
+CallIds = Annotated[Optional[list[str]], Argument(metavar="[CALL_ID]...", show_default=False,
+                                                  help="Participants' call ids (see `conferences get`).")]
+All = Annotated[bool, Option("--all", help="Every current participant (the list is read first).")]
+Except = Annotated[Optional[list[str]], Option(
     "--except", metavar="CALL_ID", show_default=False,
     help="With --all: leave these out (repeat it, or separate ids with commas).")]
-Concurrency = Annotated[int, typer.Option("--concurrency", metavar="N", help=CONCURRENCY_HELP)]
+Concurrency = Annotated[int, Option("--concurrency", metavar="N", help=CONCURRENCY_HELP)]
 
 
 @app.command("get", epilog=examples(
@@ -44,11 +41,11 @@ Concurrency = Annotated[int, typer.Option("--concurrency", metavar="N", help=CON
     "sinchvoice conferences get standup --watch --interval 5",
 ))
 def get(
-    ctx: typer.Context,
+    ctx: Context,
     conference_id: ConferenceId,
-    watch: Annotated[bool, typer.Option("--watch", help="Follow changes until the conference empties.")] = False,
-    interval: Annotated[Optional[float], typer.Option("--interval", metavar="SECONDS",
-                                                      help="With --watch: seconds between polls, 0.5-3600 "
+    watch: Annotated[bool, Option("--watch", help="Follow changes until the conference empties.")] = False,
+    interval: Annotated[Optional[float], Option("--interval", metavar="SECONDS",
+                                                help="With --watch: seconds between polls, 0.5-3600 "
                                                            "(default 2).")] = None,
 ) -> None:
     """List a conference's participants and their state.
@@ -112,7 +109,7 @@ def _kick(client, conference_id: str, call_id: str):
     "sinchvoice conferences mute standup CALL_ID",
     "sinchvoice conferences mute standup --all --except CALL_ID",
 ))
-def mute(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
+def mute(ctx: Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
          except_: Except = None, concurrency: Concurrency = DEFAULT_CONCURRENCY) -> None:
     """Mute participants of a conference.
 
@@ -125,7 +122,7 @@ def mute(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = No
     "sinchvoice conferences unmute standup CALL_ID",
     "sinchvoice conferences unmute standup --all",
 ))
-def unmute(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
+def unmute(ctx: Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
            except_: Except = None, concurrency: Concurrency = DEFAULT_CONCURRENCY) -> None:
     """Unmute participants of a conference.
 
@@ -138,9 +135,9 @@ def unmute(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = 
     "sinchvoice conferences hold standup CALL_ID --moh music1",
     "sinchvoice conferences hold standup --all --except CALL_ID",
 ))
-def hold(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
+def hold(ctx: Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
          except_: Except = None,
-         moh: Annotated[Optional[MohClass], typer.Option(
+         moh: Annotated[Optional[MohClass], Option(
              "--moh", metavar="MUSIC", help=f"Music on hold while held: {MOH_CHOICES} (live layout; the "
                                             "contract's command has no field for it).")] = None,
          concurrency: Concurrency = DEFAULT_CONCURRENCY) -> None:
@@ -157,7 +154,7 @@ def hold(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = No
     "sinchvoice conferences resume standup CALL_ID",
     "sinchvoice conferences resume standup --all",
 ))
-def resume(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
+def resume(ctx: Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
            except_: Except = None, concurrency: Concurrency = DEFAULT_CONCURRENCY) -> None:
     """Take participants of a conference off hold.
 
@@ -170,7 +167,7 @@ def resume(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = 
     "sinchvoice conferences kick standup CALL_ID",
     "sinchvoice conferences kick standup --all --except CALL_ID --yes",
 ))
-def kick(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
+def kick(ctx: Context, conference_id: ConferenceId, call_ids: CallIds = None, all_: All = False,
          except_: Except = None, concurrency: Concurrency = DEFAULT_CONCURRENCY) -> None:
     """Remove participants from a conference; their calls end.
 
@@ -184,7 +181,7 @@ def kick(ctx: typer.Context, conference_id: ConferenceId, call_ids: CallIds = No
     "sinchvoice conferences kick-all standup",
     "sinchvoice conferences kick-all standup --yes",
 ))
-def kick_all(ctx: typer.Context, conference_id: ConferenceId) -> None:
+def kick_all(ctx: Context, conference_id: ConferenceId) -> None:
     """Remove everyone, which ends the conference.
 
     Asks for confirmation on a terminal; needs --yes otherwise.

@@ -6,10 +6,8 @@ import time
 from contextlib import contextmanager
 from typing import Annotated
 
-import typer
-
 from sinchvoice.context import app_context
-from sinchvoice.helptext import examples, single_command
+from sinchvoice.declare import Context, Option, examples, single_command
 
 CALLER = "+46700000999"
 BRIDGE = "ops-bridge"
@@ -22,9 +20,9 @@ MAX_SPEED = 1000
     "sinchvoice demo --speed 1",
 ))
 def demo(
-    ctx: typer.Context,
-    speed: Annotated[float, typer.Option(metavar="FACTOR", min=1,
-                                         help="Sandbox clock speed, 1-1000 (20 = a 20 s call lasts 1 s).")] = 20.0,
+    ctx: Context,
+    speed: Annotated[float, Option(metavar="FACTOR", min=1,
+                                   help="Sandbox clock speed, 1-1000 (20 = a 20 s call lasts 1 s).")] = 20.0,
 ) -> None:
     """Tour the main jobs on a built-in sandbox.
 

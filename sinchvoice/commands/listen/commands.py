@@ -3,15 +3,13 @@
 import json
 from typing import Annotated, Optional
 
-import typer
-
 from sinchvoice.context import app_context
+from sinchvoice.declare import Context, Option, examples, single_command
 from sinchvoice.errors import Interrupted, UsageError
-from sinchvoice.helptext import examples, single_command
 from sinchvoice.interrupts import stops_on_ctrl_c
 
 
-def _stopped(ctx: typer.Context, **_) -> None:
+def _stopped(ctx: Context, **_) -> None:
     """Serving ends only by Ctrl-C (at any moment: `stops_on_ctrl_c`), once requests in flight are done: say so
     and exit 130 (root ends the line the terminal echoed ^C on first)."""
     raise Interrupted("stopped")
@@ -25,24 +23,24 @@ def _stopped(ctx: typer.Context, **_) -> None:
 ))
 @stops_on_ctrl_c(_stopped)
 def listen(
-    ctx: typer.Context,
-    host: Annotated[str, typer.Option(metavar="HOST", help="Address to bind; loopback unless --allow-remote.")
+    ctx: Context,
+    host: Annotated[str, Option(metavar="HOST", help="Address to bind; loopback unless --allow-remote.")
                     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(metavar="PORT", help="Port to bind, 0-65535 (0 picks a free one).", min=0,
-                                      max=65535)] = 8800,
-    path: Annotated[str, typer.Option(metavar="PATH", help="Callback path; requests under it are served too.")
+    port: Annotated[int, Option(metavar="PORT", help="Port to bind, 0-65535 (0 picks a free one).", min=0,
+                                max=65535)] = 8800,
+    path: Annotated[str, Option(metavar="PATH", help="Callback path; requests under it are served too.")
                     ] = "/",
-    reply: Annotated[Optional[list[str]], typer.Option(
+    reply: Annotated[Optional[list[str]], Option(
         "--reply", metavar="EVENT=SVAML", help="Reply to ice, ace or pie: inline SVAML, @FILE or -.")] = None,
-    reply_dir: Annotated[Optional[str], typer.Option(
+    reply_dir: Annotated[Optional[str], Option(
         "--reply-dir", metavar="DIR", help="Folder holding ice.json, ace.json, pie.json replies.")] = None,
-    journal: Annotated[Optional[str], typer.Option(
+    journal: Annotated[Optional[str], Option(
         metavar="FILE", help="Append every request and reply to FILE as a JSON line (signatures redacted).")] = None,
-    no_verify: Annotated[bool, typer.Option("--no-verify", help="Accept callbacks without checking them.")] = False,
-    forward_to: Annotated[Optional[str], typer.Option(
+    no_verify: Annotated[bool, Option("--no-verify", help="Accept callbacks without checking them.")] = False,
+    forward_to: Annotated[Optional[str], Option(
         "--forward-to", metavar="URL", help="Relay each event, re-signed, to your own handler.")] = None,
-    allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Allow binding a non-loopback host.")] = False,
-    allow_replay: Annotated[bool, typer.Option(
+    allow_remote: Annotated[bool, Option("--allow-remote", help="Allow binding a non-loopback host.")] = False,
+    allow_replay: Annotated[bool, Option(
         "--allow-replay", help="Accept a signed callback received before (same signature and x-timestamp).")] = False,
 ) -> None:
     """Receive, verify and answer callbacks on a local URL.

@@ -2,12 +2,10 @@
 
 from typing import Annotated, Optional
 
-import typer
-
 from sinchvoice.config import ApiLayout
 from sinchvoice.context import app_context
+from sinchvoice.declare import Context, Option, examples, single_command
 from sinchvoice.errors import Interrupted, UsageError
-from sinchvoice.helptext import examples, single_command
 from sinchvoice.interrupts import stops_on_ctrl_c
 from sinchvoice.sandbox.defaults import HOST, KEY, PORT, SECRET
 
@@ -29,37 +27,37 @@ def _stopped(**_) -> None:
 ))
 @stops_on_ctrl_c(_stopped)  # at any moment: before binding, while starting, serving or shutting down
 def sandbox(
-    ctx: typer.Context,
-    host: Annotated[str, typer.Option(metavar="HOST", help="Address to bind; loopback unless --allow-remote.")
+    ctx: Context,
+    host: Annotated[str, Option(metavar="HOST", help="Address to bind; loopback unless --allow-remote.")
                     ] = HOST,
-    port: Annotated[int, typer.Option(metavar="PORT", help="Port to bind, 0-65535 (0 picks a free one).", min=0,
-                                      max=65535)] = PORT,
-    key: Annotated[str, typer.Option(metavar="KEY", help="Application key the sandbox accepts.")] = KEY,
-    secret: Annotated[str, typer.Option(metavar="SECRET", help="Application secret (base64) the sandbox accepts.")
+    port: Annotated[int, Option(metavar="PORT", help="Port to bind, 0-65535 (0 picks a free one).", min=0,
+                                max=65535)] = PORT,
+    key: Annotated[str, Option(metavar="KEY", help="Application key the sandbox accepts.")] = KEY,
+    secret: Annotated[str, Option(metavar="SECRET", help="Application secret (base64) the sandbox accepts.")
                       ] = SECRET,
     speed: Annotated[
-        Optional[float], typer.Option(metavar="FACTOR",
-                                      help="Clock speed: 10 makes a 30 s call last 3 s (default 1).")
+        Optional[float], Option(metavar="FACTOR",
+                                help="Clock speed: 10 makes a 30 s call last 3 s (default 1).")
     ] = None,
     manual_clock: Annotated[
-        bool, typer.Option("--manual-clock", help="Time moves only by POST /_sandbox/clock/advance.")
+        bool, Option("--manual-clock", help="Time moves only by POST /_sandbox/clock/advance.")
     ] = False,
-    seed: Annotated[Optional[int], typer.Option(metavar="N", help="Seed for call ids, for reproducible runs.")
+    seed: Annotated[Optional[int], Option(metavar="N", help="Seed for call ids, for reproducible runs.")
                     ] = None,
     api_layout: Annotated[
-        ApiLayout, typer.Option(help="live: the real platform's paths and shapes; spec: the contract's.")
+        ApiLayout, Option(help="live: the real platform's paths and shapes; spec: the contract's.")
     ] = ApiLayout.live,
     numbers: Annotated[
-        int, typer.Option(metavar="N", help=f"Add N free voice numbers (+467000100000, ...) to the seeded ones, "
+        int, Option(metavar="N", help=f"Add N free voice numbers (+467000100000, ...) to the seeded ones, "
                                             f"0-{MAX_NUMBERS}.", min=0, max=MAX_NUMBERS)
     ] = 0,
     rate_limit: Annotated[
-        Optional[int], typer.Option("--rate-limit", metavar="N", min=1, max=MAX_RATE_LIMIT,
-                                    help=f"Answer 429 with Retry-After beyond N callouts per second, "
+        Optional[int], Option("--rate-limit", metavar="N", min=1, max=MAX_RATE_LIMIT,
+                              help=f"Answer 429 with Retry-After beyond N callouts per second, "
                                          f"1-{MAX_RATE_LIMIT}.")
     ] = None,
     allow_remote: Annotated[
-        bool, typer.Option("--allow-remote", help="Allow binding a non-loopback host.")
+        bool, Option("--allow-remote", help="Allow binding a non-loopback host.")
     ] = False,
 ) -> None:
     """Run a local Sinch Voice API, free and offline.

@@ -3,25 +3,22 @@
 import json
 from typing import Annotated, Optional
 
-import typer
-
-from sinchvoice.commands import group
 from sinchvoice.context import app_context
+from sinchvoice.declare import Context, Option, examples, group
 from sinchvoice.errors import SinchVoiceError, UsageError
-from sinchvoice.helptext import examples
 
 app = group(help="Sign a request or check a callback's signature by hand.", epilog=examples(
     "sinchvoice signature sign --path /sinch/callback --body @ace.json",
     'sinchvoice signature verify --path /cb --body @ace.json -H "$AUTH"',
 ))
 
-PathOption = Annotated[str, typer.Option("--path", metavar="PATH",
-                                         help="Request path, e.g. /sinch/callback (no host, no query).")]
-MethodOption = Annotated[str, typer.Option("--method", metavar="METHOD", help="HTTP method.")]
-BodyOption = Annotated[Optional[str], typer.Option("--body", metavar="BODY",
-                                                   help="The exact body: inline, @FILE or -.")]
-TimestampOption = Annotated[Optional[str], typer.Option("--timestamp", metavar="TIME",
-                                                        help="x-timestamp, ISO 8601 UTC.")]
+PathOption = Annotated[str, Option("--path", metavar="PATH",
+                                   help="Request path, e.g. /sinch/callback (no host, no query).")]
+MethodOption = Annotated[str, Option("--method", metavar="METHOD", help="HTTP method.")]
+BodyOption = Annotated[Optional[str], Option("--body", metavar="BODY",
+                                             help="The exact body: inline, @FILE or -.")]
+TimestampOption = Annotated[Optional[str], Option("--timestamp", metavar="TIME",
+                                                  help="x-timestamp, ISO 8601 UTC.")]
 
 
 @app.command("sign", epilog=examples(
@@ -30,11 +27,11 @@ TimestampOption = Annotated[Optional[str], typer.Option("--timestamp", metavar="
     "sinchvoice signature sign --path /sinch/callback --method GET -q",
 ))
 def sign(
-    ctx: typer.Context,
+    ctx: Context,
     path: PathOption,
     method: MethodOption = "POST",
     body: BodyOption = None,
-    content_type: Annotated[Optional[str], typer.Option(
+    content_type: Annotated[Optional[str], Option(
         "--content-type", metavar="TYPE", help="Content-Type (default application/json when there is a body).")
     ] = None,
     timestamp: TimestampOption = None,
@@ -76,19 +73,19 @@ def sign(
     'sinchvoice signature verify --path /cb --body @ace.json -H "$AUTH" -o json',
 ))
 def verify(
-    ctx: typer.Context,
+    ctx: Context,
     path: PathOption,
     body: BodyOption = None,
-    header: Annotated[Optional[list[str]], typer.Option(
+    header: Annotated[Optional[list[str]], Option(
         "--header", "-H", metavar="'NAME: VALUE'",
         help="A captured header: authorization (required), x-timestamp, content-type; repeatable.")] = None,
     timestamp: TimestampOption = None,
     method: MethodOption = "POST",
-    content_type: Annotated[Optional[str], typer.Option(
+    content_type: Annotated[Optional[str], Option(
         "--content-type", metavar="TYPE",
         help="Content-Type as sent (default: the header, else application/json with a body).")
     ] = None,
-    max_skew: Annotated[Optional[float], typer.Option(
+    max_skew: Annotated[Optional[float], Option(
         "--max-skew", metavar="SECONDS", min=0,
         help="Also reject x-timestamps more than SECONDS (0 or more) from now; off by default.")
     ] = None,
