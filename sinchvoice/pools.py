@@ -126,8 +126,12 @@ class Pools:
         self.routes = environment_routes()
         self._pools: dict[str | None, object] = {}
 
+    def proxy_for(self, url: URL) -> str | None:
+        """The proxy URL that URL goes through, or None: straight to its host."""
+        return next((proxy for pattern, proxy in self.routes if pattern.matches(url)), None)
+
     def for_url(self, url: URL):
-        proxy = next((proxy for pattern, proxy in self.routes if pattern.matches(url)), None)
+        proxy = self.proxy_for(url)
         if proxy not in self._pools:
             self._pools[proxy] = self._direct() if proxy is None else self._proxied(proxy)
         return self._pools[proxy]
