@@ -48,8 +48,9 @@ class Request(NamedTuple):
 def build_request(method: str, url: URL, content: bytes | None, defaults: list[tuple[str, str]],
                   headers: list[tuple[str, str]]) -> Request:
     """Headers as httpx.Client assembled them: Host first, then Content-Length 0 for a bodiless POST/PUT/PATCH,
-    httpx's own defaults, the client's (each replacing httpx's of that name at the end), the request's, and the
-    Content-Length of a body last. (httpx.Client also sent `Accept: */*`, which our `accept` replaces.)"""
+    httpx's Accept-Encoding and Connection, DEFAULTS (the client's) and HEADERS (the request's), each moving any
+    earlier one of its name to the end, and the Content-Length of a body last. httpx's own Accept and User-Agent
+    are not there: DEFAULTS always replaced them."""
     listed = [("Accept-Encoding", ACCEPT_ENCODING), ("Connection", "keep-alive")]
     for name, value in [*defaults, *headers]:
         listed = [(key, old) for key, old in listed if key.lower() != name.lower()] + [(name, value)]
