@@ -298,3 +298,27 @@ def test_a_cookie_a_server_sets_is_not_sent_back():
         transport.request("GET", "/v1/configuration/numbers")
         transport.close()
     assert len(server.received) == 2 and b"cookie" not in server.received[1].lower()
+
+
+def test_the_timeout_bounds_each_read_as_httpx_timeout_did():
+    """connect/read/write/pool = --timeout in httpcore's own extension, apart from the transport's deadline."""
+    import threading
+
+    import httpcore
+
+    from sinchvoice.wire import build_request, exchange
+
+    release = threading.Event()
+
+    def answer(request: bytes) -> bytes:
+        release.wait(60)
+        return reply()
+
+    with RawServer(answer) as server, httpcore.ConnectionPool() as pool:
+        request = build_request("GET", parse(server.url + "/x"), None, [], [])
+        try:
+            with pytest.raises(httpcore.ReadTimeout):
+                exchange(pool, request, 0.2, lambda event, info: None)
+        finally:
+            release.set()
+    assert len(server.received) == 1
