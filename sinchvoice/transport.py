@@ -127,6 +127,7 @@ class Transport:
             self._announced = True
 
     def close(self) -> None:
+        self._announced = False  # a transport used again after close() says where it goes again
         if self._pools is not None:
             self._pools.close()
             self._pools = None
