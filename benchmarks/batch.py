@@ -182,9 +182,7 @@ def join(running, conference: str, count: int) -> None:
     """COUNT participants in CONFERENCE: conference callouts, then the (manual) clock past their answering."""
     import httpx
 
-    from sinchvoice.signing import make_auth
-
-    with httpx.Client(base_url=running.base_url, auth=make_auth("basic", running.key, running.secret)) as client:
+    with httpx.Client(base_url=running.base_url, auth=(running.key, running.secret)) as client:
         for n in range(count):
             body = {"cli": FROM, "destination": {"type": "number", "endpoint": f"+4670{n:06d}9"},
                     "conferenceId": conference}

@@ -1,16 +1,16 @@
-"""A deadline for a whole HTTP exchange (connect, send, headers, body), which httpx does not have.
+"""A deadline for a whole HTTP exchange (connect, send, headers, body), which httpcore (like httpx) does not have.
 
-httpx's timeouts bound each network operation, not the exchange: a server sending one byte a second never lets
-a 2 s read timeout expire (encode/httpx#1450; httpx 0.28 has no total timeout for sync clients). Streaming the
-body and checking a clock between chunks would not help either, since the headers can trickle too. So a timer
-thread shuts the exchange's sockets down when the deadline passes: unlike close(), shutdown() wakes a thread
-blocked in recv/send at once, and httpx then raises a TransportError that the caller reports as a timeout.
+httpcore's timeouts bound each network operation, not the exchange: a server sending one byte a second never lets
+a 2 s read timeout expire (encode/httpx#1450; there is no total timeout for sync clients). Streaming the body and
+checking a clock between chunks would not help either, since the headers can trickle too. So a timer thread shuts
+the exchange's sockets down when the deadline passes: unlike close(), shutdown() wakes a thread blocked in
+recv/send at once, and httpcore then raises a ReadError or the like that the caller reports as a timeout.
 
 The sockets are found through public interfaces only: httpcore's `trace` request extension reports the network
 stream of each new connection (`connect_tcp`, and `start_tls` for its TLS stream), and
 `stream.get_extra_info("socket")` gives its socket. A keep-alive connection reused later was reported when it
-was opened by the same client, so it is known too. One gap: the TLS handshake itself, between those two events,
-is only bounded by httpx's own per-read timeout.
+was opened by the same pools, so it is known too. One gap: the TLS handshake itself, between those two events,
+is only bounded by httpcore's own per-read timeout.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import threading
 
 
 class Deadline:
-    """One per httpx client: `trace` goes into each request's extensions, `bound(seconds)` wraps each send."""
+    """One per transport: `trace` goes into each request's extensions, `bound(seconds)` wraps each send."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -54,7 +54,7 @@ class Deadline:
         expired.set()
         with self._lock:
             streams = list(self._streams)
-        # One exchange at a time per client: the busy connection is among these, and an idle one shut down too is
+        # One exchange at a time per transport: the busy connection is among these, and an idle one shut down too is
         # simply not reused (httpcore sees it as closed and opens another).
         for stream in streams:
             sock = _socket(stream)

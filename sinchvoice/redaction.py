@@ -34,5 +34,5 @@ def describe_headers(headers) -> list[str]:
 
 
 def wire_url(url) -> str:
-    """An httpx URL as it goes on the wire: the raw path (after httpx's own normalisation) and no userinfo."""
-    return f"{url.scheme}://{url.netloc.decode('ascii')}{url.raw_path.decode('ascii')}"
+    """A wireurl.URL as it goes on the wire: the raw path and query (after httpx's normalisation), no userinfo."""
+    return f"{url.scheme}://{url.netloc}{url.target}"

@@ -1,4 +1,4 @@
-"""Sinch application signing: string-to-sign, signatures, httpx auth classes, verification. Pure, no I/O."""
+"""Sinch application signing: string-to-sign, signatures, a request's auth headers, verification. Pure, no I/O."""
 
 from __future__ import annotations
 
@@ -157,30 +157,11 @@ def check_basic(authorization: str | None, *, key: str, secret: str) -> Verifica
     return Verification(True, "valid basic credentials")
 
 
-def make_auth(scheme: str, key: str, secret: str, clock=None):
-    """An httpx.Auth for `signed` (default) or `basic`; httpx is imported only when a request is made."""
-    import httpx
-
-    class ApplicationSigned(httpx.Auth):
-        requires_request_body = True
-
-        def auth_flow(self, request):
-            signed = sign_request(
-                key,
-                secret,
-                request.method,
-                request.url.path,
-                request.content,
-                request.headers.get("content-type", ""),
-                utc_timestamp(clock() if clock else None),
-            )
-            request.headers["x-timestamp"] = signed.timestamp
-            request.headers["authorization"] = signed.authorization
-            yield request
-
-    class Basic(httpx.Auth):
-        def auth_flow(self, request):
-            request.headers["authorization"] = basic_authorization(key, secret)
-            yield request
-
-    return Basic() if scheme == "basic" else ApplicationSigned()
+def auth_headers(scheme: str, key: str, secret: str, method: str, path: str, body: bytes, content_type: str,
+                 now: datetime | None = None) -> list[tuple[str, str]]:
+    """The headers that authenticate a request: `x-timestamp` and a signed `authorization` for `signed` (the
+    default), where PATH is the decoded path without its query; a Basic `authorization` for `basic`."""
+    if scheme == "basic":
+        return [("authorization", basic_authorization(key, secret))]
+    signed = sign_request(key, secret, method, path, body, content_type, utc_timestamp(now))
+    return [("x-timestamp", signed.timestamp), ("authorization", signed.authorization)]

@@ -1,10 +1,9 @@
-"""The HTTP core: one httpx.Client per invocation, applying the retry policy (retries.py), error mapping, trace and
-dry-run."""
+"""The HTTP core: one set of httpcore connection pools per invocation (wire.py sends exactly what httpx.Client sent),
+applying the retry policy (retries.py), error mapping, trace and dry-run."""
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import time
 from typing import Any, Callable, NamedTuple, TextIO
@@ -43,14 +42,8 @@ from sinchvoice.retries import (
     should_retry,
 )
 
-
-def _refused(exc: BaseException | None) -> bool:
-    """The connection was actively refused (ECONNREFUSED somewhere in the chain httpx wraps)."""
-    while exc is not None:
-        if isinstance(exc, ConnectionRefusedError):
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
+# What httpx.Client was given as its own headers (it put them after its Accept-Encoding and Connection).
+DEFAULT_HEADERS = [("user-agent", f"sinchvoice/{__version__}"), ("accept", "application/json")]
 
 
 def check_base_url(url: str, what: str = "--base-url") -> str:
@@ -58,25 +51,6 @@ def check_base_url(url: str, what: str = "--base-url") -> str:
     from sinchvoice.urls import LOOPBACK_HINT, check_url
 
     return check_url(url, what, hint=LOOPBACK_HINT + " (e.g. the sandbox)").rstrip("/")
-
-
-def tls_for(*base_urls: str):
-    """What httpx checks TLS with, one context per kind per process (batches share it across their clients).
-    Every host http:// (loopback only, see check_base_url): a context with no CA store, which costs nothing to
-    make and refuses any TLS peer (say, an https proxy from the environment). Otherwise the verifying context:
-    making one loads the CA store (about 25 ms and 1 MB), so never for a loopback sandbox."""
-    return _tls_context(verifying=not all(url.startswith("http://") for url in base_urls))
-
-
-@functools.cache
-def _tls_context(verifying: bool):
-    import ssl
-
-    import httpx
-
-    if not verifying:
-        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies peers, and trusts nobody
-    return httpx.create_ssl_context()  # httpx's default: certifi, or SSL_CERT_FILE/SSL_CERT_DIR from the environment
 
 
 def is_configuration(path: str) -> bool:
@@ -92,13 +66,13 @@ class Attempt(NamedTuple):
 
 
 class Transport:
-    """Sends a request with the policies above; commands and VoiceClient never see httpx.
+    """Sends a request with the policies above; commands and VoiceClient never see HTTP details.
 
     Two hooks for callers that pace many requests themselves (pacing.Pacer, callouts batch): `on_send()` is called
     as each attempt's first byte is about to leave (httpcore's `send_request_headers.started`), so a journal can
     record "may have been sent" before it is true; with `hand_back_429` a 429 is raised at once as RateLimited
     (with its Retry-After) instead of being slept on here, so one shared pause serves every request in flight.
-    Such callers run one transport per request in flight; they share the process's one TLS context (tls_for).
+    Such callers run one transport per request in flight; they share the process's one TLS context (pools.tls_for).
     """
 
     def __init__(self, *, base_url: str, credentials, auth_scheme: str, timeout: float, verbose: bool = False,
@@ -118,7 +92,8 @@ class Transport:
         self.trace = trace
         self.out = out
         self.sleep = sleep
-        self._client = None
+        self._announced = False
+        self._pools = None
         self._deadline = None
         self._sent = False  # whether the current attempt's request has started to leave (httpcore's trace)
         self._reads_in_dry_run = False
@@ -136,28 +111,26 @@ class Transport:
             self._reads_in_dry_run = False
 
     def _http(self):
-        if self._client is None:
-            import httpx
-
+        """The connection pools, made on the first request that goes out (a dry run needs none)."""
+        if self._pools is None:
             from sinchvoice.deadline import Deadline
-            from sinchvoice.signing import make_auth
+            from sinchvoice.pools import Pools, tls_for
 
+            self._announce()
             self._deadline = Deadline()
-            self._client = httpx.Client(
-                base_url=self.base_url,
-                timeout=httpx.Timeout(self.timeout),
-                auth=make_auth(self.auth_scheme, self.credentials.key, self.credentials.secret),
-                headers={"user-agent": f"sinchvoice/{__version__}", "accept": "application/json"},
-                follow_redirects=False,
-                verify=tls_for(self.base_url, self.config_url),
-            )
+            self._pools = Pools(tls_for(self.base_url, self.config_url))
+        return self._pools
+
+    def _announce(self) -> None:
+        if not self._announced:
             self._trace(f"* traffic host {self.shown_url}, configuration host {self.shown_config_url}")
-        return self._client
+            self._announced = True
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        self._announced = False  # a transport used again after close() says where it goes again
+        if self._pools is not None:
+            self._pools.close()
+            self._pools = None
 
     def request(self, method: str, path: str, body: Any = None, *, expect_object: bool = False) -> Any:
         """Returns the decoded JSON body ({} when empty), or None in dry-run mode.
@@ -167,7 +140,7 @@ class Transport:
         """
         method = method.upper()
         content = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
-        headers = {"content-type": "application/json"} if content is not None else {}
+        headers = [("content-type", "application/json")] if content is not None else []
         if self.dry_run and not (self._reads_in_dry_run and method == "GET"):
             self._show_dry_run(method, path, content, headers, body)
             return None
@@ -198,9 +171,11 @@ class Transport:
         raise AssertionError("unreachable")
 
     def _attempt(self, method: str, path: str, content, headers) -> Attempt:
-        import httpx
+        import httpcore
 
-        client, self._sent = self._http(), False
+        from sinchvoice.wire import DecodingError, exchange
+
+        pools, self._sent = self._http(), False
 
         def trace(event: str, info: dict) -> None:
             self._deadline.trace(event, info)
@@ -209,16 +184,20 @@ class Transport:
                 if self.on_send is not None:
                     self.on_send()
 
-        request = self._build(method, path, content, headers, extensions={"trace": trace})
+        request = self._build(method, path, content, headers)
         self._trace(f"> {method} {wire_url(request.url)}")
+        pool = pools.for_url(request.url)
         started = time.perf_counter()
         with self._deadline.bound(self.timeout) as expired:
             try:
-                response = client.send(request)
-            except httpx.RequestError as exc:
+                response = exchange(pool, request, self.timeout, trace)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                return self._not_connected(exc, request.url.host)
+            except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError, httpcore.ProxyError,
+                    httpcore.UnsupportedProtocol, DecodingError) as exc:
                 return self._no_answer(exc, expired.is_set())
         if self.verbose:
-            for line in describe_headers(response.request.headers):
+            for line in describe_headers(request.shown_headers()):
                 self._note(f">   {line}")
             elapsed = (time.perf_counter() - started) * 1000
             self._note(f"< {response.status_code} {printable(response.reason_phrase)} in {elapsed:.0f} ms")
@@ -228,31 +207,41 @@ class Transport:
         cause = f"HTTP {status} redirect, not followed" if status < 400 else f"HTTP {status}"
         return Attempt(status, parse_retry_after(response.headers.get("retry-after")), response, cause)
 
-    def _build(self, method: str, path: str, content, headers, extensions=None):
-        import httpx
+    def _build(self, method: str, path: str, content, headers):
+        """The request as it goes out: the traffic host's URL joined with PATH, or the configuration host's URL and
+        PATH as one (httpx's rules), the default headers, and the auth headers (each attempt signs anew)."""
+        from sinchvoice.signing import auth_headers
+        from sinchvoice.wire import build_request
+        from sinchvoice.wireurl import InvalidURL, join, parse
 
-        url = self.config_url + path if is_configuration(path) else path  # relative: the traffic host
+        self._announce()
         try:
-            return self._http().build_request(method, url, content=content, headers=headers, extensions=extensions)
-        except httpx.InvalidURL as exc:  # commands check what they put in a path; this is the last line
+            url = parse(self.config_url + path) if is_configuration(path) else join(parse(self.base_url), path)
+        except InvalidURL as exc:  # commands check what they put in a path; this is the last line
             raise UsageError(f"cannot send {method} {printable(path, 100)}: {exc}",
                              hint="check the path and --base-url") from None
+        request = build_request(method, url, content, DEFAULT_HEADERS, headers)
+        return request.with_headers(auth_headers(
+            self.auth_scheme, self.credentials.key, self.credentials.secret, method, url.decoded_path,
+            request.content, request.header("content-type")))
 
     def shown_host(self, path: str) -> str:
         """The base URL a request to PATH goes to, fit for messages."""
         return self.shown_config_url if is_configuration(path) else self.shown_url
 
+    def _not_connected(self, exc: Exception, host: str) -> Attempt:
+        from sinchvoice.urls import is_loopback
+        from sinchvoice.wire import refused
+
+        self._trace(f"< connection failed: {type(exc).__name__}")
+        if refused(exc) and is_loopback(host):
+            return Attempt(REFUSED_HERE, cause="connection refused")
+        return Attempt(NOT_SENT, cause="connection failed")
+
     def _no_answer(self, exc: Exception, expired: bool) -> Attempt:
-        import httpx
+        import httpcore
 
-        if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
-            self._trace(f"< connection failed: {type(exc).__name__}")
-            from sinchvoice.urls import is_loopback
-
-            if _refused(exc) and is_loopback(exc.request.url.host):
-                return Attempt(REFUSED_HERE, cause="connection refused")
-            return Attempt(NOT_SENT, cause="connection failed")
-        timed_out = expired or isinstance(exc, httpx.TimeoutException)
+        timed_out = expired or isinstance(exc, httpcore.TimeoutException)
         cause = f"timed out after {self.timeout:g} s" if timed_out else "no response"
         self._trace(f"< {cause}: {type(exc).__name__}")
         return Attempt(MAYBE_SENT, cause=cause)
@@ -299,11 +288,11 @@ class Transport:
     def _show_dry_run(self, method, path, content, headers, body) -> None:
         from sinchvoice.signing import string_to_sign
 
-        request = next(self._http().auth.sync_auth_flow(self._build(method, path, content, headers)))
-        lines = [f"{method} {wire_url(request.url)}", *describe_headers(request.headers)]
+        request = self._build(method, path, content, headers)
+        lines = [f"{method} {wire_url(request.url)}", *describe_headers(request.shown_headers())]
         if self.auth_scheme == "signed":
-            signed = string_to_sign(method, request.url.path, request.content,
-                                    request.headers.get("content-type", ""), request.headers["x-timestamp"])
+            signed = string_to_sign(method, request.url.decoded_path, request.content,
+                                    request.header("content-type"), request.header("x-timestamp"))
             lines.append("string-to-sign: " + json.dumps(signed))
         if body is not None:
             lines += ["", json.dumps(redact_json(body), indent=2, ensure_ascii=False)]

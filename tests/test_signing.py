@@ -2,7 +2,6 @@
 
 from datetime import datetime, timedelta, timezone
 
-import httpx
 import pytest
 
 from sinchvoice import signing
@@ -98,18 +97,20 @@ def test_utc_timestamp_shape():
     assert signing.utc_timestamp(moment) == "2024-05-01T12:00:00.123Z"
 
 
-def test_httpx_auth_headers():
-    """Both auth classes produce the exact header shapes on a real httpx request."""
-    request = httpx.Request("POST", "https://calling.api.sinch.com/calling/v1/callouts", content=b'{"a":1}',
-                            headers={"content-type": "application/json"})
-    signed = next(signing.make_auth("signed", KEY, SECRET).sync_auth_flow(request))
-    stamp = signed.headers["x-timestamp"]
-    expected = signing.sign_request(KEY, SECRET, "POST", "/calling/v1/callouts", b'{"a":1}', "application/json", stamp)
-    assert signed.headers["authorization"] == expected.authorization
-    plain = httpx.Request("GET", "https://calling.api.sinch.com/x")
-    basic = next(signing.make_auth("basic", "key", "c2VjcmV0").sync_auth_flow(plain))
-    assert basic.headers["authorization"] == "Basic a2V5OmMyVmpjbVYw"
-    assert "x-timestamp" not in basic.headers
+def test_auth_headers_for_each_scheme():
+    """What a request carries: the signed scheme's timestamp then its signature (over the decoded path, the body's
+    MD5 and the content type, at the given moment), or basic's one header; exact values, in the order sent."""
+    moment = datetime(2024, 5, 1, 12, 0, 0, 123456, tzinfo=timezone.utc)
+    headers = signing.auth_headers("signed", KEY, SECRET, "POST", "/calling/v1/callouts", b'{"a":1}',
+                                   "application/json", now=moment)
+    expected = signing.sign_request(KEY, SECRET, "POST", "/calling/v1/callouts", b'{"a":1}', "application/json",
+                                    "2024-05-01T12:00:00.123Z")
+    assert headers == [("x-timestamp", "2024-05-01T12:00:00.123Z"), ("authorization", expected.authorization)]
+    assert signing.verify(expected.authorization, key=KEY, secret=SECRET, method="POST",
+                          path="/calling/v1/callouts", body=b'{"a":1}', content_type="application/json",
+                          timestamp="2024-05-01T12:00:00.123Z", now=moment).ok
+    assert signing.auth_headers("basic", "key", "c2VjcmV0", "GET", "/x", b"", "") == [
+        ("authorization", "Basic a2V5OmMyVmpjbVYw")]
 
 
 def test_check_basic():

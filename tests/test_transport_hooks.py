@@ -105,8 +105,10 @@ def test_a_batch_client_pool_makes_a_client_per_request_in_flight_sharing_one_tl
             assert first is not second  # two requests in flight: two clients
             assert first.transport.hand_back_429 and second.transport.hand_back_429
             assert first.get_numbers()["numbers"]
-            context = first.transport._http()._transport._pool._ssl_context
-            assert context is second.transport._http()._transport._pool._ssl_context  # one for the whole batch
+            pools = first.transport._http()
+            context = pools.ssl_context
+            assert pools._pools[None]._ssl_context is context  # the pool that sent it verifies with it
+            assert context is second.transport._http().ssl_context  # one for the whole batch
             assert (context.verify_mode, context.check_hostname) == (ssl.CERT_REQUIRED, True)
         with pool.client() as again:
             assert again in (first, second)  # free clients are reused
@@ -119,7 +121,7 @@ def test_tls_set_up_only_for_https_and_once_per_process():
     """A loopback http:// sandbox never loads the CA store (25 ms); https hosts share one verifying context."""
     import ssl
 
-    from sinchvoice.transport import tls_for
+    from sinchvoice.pools import tls_for
 
     plain = tls_for("http://127.0.0.1:8080", "http://localhost:9")
     assert plain.cert_store_stats()["x509_ca"] == 0  # trusts nobody: a TLS peer on this path would be refused
