@@ -5,14 +5,12 @@ callback) is left out, with the reason, and typer always runs it."""
 
 from __future__ import annotations
 
-import argparse
 import pprint
-import sys
 import typing
 from enum import Enum
 from pathlib import Path
 
-from sinchvoice.generated import settle
+from sinchvoice.generated import write_or_check
 
 TABLE_FILE = Path(__file__).with_name("fastpath_table.py")
 PLAIN_TYPES = {"StringParamType": "str", "IntParamType": "int", "FloatParamType": "float", "IntRange": "int",
@@ -131,15 +129,8 @@ def generate() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sinchvoice.fastpath_gen", description=__doc__)
-    action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument("--write", action="store_true", help=f"write {TABLE_FILE.name}")
-    action.add_argument("--check", action="store_true", help=f"exit 1 if {TABLE_FILE.name} is stale")
-    args = parser.parse_args(argv)
-    if not settle(TABLE_FILE, generate(), write=args.write):
-        print(f"stale (run `python -m sinchvoice.fastpath_gen --write`): {TABLE_FILE}", file=sys.stderr)
-        return 1
-    return 0
+    return write_or_check(argv, module="sinchvoice.fastpath_gen", description=__doc__, path=TABLE_FILE,
+                          generate=generate)
 
 
 if __name__ == "__main__":

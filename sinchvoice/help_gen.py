@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from sinchvoice.generated import settle
+from sinchvoice.generated import write_or_check
 
 PAGES_FILE = Path(__file__).with_name("help_pages.py")
 WIDTH = "80"  # click wraps help at min(terminal width, 80): one rendering serves every terminal this wide or wider
@@ -61,15 +60,7 @@ def generate() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sinchvoice.help_gen", description=__doc__)
-    action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument("--write", action="store_true", help=f"write {PAGES_FILE.name}")
-    action.add_argument("--check", action="store_true", help=f"exit 1 if {PAGES_FILE.name} is stale")
-    args = parser.parse_args(argv)
-    if not settle(PAGES_FILE, generate(), write=args.write):
-        print(f"stale (run `python -m sinchvoice.help_gen --write`): {PAGES_FILE}", file=sys.stderr)
-        return 1
-    return 0
+    return write_or_check(argv, module="sinchvoice.help_gen", description=__doc__, path=PAGES_FILE, generate=generate)
 
 
 if __name__ == "__main__":
