@@ -355,9 +355,9 @@ def test_explicit_ids_on_an_unknown_conference_exit_3_saying_why(cli, sandbox, c
     requests = [(m, p) for m, p, _ in sent(sandbox)]
     if concurrency == "1":  # stopped at the first 404 after one check: `def` is not tried
         assert requests == [(method, path("abc", "nope")), ("GET", path(conference="nope"))]
-    else:  # both were on their way at once; still one check
-        assert sorted(requests) == sorted([(method, path("abc", "nope")), (method, path("def", "nope")),
-                                           ("GET", path(conference="nope"))])
+    else:  # `def` may be on its way already (or not yet started when the 404 stops the rest); still one check
+        started = [(method, path("abc", "nope")), ("GET", path(conference="nope"))]
+        assert sorted(requests) in (sorted(started), sorted([*started, (method, path("def", "nope"))]))
     if output == "json":
         error = json.loads(result.stderr.splitlines()[-1])["error"]
         assert (error["httpStatus"], error["errorCode"]) == (404, 40400)
