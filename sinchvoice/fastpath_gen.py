@@ -46,7 +46,7 @@ def param_facts(param, annotation) -> dict:
         facts["envvar"] = param.envvar
     for bound in ("min", "max", "min_open", "max_open", "clamp"):
         value = getattr(param.type, bound, None)
-        if value not in (None, False):
+        if value is not None and value is not False:  # a bound of 0 is a bound (0 == False)
             facts[bound] = value
     if type_name == "choice":
         if not param.type.case_sensitive:

@@ -154,9 +154,10 @@ def same_as_typer(typer_side, args: list[str], env: dict) -> None:
 # Values around each type's edges: what converts, what click refuses, what only looks like an option.
 TEXT = st.sampled_from(["hello", "+46701234567", "-", "-q", "--help", "--", "a=b", "é", "@file", "0", " x ",
                         "\udcff", "", "--text", "-o"])
-INT = st.one_of(st.integers(-3, 70_000).map(str), st.sampled_from(["5_0", " 7", "+3", "1e3", "0x10", "x", "", "٣"]))
+INT = st.one_of(st.integers(-3, 70_000).map(str), st.sampled_from(["5_0", " 7", "+3", "1e3", "0x10", "x", "", "٣"]),
+                st.sampled_from(["-1", "0", "1", "65535", "65536", "100000", "100001"]))  # around every bound
 FLOAT = st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(repr),
-                  st.sampled_from(["1", "nan", "inf", "-1", "1_0", " 2 ", "x", "", "0.5"]))
+                  st.sampled_from(["1", "nan", "inf", "-1", "-0.5", "0", "1_0", " 2 ", "x", "", "0.5"]))
 
 
 def value_of(param: dict) -> st.SearchStrategy:
@@ -255,6 +256,8 @@ def test_typical_command_lines_take_the_fast_path(typer_side, args, env):
     (["calls"], {}),
     (["calls", "nope"], {}),
     (["sandbox", "--port", "70000"], {}),
+    (["sandbox", "--port", "-1"], {}),  # a lower bound of 0 is one too
+    (["signature", "verify", "--path", "/x", "--body", "{}", "--max-skew", "-1"], {}),
     (["callouts", "batch", "people.csv", "--text", "Hi"], {}),  # left to typer: a file-path argument
     (["calls", "get", "ID"], {"_SINCHVOICE_COMPLETE": "bash_complete"}),
 ])
