@@ -11,7 +11,7 @@ from sinchvoice import __version__
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; a closed stdout (`| head -1`) ends quietly with exit 141 wherever it is noticed:
-    in a command (root.py), in click's help output, in --version, or at the last flush."""
+    in a command (exits.py), in click's help output, in --version, or at the last flush."""
     args = sys.argv[1:] if argv is None else list(argv)
     if sys.stdout is None or sys.stderr is None:  # `>&-`: output goes nowhere, as into a closed pipe
         from sinchvoice.environment import replace_closed_streams

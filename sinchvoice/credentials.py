@@ -6,7 +6,6 @@ import json
 import os
 import threading
 from pathlib import Path
-from typing import NamedTuple
 
 from sinchvoice.config import ConfigStore
 from sinchvoice.errors import AuthError
@@ -18,13 +17,25 @@ ENV_KEY = "SINCH_APPLICATION_KEY"
 ENV_SECRET = "SINCH_APPLICATION_SECRET"
 
 
-class Credentials(NamedTuple):
-    key: str
-    secret: str
-    source: str  # "environment", "keyring" or "file": where the secret came from
+class Credentials:
+    """An application key and secret. Not a tuple: nothing that prints, formats or serialises one (json.dumps,
+    `%` formatting, a traceback's locals) can reach the secret."""
+
+    __slots__ = ("key", "secret", "source")
+
+    def __init__(self, key: str, secret: str, source: str):
+        self.key, self.secret = key, secret
+        self.source = source  # "environment", "keyring" or "file": where the secret came from
 
     def __repr__(self) -> str:  # never let a secret reach a log or a traceback
         return f"Credentials(key={self.key!r}, secret='***', source={self.source!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Credentials) and (self.key, self.secret, self.source) == (
+            other.key, other.secret, other.source)
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.secret, self.source))
 
 
 class KeyringUnavailable(Exception):

@@ -28,7 +28,8 @@ def _xdg(var: str, fallback: str) -> Path:
 
 class Environment:
     """Streams default to the process's current ones at the moment of use (CliRunner swaps them). (A plain class,
-    not a dataclass: importing dataclasses costs every command about 8 ms, for its use of inspect.)"""
+    not a dataclass: dataclasses imports inspect, several ms for a command that sends nothing; one that sends a
+    request loads both anyway, through httpcore's anyio.)"""
 
     def __init__(self, stdin_override: TextIO | None = None, stdout_override: TextIO | None = None,
                  stderr_override: TextIO | None = None, stdin_isatty_override: bool | None = None,

@@ -1,7 +1,7 @@
 """How every --help page reads: plain usage words, whole sentences in command lists, and examples as written.
 
 The text itself lives in the command definitions (docstrings, option help, `epilog=examples(...)` from
-sinchvoice.commands), where typer reads it; the classes here only decide how click lays it out. `adopt` gives
+sinchvoice.declare), where typer reads it; the classes here only decide how click lays it out. `adopt` gives
 an area's typer app these classes before the tree builds it (sinchvoice.tree.load_area).
 """
 

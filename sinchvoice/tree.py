@@ -17,7 +17,7 @@ from sinchvoice.helptext import HelpCommand, adopt, write_commands
 from sinchvoice.root import RootGroup, prepare_area, root
 
 # name -> (module, attribute, the one-line help `sinchvoice --help` shows), in the order of that listing.
-# The attribute is a Group (sinchvoice.commands) or a function (a single command). test_tree checks the help here
+# The attribute is a Group (sinchvoice.declare) or a function (a single command). test_tree checks the help here
 # against the area's own.
 AREAS: dict[str, tuple[str, str, str]] = {
     "api": ("sinchvoice.commands.api.commands", "api", "Send a raw authenticated request; print the JSON."),

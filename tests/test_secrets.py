@@ -57,3 +57,16 @@ def test_the_sandbox_secret_never_appears_in_a_successful_verbose_exchange(cli, 
         assert result.exit_code in (0, 3), result.stderr
         assert "> " in result.stderr and "< " in result.stderr  # the trace was printed
         assert sandbox.secret not in result.stdout + result.stderr
+
+
+def test_credentials_never_show_their_secret_however_they_are_printed():
+    import json
+
+    from sinchvoice.credentials import Credentials
+
+    credentials = Credentials("key", "SENTINEL-SECRET", "environment")
+    for shown in (repr(credentials), str(credentials), f"{credentials}", "%s" % (credentials,), f"{[credentials]}"):
+        assert "SENTINEL-SECRET" not in shown and "key" in shown
+    with pytest.raises(TypeError):  # not a tuple: a JSON dump cannot carry the secret out
+        json.dumps(credentials)
+    assert credentials == Credentials("key", "SENTINEL-SECRET", "environment") != Credentials("key", "x", "environment")
