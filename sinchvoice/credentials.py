@@ -24,6 +24,10 @@ class Credentials:
     __slots__ = ("key", "secret", "source")
 
     def __init__(self, key: str, secret: str, source: str):
+        if not (key.isascii() and key.isprintable()) or " " in key:  # it goes into a header, as it is
+            raise AuthError(f"the application key (from the {source}) has characters an HTTP header cannot carry",
+                            hint="copy the key exactly from the Sinch dashboard: it looks like "
+                                 "11111111-2222-4333-8444-555555555555")
         self.key, self.secret = key, secret
         self.source = source  # "environment", "keyring" or "file": where the secret came from
 

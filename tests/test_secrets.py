@@ -70,3 +70,14 @@ def test_credentials_never_show_their_secret_however_they_are_printed():
     with pytest.raises(TypeError):  # not a tuple: a JSON dump cannot carry the secret out
         json.dumps(credentials)
     assert credentials == Credentials("key", "SENTINEL-SECRET", "environment") != Credentials("key", "x", "environment")
+
+
+@pytest.mark.parametrize("key", ["clé", "key with space", "key\x1b[2J"])
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_a_key_no_header_can_carry_is_refused_before_anything_is_sent(cli, sandbox, key, dry_run):
+    result = cli(*dry_run, "calls", "get", "x", env={**sandbox.env(), "SINCH_APPLICATION_KEY": key})
+    assert (result.exit_code, result.stdout) == (4, "")
+    assert result.stderr.splitlines() == [
+        "error: the application key (from the environment) has characters an HTTP header cannot carry",
+        "hint: copy the key exactly from the Sinch dashboard: it looks like 11111111-2222-4333-8444-555555555555"]
+    assert sandbox.requests() == []
