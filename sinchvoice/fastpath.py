@@ -27,8 +27,9 @@ class Declined(Exception):
     """typer is to run this command line."""
 
 
-def run(args: list[str]) -> int | None:
-    """The command's exit code, or None when typer is to run this command line."""
+def run(args: list[str], env=None) -> int | None:
+    """The command's exit code, or None when typer is to run this command line. `env`: the Environment the
+    command runs in (tests pass theirs, as they pass it to typer as `obj`)."""
     from sinchvoice.fastpath_table import COMMANDS, ROOT
 
     parsed = parse(args, os.environ, ROOT, COMMANDS)
@@ -37,7 +38,7 @@ def run(args: list[str]) -> int | None:
     entry = COMMANDS[parsed.path]
     function = _function(entry, parsed.path)
     context = FastContext(parsed.root)
-    return context.run(function, {entry["context"]: context} if entry["context"] else {}, parsed)
+    return context.run(function, {entry["context"]: context} if entry["context"] else {}, parsed, env)
 
 
 def parse(args: list[str], environ, root_params: list[dict], commands: dict) -> Parsed | None:
@@ -213,14 +214,14 @@ class FastContext:
     def call_on_close(self, callback) -> None:
         self._on_close.append(callback)
 
-    def run(self, function, context_arg: dict, parsed: Parsed) -> int:
+    def run(self, function, context_arg: dict, parsed: Parsed, env=None) -> int:
         from sinchvoice.context import AppContext
         from sinchvoice.environment import Environment
         from sinchvoice.exits import exit_code
 
         try:
             try:
-                self.obj = AppContext.from_options(Environment(), parsed.root, parsed.given)
+                self.obj = AppContext.from_options(env or Environment(), parsed.root, parsed.given)
                 self.call_on_close(self.obj.close)
                 function(**context_arg, **parsed.values)
             except (Exception, KeyboardInterrupt) as error:
