@@ -60,7 +60,7 @@ def _parse(args: list[str], environ, root_params: list[dict], commands: dict) ->
         if i == len(args):
             raise Declined  # a group alone asks for its help
         if _is_option(args[i]):
-            i = _take_option(args, i, root_by_opt, root_raw)
+            i = _take_option(args, i, (root_by_opt, root_raw))
         else:
             path.append(args[i])
             if not any(f"{name} ".startswith(" ".join(path) + " ") for name in commands):
@@ -73,9 +73,7 @@ def _parse(args: list[str], environ, root_params: list[dict], commands: dict) ->
     positionals = []
     while i < len(args):
         if _is_option(args[i]):  # the command's own option, else a global one (gh's way: anywhere)
-            name = args[i].split("=", 1)[0]
-            i = _take_option(args, i, own_by_opt if name in own_by_opt else root_by_opt,
-                             own_raw if name in own_by_opt else root_raw)
+            i = _take_option(args, i, (own_by_opt, own_raw), (root_by_opt, root_raw))
         else:
             positionals.append(args[i])
             i += 1
@@ -88,12 +86,10 @@ def _parse(args: list[str], environ, root_params: list[dict], commands: dict) ->
 
 def _check_text(arg: str) -> None:
     """Bytes that are not UTF-8 (surrogate escapes) or an empty value: typer says what is wrong with them."""
-    if arg == "":
+    from sinchvoice.inputs import is_text
+
+    if arg == "" or not is_text(arg):
         raise Declined
-    try:
-        arg.encode("utf-8")
-    except UnicodeEncodeError:
-        raise Declined from None
 
 
 def _is_option(token: str) -> bool:
@@ -106,11 +102,12 @@ def _by_opt(params: list[dict]) -> dict[str, dict]:
     return {opt: param for param in params if param["kind"] == "option" for opt in param["opts"]}
 
 
-def _take_option(args: list[str], i: int, by_opt: dict, raw: dict) -> int:
-    """Read the option at args[i] (and its value) into raw; the index after it."""
+def _take_option(args: list[str], i: int, *scopes: tuple[dict, dict]) -> int:
+    """Read the option at args[i] (and its value) into the `raw` of the first (by_opt, raw) scope that knows its
+    name; the index after it."""
     token = args[i]
     name, has_value, value = token.partition("=") if token.startswith("--") else (token, "", "")
-    param = by_opt.get(name)
+    param, raw = next(((by_opt[name], raw) for by_opt, raw in scopes if name in by_opt), (None, None))
     if param is None:  # unknown, help, version, `-qv`, `-ojson`: typer's
         raise Declined
     if param["type"] == "flag":

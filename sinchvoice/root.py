@@ -8,7 +8,7 @@ import typer
 
 from sinchvoice import __version__
 from sinchvoice.config import ApiLayout, AuthScheme, OutputMode, Region
-from sinchvoice.errors import Interrupted, SinchVoiceError
+from sinchvoice.errors import SinchVoiceError
 from sinchvoice.exits import exit_code, report
 from sinchvoice.helptext import HelpGroup
 from sinchvoice.option_values import parameter_source, refuse_empty_values
@@ -112,10 +112,8 @@ class RootGroup(HelpGroup):
             return super().parse_args(ctx, hoist_global_options(self, ctx, list(args)))
         except typer.TyperException as error:  # the root's own options, e.g. `-o xml`
             raise typer.Exit(report_usage(ctx, error)) from None
-        except SinchVoiceError as error:  # the root's own options, e.g. `--base-url ""`
-            raise typer.Exit(report(ctx, error)) from None
-        except KeyboardInterrupt:  # click would say "Aborted!" and exit 1
-            raise typer.Exit(report(ctx, Interrupted())) from None
+        except (SinchVoiceError, KeyboardInterrupt) as error:  # `--base-url ""`; Ctrl-C (click: "Aborted!", 1)
+            raise typer.Exit(exit_code(ctx, error)) from None
 
     def invoke(self, ctx):
         try:
